@@ -1,0 +1,3 @@
+from guanjia.manage import main
+
+main()

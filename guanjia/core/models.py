@@ -1,0 +1,100 @@
+"""Base models shared by every app: time stamps, zone scope, archiving and the access queryset."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guanjia.core.choices import ZONE_WIDE_ROLES
+
+if TYPE_CHECKING:
+    from guanjia.org.models import User
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows who may see its rows: the one definition of access.
+
+    Every list, detail, API, export and count starts from `visible_to(user)`.
+    Subclasses say how each role reaches a row in `scope_for_role`; the zone
+    always bounds the result, and several roles are united.
+    """
+
+    zone_field = "zone"
+
+    def visible_to(self, user: User | None) -> ScopedQuerySet:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.zone_id is None:
+            return self.none()
+        roles = user.role_codes
+        if roles & ZONE_WIDE_ROLES:
+            return self.filter(**{self.zone_field: user.zone_id})
+        q = Q(pk__in=[])
+        for role in roles:
+            role_q = self.scope_for_role(user, role)
+            if role_q is not None:
+                q |= role_q
+        return self.filter(q, **{self.zone_field: user.zone_id})
+
+    def scope_for_role(self, user: User, role: str) -> Q | None:
+        """The rows a user reaches through one role that is not zone-wide (None: none)."""
+        return None
+
+    def active(self) -> ScopedQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ArchivableModel(models.Model):
+    """Records are never hard-deleted from the UI: they are archived (归档) and can be restored."""
+
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class AssignmentBase(models.Model):
+    """One period in which a person served a record in a duty (管家 or 联系领导); the history is kept."""
+
+    class Duty(models.TextChoices):
+        BUTLER = "butler", _("管家")
+        CONTACT_LEADER = "contact_leader", _("联系领导")
+
+    duty = models.CharField(_("职责"), max_length=20, choices=Duty.choices)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(_("开始"), default=timezone.now)
+    ended_at = models.DateTimeField(_("结束"), null=True, blank=True)
+    reason = models.CharField(_("交接原因"), max_length=200, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-started_at", "-pk"]

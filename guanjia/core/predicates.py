@@ -1,0 +1,39 @@
+"""Predicates (django-rules) for what a role may do with an object it can already see."""
+
+import rules
+
+from guanjia.core.choices import Role
+
+
+def has_role(*roles: str):
+    name = "has_role:" + ",".join(roles)
+
+    @rules.predicate(name=name)
+    def predicate(user) -> bool:
+        return bool(getattr(user, "is_authenticated", False) and user.role_codes & set(roles))
+
+    return predicate
+
+
+is_superuser = rules.is_superuser
+is_admin = has_role(Role.ADMIN) | is_superuser
+is_leader = has_role(Role.LEADER)
+is_butler = has_role(Role.BUTLER)
+
+
+@rules.predicate
+def serves_record(user, record) -> bool:
+    """The user is the record's butler, or of the workstation it belongs to."""
+    if record is None:
+        return False
+    if record.butler_id == user.pk:
+        return True
+    return bool(user.workstation_id and record.workstation_id == user.workstation_id)
+
+
+def require(user, perm: str, obj=None) -> None:
+    """Raise PermissionDenied (403) where the user may see the object but not act on it."""
+    from django.core.exceptions import PermissionDenied
+
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied

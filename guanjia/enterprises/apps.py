@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "guanjia.enterprises"
+    label = "enterprises"
+    verbose_name = _("企业")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from guanjia.enterprises import models
+
+        auditlog.register(models.Enterprise, m2m_fields={"tags"})
+        auditlog.register(models.Contact)
+        auditlog.register(models.EnterpriseAssignment)

@@ -1,0 +1,9 @@
+import rules
+
+from guanjia.core.predicates import is_admin, is_butler, is_leader, serves_record
+
+rules.add_perm("enterprises.add_enterprise", is_admin)
+rules.add_perm("enterprises.change_enterprise", is_admin | (is_butler & serves_record))
+rules.add_perm("enterprises.archive_enterprise", is_admin)
+rules.add_perm("enterprises.assign_enterprise", is_admin | is_leader)
+rules.add_perm("enterprises.import_enterprise", is_admin)

@@ -1,0 +1,8 @@
+"""Tests: fast hashing, in-memory e-mail, and the same database choice as base (DATABASE_URL for PostgreSQL)."""
+
+from guanjia.settings.base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LANGUAGE_CODE = "zh-hans"
+DEBUG = False
