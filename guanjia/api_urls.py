@@ -1,2 +1,29 @@
+"""/api/: v1 resources (API.md), the OpenAPI schema and its locally served docs."""
 
-urlpatterns: list = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from guanjia.enterprises.api.views import EnterpriseViewSet
+from guanjia.org.api.views import MeView, PersonViewSet, TokenView, UnitViewSet, WorkstationViewSet
+from guanjia.projects.api.views import ProjectViewSet
+
+router = DefaultRouter()
+router.register("units", UnitViewSet, basename="unit")
+router.register("workstations", WorkstationViewSet, basename="workstation")
+router.register("people", PersonViewSet, basename="person")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("projects", ProjectViewSet, basename="project")
+
+v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]

@@ -1,2 +1,27 @@
+from django.utils.translation import gettext_lazy as _
+
+from guanjia.core.choices import Role
+
+# (url name, label, icon, roles that see it; None = everyone signed in)
+NAVIGATION = [
+    ("home", _("我的工作台"), "house", None),
+    ("enterprises:list", _("企业"), "buildings", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
+                                                   Role.ENTERPRISE}),
+    ("projects:list", _("项目"), "kanban", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.ENTERPRISE}),
+    ("org:workstations", _("工作站"), "diagram-3", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR}),
+    ("org:units", _("单位"), "bank", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.UNIT}),
+    ("org:people", _("人员"), "people", {Role.ADMIN, Role.LEADER}),
+]
+
+
 def navigation(request):
-    return {}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = user.role_codes
+    items = [
+        {"url": url, "label": label, "icon": icon}
+        for url, label, icon, allowed in NAVIGATION
+        if allowed is None or user.is_superuser or roles & allowed
+    ]
+    return {"nav_items": items}

@@ -100,6 +100,11 @@ class Enterprise(TimeStampedModel, ArchivableModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("enterprises:detail", args=[self.pk])
+
     def clean(self) -> None:
         super().clean()
         if self.uscc:

@@ -36,8 +36,9 @@ class Project(TimeStampedModel, ArchivableModel):
     )
     total_investment = models.DecimalField(
         _("总投资（万元）"),
-        max_digits=14,
-        decimal_places=2,
+        # 4 decimals of 万元 = exact to the yuan, which is what the API speaks (API.md: money in yuan).
+        max_digits=16,
+        decimal_places=4,
         validators=[MinValueValidator(0, message=_("总投资不能为负数。"))],
     )
     key_level = models.CharField(_("重点项目级别"), max_length=20, choices=KeyLevel.choices, default="", blank=True)
@@ -93,6 +94,11 @@ class Project(TimeStampedModel, ArchivableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("projects:detail", args=[self.pk])
 
     @property
     def is_key(self) -> bool:

@@ -1,0 +1,36 @@
+"""Filter pieces shared by every model's FilterSet."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+
+class ArchivedFilterMixin(django_filters.FilterSet):
+    """Lists show current records; `archived=true` shows the archived ones instead, `all` both."""
+
+    archived = django_filters.ChoiceFilter(
+        label=_("状态"),
+        choices=[("false", _("在册")), ("true", _("已归档")), ("all", _("全部"))],
+        method="filter_archived",
+        empty_label=None,
+    )
+
+    def filter_archived(self, queryset, name, value):
+        if value == "all":
+            return queryset
+        return queryset.filter(archived_at__isnull=(value != "true"))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Without the parameter, only current records (the filter above is skipped when absent).
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset
+
+
+def person_choices(request, role: str):
+    """People of the caller's zone holding a role, for a filter or form select."""
+    from guanjia.org.models import User
+
+    if request is None:
+        return User.objects.none()
+    return User.objects.visible_to(request.user).with_role(role).order_by("name")

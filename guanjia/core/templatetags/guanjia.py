@@ -1,0 +1,52 @@
+from django import template
+from django.utils.translation import gettext as _
+
+from guanjia.core.masking import mask_phone
+
+register = template.Library()
+
+
+@register.filter
+def phone(value: str, show: bool) -> str:
+    """A phone number in full for roles that need it, masked (138****5678) for the others."""
+    return value if show else mask_phone(value)
+
+
+@register.filter
+def wan(value) -> str:
+    """An amount in 万元 with two decimals and thousands separators."""
+    if value is None:
+        return ""
+    return f"{value:,.2f}"
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, field: str, label: str) -> str:
+    """A column header that sorts by `field`, and reverses when clicked again."""
+    from django.utils.html import format_html
+
+    request = context["request"]
+    query = request.GET.copy()
+    current = query.get("ordering", "")
+    new = f"-{field}" if current == field else field
+    query["ordering"] = new
+    query.pop("page", None)
+    arrow = "▲" if current == field else "▼" if current == f"-{field}" else ""
+    return format_html('<a href="?{}" class="link-body-emphasis text-decoration-none">{} {}</a>',
+                       query.urlencode(), label, arrow)
+
+
+@register.filter
+def audit_action(entry) -> str:
+    return {0: _("创建"), 1: _("修改"), 2: _("删除"), 3: _("访问")}.get(entry.action, str(entry.action))
+
+
+@register.filter
+def audit_source(entry) -> str:
+    from guanjia.core.choices import AuditSource
+
+    source = (entry.additional_data or {}).get("source", "")
+    try:
+        return AuditSource(source).label
+    except ValueError:
+        return source

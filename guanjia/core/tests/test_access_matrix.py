@@ -1,0 +1,157 @@
+"""Every endpoint × every role × in-scope and out-of-scope objects.
+
+Expected visibility is written out here by hand (DOMAIN.md "Who uses it"), not
+derived from visible_to, so the test can fail. The URL patterns are discovered
+from the URL conf: an object endpoint that is missing from ENDPOINTS fails the
+test, so a new view cannot skip the matrix.
+"""
+
+import pytest
+from django.db import transaction
+from django.urls import get_resolver, reverse
+
+from guanjia.tests_support.factories import UnitFactory, UserFactory, WorkstationFactory
+
+# url name -> (object kind, HTTP method)
+ENDPOINTS = {
+    "enterprises:detail": ("enterprise", "get"),
+    "enterprises:update": ("enterprise", "get"),
+    "enterprises:assign-butler": ("enterprise", "get"),
+    "enterprises:assign-leader": ("enterprise", "get"),
+    "enterprises:archive": ("enterprise", "post"),
+    "enterprises:restore": ("enterprise", "post"),
+    "enterprises:contact-create": ("enterprise", "get"),
+    "enterprises:contact-update": ("enterprise", "get"),
+    "projects:detail": ("project", "get"),
+    "projects:update": ("project", "get"),
+    "projects:assign-butler": ("project", "get"),
+    "projects:assign-leader": ("project", "get"),
+    "projects:archive": ("project", "post"),
+    "projects:restore": ("project", "post"),
+    "enterprise-detail": ("enterprise", "get"),
+    "enterprise-restore": ("enterprise", "post"),
+    "project-detail": ("project", "get"),
+    "unit-detail": ("unit", "get"),
+    "workstation-detail": ("workstation", "get"),
+    "person-detail": ("person", "get"),
+}
+# Endpoints with a pk that are not object endpoints of ours (none yet).
+NOT_OBJECT_ENDPOINTS: set[str] = set()
+API_WRITES = [("enterprise-detail", "enterprise"), ("project-detail", "project")]
+
+ZONE_STAFF = {"ent1", "ent2", "project1", "project2", "unit", "workstation", "person"}
+VISIBLE = {
+    "admin": ZONE_STAFF,
+    "leader": ZONE_STAFF,
+    "supervisor": ZONE_STAFF,
+    "butler1": {"ent1", "project1", "unit", "workstation", "person"},
+    "butler2": {"ent2", "project2", "unit", "workstation", "person"},
+    "unit1": {"unit", "workstation", "person"},
+    "unit2": {"unit", "workstation", "person"},
+    "ent1": {"ent1", "project1", "unit", "workstation"},
+    "ent2": {"ent2", "project2", "unit", "workstation"},
+}
+
+
+def _object_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if hasattr(p, "url_patterns"):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                walk(p.url_patterns, ns)
+            elif p.name and "pk" in p.pattern.regex.groupindex:
+                names.add(namespace + p.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_object_endpoint_is_in_the_matrix():
+    assert _object_url_names() - NOT_OBJECT_ENDPOINTS == set(ENDPOINTS)
+
+
+def _args(url_name: str, obj) -> list[int]:
+    if url_name == "enterprises:contact-update":
+        return [obj.pk, obj.contacts.get().pk]
+    return [obj.pk]
+
+
+@pytest.fixture
+def objects(world):
+    from guanjia.enterprises.models import Contact
+
+    for enterprise in (world.ent1, world.ent2, world.foreign_enterprise):
+        Contact.objects.create(enterprise=enterprise, name="联系人", phone="13800000000")
+    return {
+        "ent1": ("enterprise", world.ent1), "ent2": ("enterprise", world.ent2),
+        "foreign_enterprise": ("enterprise", world.foreign_enterprise),
+        "project1": ("project", world.project1), "project2": ("project", world.project2),
+        "foreign_project": ("project", world.foreign_project),
+        "unit": ("unit", world.unit1), "foreign_unit": ("unit", UnitFactory(zone=world.other_zone)),
+        "workstation": ("workstation", world.ws1),
+        "foreign_workstation": ("workstation", WorkstationFactory(zone=world.other_zone)),
+        "person": ("person", world.unit_user2), "foreign_person": ("person", world.foreign_admin),
+        "foreign_person2": ("person", UserFactory(zone=world.other_zone, roles=["butler"])),
+    }
+
+
+@pytest.mark.parametrize("role", sorted(VISIBLE))
+def test_matrix(client, world, objects, role):
+    user = world.users()[role]
+    client.force_login(user)
+    failures = []
+    for url_name, (kind, method) in ENDPOINTS.items():
+        for key, (obj_kind, obj) in objects.items():
+            if obj_kind != kind:
+                continue
+            with transaction.atomic():
+                response = getattr(client, method)(reverse(url_name, args=_args(url_name, obj)))
+                transaction.set_rollback(True)
+            visible = key in VISIBLE[role]
+            if visible and response.status_code == 404:
+                failures.append(f"{url_name} {key}: 404 but should be visible")
+            if not visible and response.status_code != 404:
+                failures.append(f"{url_name} {key}: {response.status_code}, expected 404")
+            if response.status_code >= 500:
+                failures.append(f"{url_name} {key}: {response.status_code}")
+    for url_name, kind in API_WRITES:
+        for key, (obj_kind, obj) in objects.items():
+            if obj_kind != kind or key in VISIBLE[role]:
+                continue
+            for method in ("patch", "delete"):
+                with transaction.atomic():
+                    response = getattr(client, method)(reverse(url_name, args=[obj.pk]), {"name": "x"},
+                                                       content_type="application/json")
+                    transaction.set_rollback(True)
+                if response.status_code != 404:
+                    failures.append(f"{method} {url_name} {key}: {response.status_code}, expected 404")
+    assert not failures, "\n".join(failures)
+
+
+LISTS = {"enterprises:list": "enterprise", "projects:list": "project", "enterprise-list": "enterprise",
+         "project-list": "project"}
+
+
+@pytest.mark.parametrize("role", sorted(VISIBLE))
+def test_lists_and_exports_show_exactly_the_scope(client, world, objects, role):
+    client.force_login(world.users()[role])
+    for url_name, kind in LISTS.items():
+        response = client.get(reverse(url_name))
+        assert response.status_code == 200, url_name
+        body = response.content.decode()
+        for key, (obj_kind, obj) in objects.items():
+            if obj_kind != kind:
+                continue
+            assert (obj.name in body) == (key in VISIBLE[role]), f"{url_name} {key}"
+    export = client.get(reverse("enterprises:export"))
+    assert export.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(export.content), read_only=True).active
+    names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    expected = {obj.name for key, (kind, obj) in objects.items() if kind == "enterprise" and key in VISIBLE[role]}
+    assert names == expected

@@ -1,0 +1,69 @@
+from rest_framework import serializers
+
+from guanjia.core.masking import can_see_phones, mask_phone
+from guanjia.enterprises import industry
+from guanjia.enterprises.models import Contact, Enterprise, Tag
+from guanjia.org.models import User, Workstation
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "title", "phone", "email", "is_primary"]
+
+    def get_phone(self, contact) -> str:
+        request = self.context.get("request")
+        if request is not None and can_see_phones(request.user):
+            return contact.phone
+        return mask_phone(contact.phone)
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    """An enterprise as API.md lists it; `*_name` fields are read-only conveniences."""
+
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tag.objects.all(), required=False)
+    industry = serializers.ChoiceField(choices=industry.CHOICES, required=False, allow_blank=True)
+    industry_name = serializers.CharField(source="industry_label", read_only=True)
+    workstation = serializers.PrimaryKeyRelatedField(
+        queryset=Workstation.objects.all(), required=False, allow_null=True
+    )
+    workstation_name = serializers.CharField(source="workstation.name", read_only=True, default=None)
+    butler = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    butler_name = serializers.CharField(source="butler.__str__", read_only=True, default=None)
+    contact_leader = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False, allow_null=True
+    )
+    contact_leader_name = serializers.CharField(source="contact_leader.__str__", read_only=True, default=None)
+    archived = serializers.BooleanField(source="is_archived", read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id", "name", "uscc", "industry", "industry_name", "scale", "tags", "workstation", "workstation_name",
+            "butler", "butler_name", "contact_leader", "contact_leader_name", "address", "legal_representative",
+            "note", "archived", "created_at", "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        # Uniqueness and the check character are the service's job (one message, same on every path).
+        extra_kwargs = {"uscc": {"validators": []}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            from guanjia.org.models import User as Person
+            from guanjia.org.models import Workstation as Station
+
+            # Writable relations resolve only within what the caller may see (else "does not exist").
+            self.fields["workstation"].queryset = Station.objects.visible_to(request.user)
+            self.fields["butler"].queryset = Person.objects.visible_to(request.user)
+            self.fields["contact_leader"].queryset = Person.objects.visible_to(request.user)
+
+
+class EnterpriseDetailSerializer(EnterpriseSerializer):
+    contacts = ContactSerializer(many=True, read_only=True)
+
+    class Meta(EnterpriseSerializer.Meta):
+        fields = [*EnterpriseSerializer.Meta.fields, "contacts"]

@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guanjia.core.choices import Role
+from guanjia.core.forms import RequestFormMixin, people_with_role
+from guanjia.enterprises.models import Contact, Enterprise
+from guanjia.org.models import Workstation
+
+
+class EnterpriseForm(RequestFormMixin, forms.ModelForm):
+    """Create or edit an enterprise. Butler and leader are set here only on creation;
+    afterwards they change through 交接 (handover) so the history is kept."""
+
+    class Meta:
+        model = Enterprise
+        fields = ["name", "uscc", "industry", "scale", "tags", "address", "legal_representative",
+                  "workstation", "butler", "contact_leader", "note"]
+        widgets = {"tags": forms.CheckboxSelectMultiple, "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].widget.attrs["class"] = "form-check-input"
+        self.fields["workstation"].queryset = Workstation.objects.visible_to(self.request.user)
+        if self.instance.pk:
+            del self.fields["butler"]
+            del self.fields["contact_leader"]
+        else:
+            self.fields["butler"].queryset = people_with_role(self.request, Role.BUTLER)
+            self.fields["contact_leader"].queryset = people_with_role(self.request, Role.LEADER)
+
+    def validate_unique(self):
+        # Uniqueness is checked by the service, with the same message on every path.
+        pass
+
+    def _post_clean(self):
+        # The service runs full_clean() on the real object; the form only parses input.
+        pass
+
+
+class ContactForm(RequestFormMixin, forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "title", "phone", "email", "is_primary"]
+
+    def __init__(self, *args, enterprise=None, **kwargs):
+        self.enterprise = enterprise
+        super().__init__(*args, **kwargs)
+
+
+class ImportForm(RequestFormMixin, forms.Form):
+    file = forms.FileField(label=_("企业名录（.xlsx）"))

@@ -1,0 +1,90 @@
+"""Roster import (名录导入): upload → preview with per-row errors → confirm. All or nothing."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from guanjia.enterprises.forms import ImportForm
+
+SESSION_KEY = "roster-import"
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class RosterImportView(LoginRequiredMixin, View):
+    template_name = "enterprises/import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("enterprises.import_enterprise"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": ImportForm(request=request)})
+
+    def post(self, request):
+        from guanjia.enterprises.importing import roster_import, roster_parse
+
+        if "confirm" in request.POST:
+            return self._confirm(request, roster_import)
+        form = ImportForm(request.POST, request.FILES, request=request)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.GUANJIA_UPLOAD_MAX_BYTES:
+            form.add_error("file", _("文件过大（上限 %(mb)d MB）。") % {
+                "mb": settings.GUANJIA_UPLOAD_MAX_BYTES // (1024 * 1024)})
+            return render(request, self.template_name, {"form": form})
+        token = secrets.token_hex(16)
+        path = _upload_dir() / f"{token}.xlsx"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            with path.open("rb") as handle:
+                preview = roster_parse(zone=request.user.zone, file=handle)
+        except ValidationError as error:
+            path.unlink(missing_ok=True)
+            for message in error.messages:
+                form.add_error("file", message)
+            return render(request, self.template_name, {"form": form})
+        if preview.errors:
+            path.unlink(missing_ok=True)
+        else:
+            request.session[SESSION_KEY] = {"token": token, "name": upload.name}
+        return render(request, self.template_name, {
+            "form": ImportForm(request=request), "preview": preview, "filename": upload.name,
+            "sample": preview.rows[:20],
+        })
+
+    def _confirm(self, request, roster_import):
+        pending = request.session.pop(SESSION_KEY, None)
+        path = _upload_dir() / f"{pending['token']}.xlsx" if pending else None
+        if not path or not path.exists():
+            messages.error(request, _("导入已过期，请重新上传文件。"))
+            return HttpResponseRedirect(reverse("enterprises:import"))
+        try:
+            with path.open("rb") as handle:
+                result = roster_import(actor=request.user, zone=request.user.zone, file=handle)
+        except ValidationError as error:
+            messages.error(request, _("未导入任何数据：%(reason)s") % {"reason": "；".join(error.messages[:5])})
+            return HttpResponseRedirect(reverse("enterprises:import"))
+        finally:
+            path.unlink(missing_ok=True)
+        messages.success(request, _("已导入 %(n)d 家企业。") % {"n": result.created})
+        return HttpResponseRedirect(reverse("enterprises:list"))

@@ -1,0 +1,43 @@
+from rest_framework import serializers
+
+from guanjia.org.models import Unit, User, Workstation
+
+
+class MeSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+    unit = serializers.PrimaryKeyRelatedField(read_only=True)
+    enterprise = serializers.PrimaryKeyRelatedField(read_only=True)
+    workstation = serializers.PrimaryKeyRelatedField(read_only=True)
+    zone = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "roles", "unit", "enterprise", "workstation", "zone"]
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(user.role_codes)
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "kind", "kind_display", "phone"]
+
+
+class WorkstationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Workstation
+        fields = ["id", "name", "area", "head"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "roles", "unit", "enterprise", "workstation"]
+
+    def get_roles(self, user) -> list[str]:
+        return sorted(role.code for role in user.roles.all())

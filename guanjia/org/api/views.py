@@ -1,0 +1,47 @@
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import throttling
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from guanjia.core.api import ScopedReadOnlyViewSet
+from guanjia.org.api.serializers import MeSerializer, PersonSerializer, UnitSerializer, WorkstationSerializer
+from guanjia.org.models import Role, Unit, User, Workstation
+
+
+class LoginThrottle(throttling.AnonRateThrottle):
+    """Slows password guessing on the token endpoint (the web login has its own lock-out)."""
+
+    scope = "login"
+    rate = "20/min"
+
+
+class TokenView(ObtainAuthToken):
+    """`POST {"username", "password"}` → `{"token"}` (API.md)."""
+
+    throttle_classes = [LoginThrottle]
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+
+class UnitViewSet(ScopedReadOnlyViewSet):
+    queryset = Unit.objects.filter(archived_at__isnull=True)
+    serializer_class = UnitSerializer
+    filterset_fields = ["kind"]
+    ordering_fields = ["name"]
+
+
+class WorkstationViewSet(ScopedReadOnlyViewSet):
+    queryset = Workstation.objects.filter(archived_at__isnull=True)
+    serializer_class = WorkstationSerializer
+
+
+class PersonViewSet(ScopedReadOnlyViewSet):
+    queryset = User.objects.filter(is_active=True).prefetch_related(Prefetch("roles", queryset=Role.objects.all()))
+    serializer_class = PersonSerializer
+    filterset_fields = ["unit", "workstation", "roles"]

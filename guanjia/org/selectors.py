@@ -1,0 +1,47 @@
+"""Reads for the home page (我的工作台): counts and short lists, a fixed number of queries per role."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from guanjia.core.choices import Role
+from guanjia.enterprises.choices import Scale
+from guanjia.enterprises.models import Enterprise
+from guanjia.org.models import Workstation
+from guanjia.projects.choices import Stage
+from guanjia.projects.models import Project
+
+
+def dashboard(user) -> dict:
+    enterprises = Enterprise.objects.visible_to(user).active()
+    projects = Project.objects.visible_to(user).active()
+    ent_counts = enterprises.aggregate(
+        total=Count("pk"),
+        above=Count("pk", filter=Q(scale=Scale.ABOVE)),
+        mine=Count("pk", filter=Q(butler=user.pk)),
+    )
+    proj_counts = projects.aggregate(
+        total=Count("pk"),
+        key=Count("pk", filter=~Q(key_level="")),
+        mine=Count("pk", filter=Q(butler=user.pk)),
+        building=Count("pk", filter=Q(stage__in=[Stage.LAND, Stage.STARTED])),
+    )
+    data = {"enterprise_counts": ent_counts, "project_counts": proj_counts}
+    if user.has_role(Role.BUTLER):
+        data["my_enterprises"] = list(enterprises.filter(butler=user.pk).select_related("workstation")[:10])
+        data["my_projects"] = list(projects.filter(butler=user.pk).select_related("enterprise")[:10])
+    elif user.has_role(Role.ENTERPRISE):
+        data["my_enterprises"] = list(enterprises.select_related("workstation", "butler")[:10])
+        data["my_projects"] = list(projects.select_related("enterprise")[:10])
+    if user.is_superuser or user.has_role(Role.ADMIN, Role.LEADER, Role.SUPERVISOR):
+        data["by_workstation"] = list(
+            Workstation.objects.visible_to(user)
+            .filter(archived_at__isnull=True)
+            .annotate(
+                enterprises=Count("enterprises", filter=Q(enterprises__archived_at__isnull=True), distinct=True),
+                projects=Count("projects", filter=Q(projects__archived_at__isnull=True), distinct=True),
+            )
+            .select_related("head")
+            .order_by("name")
+        )
+    return data

@@ -1,0 +1,81 @@
+"""Home (我的工作台), login, and the organization pages (units, workstations, people)."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Prefetch
+from django.views import generic
+
+from guanjia.core.views import ScopedMixin
+from guanjia.org import selectors
+from guanjia.org.auth import LockoutAuthenticationForm
+from guanjia.org.models import Role, Unit, UnitGroup, User, Workstation
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LockoutAuthenticationForm
+    template_name = "org/login.html"
+    redirect_authenticated_user = True
+
+
+class HomeView(LoginRequiredMixin, generic.TemplateView):
+    template_name = "org/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.dashboard(self.request.user))
+        return context
+
+
+class UnitListView(ScopedMixin, generic.ListView):
+    model = Unit
+    template_name = "org/unit_list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived_at__isnull=True).annotate(people_count=Count("people"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["groups"] = (
+            UnitGroup.objects.visible_to(self.request.user)
+            .select_related("lead")
+            .prefetch_related(Prefetch("partners", queryset=Unit.objects.order_by("name")))
+        )
+        return context
+
+
+class WorkstationListView(ScopedMixin, generic.ListView):
+    model = Workstation
+    template_name = "org/workstation_list.html"
+
+    def get_queryset(self):
+        return (
+            super().get_queryset().filter(archived_at__isnull=True).select_related("head")
+            .annotate(people_count=Count("people", distinct=True),
+                      enterprise_count=Count("enterprises", distinct=True))
+        )
+
+
+class PeopleListView(ScopedMixin, generic.ListView):
+    model = User
+    template_name = "org/people_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = (
+            super().get_queryset().filter(is_active=True)
+            .select_related("unit", "workstation", "enterprise")
+            .prefetch_related(Prefetch("roles", queryset=Role.objects.all()))
+            .order_by("username")
+        )
+        role = self.request.GET.get("role")
+        if role:
+            queryset = queryset.filter(roles=role)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        from guanjia.core.choices import Role as RoleCode
+
+        context = super().get_context_data(**kwargs)
+        context["role_choices"] = RoleCode.choices
+        context["current_role"] = self.request.GET.get("role", "")
+        return context

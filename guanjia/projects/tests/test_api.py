@@ -1,0 +1,51 @@
+from guanjia.tests_support.factories import ProjectFactory
+
+LIST = "/api/v1/projects/"
+
+
+def test_money_is_yuan_as_decimal_string(api, world):
+    api.force_authenticate(world.admin)
+    row = api.get(f"{LIST}{world.project1.pk}/").json()
+    assert row["total_investment"] == "120000000.00"  # 12 000 万元
+    assert row["total_investment_wan"] == "12000.00"
+    for field in ("id", "name", "enterprise", "stage", "total_investment", "is_key", "butler", "contact_leader",
+                  "signed_on", "started_on", "completed_on", "producing_on"):
+        assert field in row
+
+
+def test_create_in_yuan_and_filters(api, world):
+    api.force_authenticate(world.admin)
+    response = api.post(LIST, {"name": "年产5.8万套专用轮胎建设项目二期", "enterprise": world.ent1.pk,
+                               "total_investment": "350000000", "key_level": "provincial",
+                               "signed_on": "2025-03-01", "started_on": "2025-09-10"}, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["total_investment"] == "350000000.00" and body["stage"] == "started" and body["is_key"]
+    assert api.get(LIST, {"is_key": "true"}).json()["count"] == 1
+    assert api.get(LIST, {"stage": "started"}).json()["count"] == 1
+    assert api.get(LIST, {"started_year": 2025}).json()["count"] == 1
+
+
+def test_negative_investment_and_enterprise_outside_scope(api, world):
+    api.force_authenticate(world.butler1)
+    response = api.post(LIST, {"name": "x", "enterprise": world.ent1.pk, "total_investment": "-5"}, format="json")
+    assert response.status_code == 400 and "total_investment" in response.json()
+    response = api.post(LIST, {"name": "x", "enterprise": world.ent2.pk, "total_investment": "5"}, format="json")
+    assert response.status_code == 400 and "enterprise" in response.json()
+
+
+def test_query_count_is_fixed(api, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api.force_login(world.admin)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get(LIST).status_code == 200
+        return len(ctx)
+
+    before = count()
+    for _n in range(20):
+        ProjectFactory(enterprise=world.ent1, butler=world.butler1)
+    assert count() == before == 5  # session, user, roles, count, page
