@@ -38,8 +38,8 @@ def dashboard(user) -> dict:
             Workstation.objects.visible_to(user)
             .filter(archived_at__isnull=True)
             .annotate(
-                enterprises=Count("enterprises", filter=Q(enterprises__archived_at__isnull=True), distinct=True),
-                projects=Count("projects", filter=Q(projects__archived_at__isnull=True), distinct=True),
+                enterprise_count=Count("enterprises", filter=Q(enterprises__archived_at__isnull=True), distinct=True),
+                project_count=Count("projects", filter=Q(projects__archived_at__isnull=True), distinct=True),
             )
             .select_related("head")
             .order_by("name")

@@ -1,0 +1,68 @@
+"""Login (with lock-out), the home page per role, the organization pages, and the deploy checklist."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from guanjia.tests_support.factories import PASSWORD
+
+
+def test_login_and_home_per_role(client, world):
+    response = client.post(reverse("login"), {"username": "butler1", "password": PASSWORD})
+    assert response.status_code == 302
+    home = client.get(reverse("home")).content.decode()
+    assert "我的工作台" in home and "我服务的企业" in home and world.ent1.name in home
+    client.force_login(world.ent1_user)
+    home = client.get(reverse("home")).content.decode()
+    assert "本企业" in home and world.ent1.name in home and world.ent2.name not in home
+    client.force_login(world.leader)
+    home = client.get(reverse("home")).content.decode()
+    assert "各工作站" in home and world.ws1.name in home
+    client.force_login(world.unit_user1)
+    assert "供电公司" in client.get(reverse("home")).content.decode()
+
+
+def test_login_locks_after_repeated_failures(client, world):
+    for _n in range(5):
+        response = client.post(reverse("login"), {"username": "admin", "password": "nope"})
+        assert "用户名或密码不正确" in response.content.decode()
+    response = client.post(reverse("login"), {"username": "admin", "password": PASSWORD})
+    assert "登录失败次数过多" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_home_query_count_is_fixed(client, world, django_assert_max_num_queries):
+    client.force_login(world.admin)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("home"))
+
+
+def test_org_pages(client, world):
+    client.force_login(world.admin)
+    assert "供电公司" in client.get(reverse("org:units")).content.decode()
+    assert "第一工作站" in client.get(reverse("org:workstations")).content.decode()
+    assert "butler1" in client.get(reverse("org:people"), {"role": "butler"}).content.decode()
+
+
+def test_english_is_available(client, world):
+    client.force_login(world.admin)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert client.get(reverse("home")).headers["Content-Language"] == "en"
+
+
+def test_deploy_checklist_is_clean_in_production(monkeypatch):
+    monkeypatch.setenv("GUANJIA_SECRET_KEY", "k3#Vq9-zL2@pW7!rT5^mX8&nB4*cY6%hJ1$dF0+gS3=aE7~uQ2")
+    import importlib
+
+    import guanjia.settings.production as production
+
+    importlib.reload(production)
+    # The test database stays as it is; everything else is production's.
+    overrides = {name: getattr(production, name) for name in dir(production) if name.isupper() and name != "DATABASES"}
+    from django.test import override_settings
+
+    with override_settings(**overrides):
+        try:
+            call_command("check", "--deploy", "--fail-level", "WARNING")
+        except SystemExit as exit_:  # pragma: no cover - the message says what failed
+            pytest.fail(f"check --deploy failed: {exit_}")
