@@ -33,6 +33,17 @@ def workstation_set_head(*, actor, workstation: Workstation, head: User | None) 
     return save_validated(workstation, actor=actor)
 
 
+def workstation_update(*, actor, workstation: Workstation, name: str, area: str = "",
+                       head: User | None = None) -> Workstation:
+    workstation.name, workstation.area = name, area
+    return workstation_set_head(actor=actor, workstation=workstation, head=head)
+
+
+def unit_update(*, actor, unit: Unit, name: str, kind: str, phone: str = "") -> Unit:
+    unit.name, unit.kind, unit.phone = name, kind, phone
+    return save_validated(unit, actor=actor)
+
+
 def unit_create(*, actor, zone: Zone, name: str, kind: str, phone: str = "") -> Unit:
     return save_validated(Unit(zone=zone, name=name, kind=kind, phone=phone), actor=actor)
 
@@ -130,4 +141,13 @@ def person_update(
         with audit_context(actor=actor):
             person.roles.set(sorted(role_set))
         person.__dict__.pop("role_codes", None)
+    return person
+
+
+def person_set_password(*, actor, person: User, password: str) -> User:
+    """Set a new password (validated by Django's password validators)."""
+    validate_password(password, person)
+    person.set_password(password)
+    with audit_context(actor=actor):
+        person.save(update_fields=["password"])
     return person

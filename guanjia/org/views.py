@@ -3,10 +3,13 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from guanjia.core.views import ScopedMixin
-from guanjia.org import selectors
+from guanjia.core.views import ScopedMixin, ServiceFormView
+from guanjia.org import selectors, services
+from guanjia.org.forms import PersonForm, UnitForm, WorkstationForm
 from guanjia.org.auth import LockoutAuthenticationForm
 from guanjia.org.models import Role, Unit, UnitGroup, User, Workstation
 
@@ -79,3 +82,58 @@ class PeopleListView(ScopedMixin, generic.ListView):
         context["role_choices"] = RoleCode.choices
         context["current_role"] = self.request.GET.get("role", "")
         return context
+
+
+class ManageMixin:
+    """Organization changes are the service center admins' (org.manage_org)."""
+
+    permission = "org.manage_org"
+    template_name = "org/form.html"
+
+    def get_success_url(self, saved=None):
+        return reverse(self.success_url_name)
+
+
+class WorkstationFormView(ManageMixin, ServiceFormView):
+    model = Workstation
+    form_class = WorkstationForm
+    success_url_name = "org:workstations"
+    success_message = _("工作站已保存。")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if self.object is None:
+            return services.workstation_create(actor=self.request.user, zone=self.request.user.zone, **data)
+        return services.workstation_update(actor=self.request.user, workstation=self.object, **data)
+
+
+class UnitFormView(ManageMixin, ServiceFormView):
+    model = Unit
+    form_class = UnitForm
+    success_url_name = "org:units"
+    success_message = _("单位已保存。")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if self.object is None:
+            return services.unit_create(actor=self.request.user, zone=self.request.user.zone, **data)
+        return services.unit_update(actor=self.request.user, unit=self.object, **data)
+
+
+class PersonFormView(ManageMixin, ServiceFormView):
+    model = User
+    form_class = PersonForm
+    success_url_name = "org:people"
+    success_message = _("人员已保存。")
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        password = data.pop("password", "")
+        if self.object is None:
+            return services.person_create(actor=self.request.user, zone=self.request.user.zone,
+                                          password=password or None, **data)
+        data.pop("username", None)
+        person = services.person_update(actor=self.request.user, person=self.object, **data)
+        if password:
+            services.person_set_password(actor=self.request.user, person=person, password=password)
+        return person
