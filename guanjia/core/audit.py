@@ -79,10 +79,73 @@ def connect() -> None:
     pre_save.connect(_fill_log_entry, sender=LogEntry, dispatch_uid="guanjia-audit-context")
 
 
-def history_for(obj) -> list:
-    """The audit rows of one record, newest first, with their actors (two queries)."""
+@dataclass
+class HistoryRow:
+    """One audit row as the history tab shows it: field changes with labels and display values."""
+
+    timestamp: Any
+    actor: Any
+    source: str
+    action: int
+    changes: list[tuple[str, str, str]]
+
+
+HISTORY_LIMIT = 200
+
+
+def history_for(obj) -> list[HistoryRow]:
+    """The newest audit rows of one record, with a fixed number of queries however many there are.
+
+    auditlog's own display resolves every foreign key and content type row by row;
+    here the referenced objects are fetched in one query per related model.
+    """
     from auditlog.models import LogEntry
 
-    return list(
-        LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp", "-pk")
+    entries = list(
+        LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp", "-pk")[:HISTORY_LIMIT]
     )
+    fields = {f.name: f for f in obj._meta.concrete_fields}
+    fields.update({f.name: f for f in obj._meta.many_to_many})
+    wanted: dict[Any, set[str]] = {}
+    for entry in entries:
+        for name, change in (entry.changes_dict or {}).items():
+            field = fields.get(name)
+            if field is not None and field.is_relation and not field.many_to_many and isinstance(change, list):
+                wanted.setdefault(field.related_model, set()).update(
+                    v for v in change if v not in (None, "None", "")
+                )
+    resolved = {
+        model: {str(pk): str(o) for pk, o in model._default_manager.in_bulk(list(pks)).items()}
+        for model, pks in wanted.items()
+    }
+    rows = []
+    for entry in entries:
+        changes = []
+        for name, change in (entry.changes_dict or {}).items():
+            field = fields.get(name)
+            label = str(field.verbose_name) if field is not None else name
+            changes.append((label, *(_display(field, value, resolved) for value in _pair(change))))
+        rows.append(HistoryRow(entry.timestamp, entry.actor, (entry.additional_data or {}).get("source", ""),
+                               entry.action, changes))
+    return rows
+
+
+def _pair(change) -> tuple:
+    if isinstance(change, list) and len(change) == 2:
+        return tuple(change)
+    if isinstance(change, dict):  # many-to-many: {"type": "add", "objects": [...]}
+        objects = "、".join(str(o) for o in change.get("objects", []))
+        return ("", f"{change.get('operation', change.get('type', ''))} {objects}".strip())
+    return ("", str(change))
+
+
+def _display(field, value, resolved) -> str:
+    if value in (None, "None"):
+        return ""
+    if field is None:
+        return str(value)
+    if field.is_relation and not field.many_to_many:
+        return resolved.get(field.related_model, {}).get(str(value), str(value))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)

@@ -40,6 +40,16 @@ class RosterImportView(LoginRequiredMixin, View):
     def post(self, request):
         from guanjia.enterprises.importing import roster_import, roster_parse
 
+        limit = settings.GUANJIA_UPLOAD_MAX_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit + 64 * 1024:
+            # Refuse before Django reads the body: a 2 GB "roster" never reaches the disk.
+            form = ImportForm(request=request)
+            form.add_error(None, _("文件过大（上限 %(mb)d MB）。") % {"mb": limit // (1024 * 1024)})
+            return render(request, self.template_name, {"form": form}, status=413)
         if "confirm" in request.POST:
             return self._confirm(request, roster_import)
         form = ImportForm(request.POST, request.FILES, request=request)

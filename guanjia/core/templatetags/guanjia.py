@@ -37,15 +37,14 @@ def sort_link(context, field: str, label: str) -> str:
 
 
 @register.filter
-def audit_action(entry) -> str:
-    return {0: _("创建"), 1: _("修改"), 2: _("删除"), 3: _("访问")}.get(entry.action, str(entry.action))
+def audit_action(action: int) -> str:
+    return {0: _("创建"), 1: _("修改"), 2: _("删除"), 3: _("访问")}.get(action, str(action))
 
 
 @register.filter
-def audit_source(entry) -> str:
+def audit_source(source: str) -> str:
     from guanjia.core.choices import AuditSource
 
-    source = (entry.additional_data or {}).get("source", "")
     try:
         return AuditSource(source).label
     except ValueError:

@@ -46,6 +46,19 @@ def test_detail_shows_history_and_masks_phones(client, world):
     assert "13812345678" in client.get(reverse("enterprises:detail", args=[world.ent1.pk])).content.decode()
 
 
+def test_history_names_people_and_choices_not_ids(client, world):
+    from guanjia.enterprises.services import enterprise_assign_butler, enterprise_update
+
+    world.butler2.name = "李管家"
+    world.butler2.save()
+    enterprise_assign_butler(actor=world.admin, enterprise=world.ent1, butler=world.butler2, reason="调整")
+    enterprise_update(actor=world.admin, enterprise=world.ent1, scale="below")
+    client.force_login(world.admin)
+    page = client.get(reverse("enterprises:detail", args=[world.ent1.pk])).content.decode()
+    assert "企业管家</span>：" in page and "→ 李管家" in page
+    assert "规模</span>：规上 → 规下" in page
+
+
 def test_create_through_the_form(client, world):
     client.force_login(world.admin)
     response = client.post(reverse("enterprises:create"), {
@@ -102,3 +115,19 @@ def test_roles_without_rights_get_403(client, world):
 def test_anonymous_is_sent_to_login(client, world):
     response = client.get(reverse("enterprises:list"))
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_detail_query_count_does_not_grow_with_contacts_projects_history(client, world):
+    from guanjia.enterprises.services import contact_save, enterprise_assign_butler, enterprise_update
+    from guanjia.tests_support.factories import ProjectFactory
+
+    client.force_login(world.admin)
+    url = reverse("enterprises:detail", args=[world.ent1.pk])
+    before = queries(client, url)
+    for n in range(5):
+        contact_save(actor=world.admin, enterprise=world.ent1, name=f"联系人{n}", phone=f"1380000000{n}")
+        enterprise_update(actor=world.admin, enterprise=world.ent1, address=f"世纪大道{n}号")
+        ProjectFactory(enterprise=world.ent1, workstation=world.ws1, butler=world.butler1)
+        enterprise_assign_butler(actor=world.admin, enterprise=world.ent1,
+                                 butler=world.butler2 if n % 2 == 0 else world.butler1, reason="轮换")
+    assert queries(client, url) == before
