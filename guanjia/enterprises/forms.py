@@ -49,3 +49,7 @@ class ContactForm(RequestFormMixin, forms.ModelForm):
 
 class ImportForm(RequestFormMixin, forms.Form):
     file = forms.FileField(label=_("企业名录（.xlsx）"))
+    update_existing = forms.BooleanField(
+        label=_("更新已登记企业"), required=False,
+        help_text=_("勾选后，已登记的信用代码按表中非空单元格更新；不勾选则视为错误。"),
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.EnterpriseCreateView.as_view(), name="create"),
     path("export/", views.EnterpriseExportView.as_view(), name="export"),
     path("import/", views_import.RosterImportView.as_view(), name="import"),
+    path("import/template/", views_import.RosterTemplateView.as_view(), name="import-template"),
     path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.EnterpriseUpdateView.as_view(), name="update"),
     path("<int:pk>/butler/", views.EnterpriseAssignView.as_view(duty="butler", assign=views._assign_butler), name="assign-butler"),

@@ -47,15 +47,16 @@ class RosterImportView(LoginRequiredMixin, View):
             length = 0
         if length > limit + 64 * 1024:
             # Refuse before Django reads the body: a 2 GB "roster" never reaches the disk.
-            form = ImportForm(request=request)
-            form.add_error(None, _("文件过大（上限 %(mb)d MB）。") % {"mb": limit // (1024 * 1024)})
-            return render(request, self.template_name, {"form": form}, status=413)
+            error = _("文件过大（上限 %(mb)d MB）。") % {"mb": limit // (1024 * 1024)}
+            return render(request, self.template_name, {"form": ImportForm(request=request), "upload_error": error},
+                          status=413)
         if "confirm" in request.POST:
             return self._confirm(request, roster_import)
         form = ImportForm(request.POST, request.FILES, request=request)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form})
         upload = form.cleaned_data["file"]
+        update_existing = form.cleaned_data["update_existing"]
         if upload.size > settings.GUANJIA_UPLOAD_MAX_BYTES:
             form.add_error("file", _("文件过大（上限 %(mb)d MB）。") % {
                 "mb": settings.GUANJIA_UPLOAD_MAX_BYTES // (1024 * 1024)})
@@ -67,7 +68,7 @@ class RosterImportView(LoginRequiredMixin, View):
                 out.write(chunk)
         try:
             with path.open("rb") as handle:
-                preview = roster_parse(zone=request.user.zone, file=handle)
+                preview = roster_parse(zone=request.user.zone, file=handle, update_existing=update_existing)
         except ValidationError as error:
             path.unlink(missing_ok=True)
             for message in error.messages:
@@ -76,10 +77,10 @@ class RosterImportView(LoginRequiredMixin, View):
         if preview.errors:
             path.unlink(missing_ok=True)
         else:
-            request.session[SESSION_KEY] = {"token": token, "name": upload.name}
+            request.session[SESSION_KEY] = {"token": token, "name": upload.name, "update": update_existing}
         return render(request, self.template_name, {
             "form": ImportForm(request=request), "preview": preview, "filename": upload.name,
-            "sample": preview.rows[:20],
+            "sample": preview.rows[:20], "update_existing": update_existing,
         })
 
     def _confirm(self, request, roster_import):
@@ -90,11 +91,28 @@ class RosterImportView(LoginRequiredMixin, View):
             return HttpResponseRedirect(reverse("enterprises:import"))
         try:
             with path.open("rb") as handle:
-                result = roster_import(actor=request.user, zone=request.user.zone, file=handle)
+                result = roster_import(actor=request.user, zone=request.user.zone, file=handle,
+                                       update_existing=pending.get("update", False))
         except ValidationError as error:
             messages.error(request, _("未导入任何数据：%(reason)s") % {"reason": "；".join(error.messages[:5])})
             return HttpResponseRedirect(reverse("enterprises:import"))
         finally:
             path.unlink(missing_ok=True)
-        messages.success(request, _("已导入 %(n)d 家企业。") % {"n": result.created})
+        messages.success(request, _("导入完成：新增 %(new)d 家，更新 %(updated)d 家，未变 %(same)d 家。") % {
+            "new": result.created, "updated": result.updated, "same": result.unchanged})
         return HttpResponseRedirect(reverse("enterprises:list"))
+
+
+class RosterTemplateView(LoginRequiredMixin, View):
+    """The blank roster (表头 and a 填写说明 sheet) to fill in and import."""
+
+    def get(self, request):
+        from django.http import HttpResponse
+
+        from guanjia.enterprises.exporting import roster_template
+
+        response = HttpResponse(
+            roster_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95%E6%A8%A1%E6%9D%BF.xlsx"
+        return response
