@@ -1,0 +1,77 @@
+"""`guanjia demo`: migrate, load the 咸阳高新区 demo zone into an empty database, print the logins, serve."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guanjia.demo import zone as demo
+from guanjia.demo.wipe import wipe_database
+from guanjia.org.models import Zone
+
+
+def start_job_consumer(command: BaseCommand) -> None:
+    """Hook: start the background job consumer (huey's `run_huey`) beside the demo web server.
+
+    Guanjia has no background jobs yet, so nothing is started. When the first scheduled
+    job lands (escalation, reminders), start the consumer here in a subprocess, and stop
+    it when `runserver` returns.
+    """
+    return None
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "迁移数据库；数据库中没有园区时加载咸阳高新区演示数据（--reset 清空后重新加载）；"
+        "打印演示账号，并在 127.0.0.1 上启动服务。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset", action="store_true",
+            help=_("先清空所有园区、人员和业务数据（保留角色、标签等基础目录），再加载演示数据。"),
+        )
+        parser.add_argument("--port", type=int, default=8000, help=_("监听端口（默认 8000）。"))
+        parser.add_argument("--no-serve", action="store_true", help=_("只迁移、加载并打印账号，不启动服务。"))
+
+    def handle(self, *args, reset: bool, port: int, no_serve: bool, verbosity: int, **options):
+        if not 1 <= port <= 65535:
+            raise CommandError(_("端口须在 1–65535 之间：%(port)s") % {"port": port})
+        call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1), stdout=self.stdout)
+
+        if reset:
+            tables = wipe_database()
+            self.stdout.write(_("已清空 %(n)d 张数据表。") % {"n": len(tables)})
+        if not Zone.objects.exists():
+            self.stdout.write(_("正在加载演示园区（咸阳高新区）……"))
+            try:
+                summary = demo.load_demo_zone()
+            except demo.DemoConflict as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(self.style.SUCCESS(
+                _(
+                    "已加载 %(zone)s：%(workstations)d 个工作站、%(units)d 个单位、%(people)d 名人员"
+                    "（企业管家 %(enterprise_butlers)d、项目管家 %(project_butlers)d）、"
+                    "%(enterprises)d 家企业（规上 %(enterprises_above)d）、"
+                    "%(projects)d 个项目（重点 %(key_projects)d），用时 %(seconds).1f 秒。"
+                ) % {"zone": summary.zone.name, "seconds": summary.seconds, **summary.counts}
+            ))
+        elif demo.demo_zone() is None:
+            self.stdout.write(self.style.WARNING(
+                _("数据库中已有其他园区的数据，未加载演示园区；如需演示数据，请使用 --reset（将清空现有数据）。")
+            ))
+
+        url = f"http://127.0.0.1:{port}/"
+        accounts = demo.demo_accounts()
+        if accounts:
+            self.stdout.write("\n" + _("演示账号（密码均为 %(password)s）：") % {"password": demo.PASSWORD})
+            self.stdout.write(demo.format_accounts(accounts))
+        self.stdout.write("\n" + _("网址：%(url)s") % {"url": url})
+        if no_serve:
+            return
+        start_job_consumer(self)
+        # DEBUG is off by default, so let runserver serve the static files itself (its
+        # --insecure switch): the demo then needs no collectstatic.
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
