@@ -4,9 +4,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from guanjia.core.urls_calendar import api_urlpatterns as calendar_api_urlpatterns
 from guanjia.enterprises.api.views import EnterpriseViewSet
 from guanjia.org.api.views import MeView, PersonViewSet, TokenView, UnitViewSet, WorkstationViewSet
 from guanjia.projects.api.views import ProjectViewSet
+from guanjia.requests.api.views import RequestViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -14,11 +16,16 @@ router.register("workstations", WorkstationViewSet, basename="workstation")
 router.register("people", PersonViewSet, basename="person")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("requests", RequestViewSet, basename="request")
 
 v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/", MeView.as_view(), name="api-me"),
+    *calendar_api_urlpatterns,
     path("", include(router.urls)),
+    path("", include("guanjia.meetings.api.urls")),
+    path("", include("guanjia.notifications.api.urls")),
+    path("", include("guanjia.reports.api.urls")),
 ]
 
 urlpatterns = [

@@ -15,5 +15,10 @@ urlpatterns = [
     path("enterprises/", include("guanjia.enterprises.urls")),
     path("projects/", include("guanjia.projects.urls")),
     path("org/", include("guanjia.org.urls")),
+    path("calendar/", include("guanjia.core.urls_calendar")),
+    path("requests/", include("guanjia.requests.urls")),
+    path("meetings/", include("guanjia.meetings.urls")),
+    path("notifications/", include("guanjia.notifications.urls")),
+    path("reports/", include("guanjia.reports.urls")),
     path("api/", include("guanjia.api_urls")),
 ]

@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from guanjia.core import audit
+        from auditlog.registry import auditlog
+
+        from guanjia.core import audit, models
 
         audit.connect()
+        auditlog.register(models.HolidayYear)
+        auditlog.register(models.CalendarDay)

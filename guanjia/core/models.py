@@ -98,3 +98,63 @@ class AssignmentBase(models.Model):
     class Meta:
         abstract = True
         ordering = ["-started_at", "-pk"]
+
+
+class HolidayYear(models.Model):
+    """A year whose State Council holiday notice (国务院办公厅关于节假日安排的通知) has been loaded.
+
+    A loaded year is official: its `CalendarDay` rows are the whole list of its
+    holidays and make-up workdays, and every other day follows the weekday rule.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("来源"), max_length=300, help_text=_("例如：国办发明电〔2026〕7号"))
+    loaded_at = models.DateTimeField(_("载入时间"), default=timezone.now)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("载入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("节假日安排年份")
+        verbose_name_plural = _("节假日安排年份")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """One day of our own override table (节假日调整): a holiday (放假) or a make-up workday (调休上班).
+
+    The working-day clock reads this table before the `chinesecalendar` library.
+    Rows loaded with a notice point at its `HolidayYear`.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=50, blank=True, help_text=_("例如：春节"))
+    holiday_year = models.ForeignKey(
+        HolidayYear,
+        verbose_name=_("所属通知"),
+        on_delete=models.CASCADE,
+        related_name="days",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("节假日调整")
+        verbose_name_plural = _("节假日调整")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}".strip()  # date may still be a str here

@@ -1,14 +1,12 @@
 """Enterprise pages: list with filters, detail with history, create/edit, handover, archive, export."""
 
-from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from guanjia.core.masking import can_see_phones
-from guanjia.core.predicates import require
 from guanjia.core.views import (
     ArchiveView,
     AssignView,

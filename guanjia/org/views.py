@@ -9,8 +9,8 @@ from django.views import generic
 
 from guanjia.core.views import ScopedMixin, ServiceFormView
 from guanjia.org import selectors, services
-from guanjia.org.forms import PersonForm, UnitForm, WorkstationForm
 from guanjia.org.auth import LockoutAuthenticationForm
+from guanjia.org.forms import PersonForm, UnitForm, WorkstationForm
 from guanjia.org.models import Role, Unit, UnitGroup, User, Workstation
 
 

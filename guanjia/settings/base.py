@@ -36,6 +36,11 @@ INSTALLED_APPS = [
     "guanjia.org",
     "guanjia.enterprises",
     "guanjia.projects",
+    "guanjia.requests",
+    "guanjia.meetings",
+    "guanjia.notifications",
+    "guanjia.reports",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +191,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "guanjia.requests.choices.Status",
+        "UnitTaskStatusEnum": "guanjia.requests.choices.UnitTaskStatus",
+    },
+}
+
+# Background jobs and schedules: one SqliteHuey consumer (`guanjia run_huey`) by default; set
+# GUANJIA_HUEY_IMMEDIATE for tests. Always set, or huey falls back to Redis.
+HUEY = {
+    "huey_class": "huey.SqliteHuey",
+    "name": "guanjia",
+    "filename": str(DATA_DIR / "huey.sqlite3"),
+    "immediate": False,
+    "utc": True,
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

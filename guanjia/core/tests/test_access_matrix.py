@@ -37,22 +37,27 @@ ENDPOINTS = {
     "unit-detail": ("unit", "get"),
     "workstation-detail": ("workstation", "get"),
     "person-detail": ("person", "get"),
+    "request-detail": ("request", "get"),
+    "request-timeline": ("request", "get"),
+    **{f"request-{action}": ("request", "post") for action in (
+        "accept", "reply", "transfer", "sign", "feedback", "return", "reassign", "extend", "suspend", "resume",
+        "escalate", "resolve", "rate", "reopen", "close", "merge")},
 }
 # Endpoints with a pk that are not object endpoints of ours (none yet).
 NOT_OBJECT_ENDPOINTS: set[str] = set()
 API_WRITES = [("enterprise-detail", "enterprise"), ("project-detail", "project")]
 
-ZONE_STAFF = {"ent1", "ent2", "project1", "project2", "unit", "workstation", "person"}
+ZONE_STAFF = {"ent1", "ent2", "project1", "project2", "unit", "workstation", "person", "request1", "request2"}
 VISIBLE = {
     "admin": ZONE_STAFF,
     "leader": ZONE_STAFF,
     "supervisor": ZONE_STAFF,
-    "butler1": {"ent1", "project1", "unit", "workstation", "person"},
-    "butler2": {"ent2", "project2", "unit", "workstation", "person"},
-    "unit1": {"unit", "workstation", "person"},
+    "butler1": {"ent1", "project1", "unit", "workstation", "person", "request1"},
+    "butler2": {"ent2", "project2", "unit", "workstation", "person", "request2"},
+    "unit1": {"unit", "workstation", "person", "request1"},  # request1 was transferred to unit1
     "unit2": {"unit", "workstation", "person"},
-    "ent1": {"ent1", "project1", "unit", "workstation"},
-    "ent2": {"ent2", "project2", "unit", "workstation"},
+    "ent1": {"ent1", "project1", "unit", "workstation", "request1"},
+    "ent2": {"ent2", "project2", "unit", "workstation", "request2"},
 }
 
 
@@ -87,7 +92,21 @@ def objects(world):
 
     for enterprise in (world.ent1, world.ent2, world.foreign_enterprise):
         Contact.objects.create(enterprise=enterprise, name="联系人", phone="13800000000")
+    from guanjia.requests import services as rs
+    from guanjia.tests_support.factories import UserFactory as People
+
+    def raise_for(enterprise, butler):
+        return rs.request_raise(actor=butler, enterprise=enterprise, source="visit", category="land",
+                                title=f"{enterprise.name}用地", description="x")
+
+    request1 = rs.request_accept(actor=world.butler1, request=raise_for(world.ent1, world.butler1))
+    rs.request_transfer(actor=world.butler1, request=request1, lead_unit=world.unit1)
+    request2 = raise_for(world.ent2, world.butler2)
+    foreign_butler = People(zone=world.other_zone, roles=["butler"], workstation=world.foreign_enterprise.workstation)
+    foreign_request = raise_for(world.foreign_enterprise, foreign_butler)
     return {
+        "request1": ("request", request1), "request2": ("request", request2),
+        "foreign_request": ("request", foreign_request),
         "ent1": ("enterprise", world.ent1), "ent2": ("enterprise", world.ent2),
         "foreign_enterprise": ("enterprise", world.foreign_enterprise),
         "project1": ("project", world.project1), "project2": ("project", world.project2),

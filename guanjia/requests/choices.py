@@ -1,0 +1,184 @@
+"""The request (诉求) workflow: statuses, channels, categories, and the ONE transition table.
+
+Services check every move against TRANSITIONS; templates and the API read labels
+and colours from here and never hard-code a status.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("待签收")
+    ACCEPTED = "accepted", _("办理中")
+    TRANSFERRED = "transferred", _("已转办")
+    IN_UNITS = "in_units", _("部门办理中")
+    RETURNED = "returned", _("退单待仲裁")
+    ESCALATED = "escalated", _("已升级")
+    SUSPENDED = "suspended", _("已中止")
+    RESOLVED = "resolved", _("已办结待回访")
+    CLOSED = "closed", _("已关闭")
+    MERGED = "merged", _("已并单")
+
+
+OPEN_STATUSES = frozenset({
+    Status.SUBMITTED, Status.ACCEPTED, Status.TRANSFERRED, Status.IN_UNITS, Status.RETURNED, Status.ESCALATED,
+    Status.SUSPENDED,
+})
+TERMINAL_STATUSES = frozenset({Status.CLOSED, Status.MERGED})
+STATUS_COLOURS = {
+    Status.SUBMITTED: "warning", Status.ACCEPTED: "primary", Status.TRANSFERRED: "info", Status.IN_UNITS: "info",
+    Status.RETURNED: "danger", Status.ESCALATED: "danger", Status.SUSPENDED: "secondary",
+    Status.RESOLVED: "success", Status.CLOSED: "dark", Status.MERGED: "light",
+}
+
+
+class Source(models.TextChoices):
+    VISIT = "visit", _("走访发现")
+    PHONE = "phone", _("电话反映")
+    PORTAL = "portal", _("企业吹哨")
+    LETTER = "letter", _("直通车")
+    MEETING = "meeting", _("会议交办")
+    SUPERVISION = "supervision", _("督查发现")
+
+
+class Category(models.TextChoices):
+    FACTORS = "factors", _("要素保障（水电气）")
+    LAND = "land", _("用地")
+    PLANNING = "planning", _("规划建设")
+    APPROVAL = "approval", _("审批手续")
+    FINANCING = "financing", _("融资")
+    TALENT = "talent", _("用工人才")
+    POLICY = "policy", _("政策兑现")
+    INFRASTRUCTURE = "infrastructure", _("基础设施")
+    LEGACY = "legacy", _("历史遗留")
+    OTHER = "other", _("其他")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+    CRITICAL = "critical", _("特急")
+
+
+class SuspendReason(models.TextChoices):
+    AWAITING_MATERIAL = "awaiting_material", _("等待企业补充材料")
+    POLICY_PENDING = "policy_pending", _("政策待定")
+    JUDICIAL = "judicial", _("司法程序")
+    ENTERPRISE_REQUEST = "enterprise_request", _("企业申请暂缓")
+    OTHER = "other", _("其他")
+
+
+class EscalationTarget(models.TextChoices):
+    STATION_HEAD = "station_head", _("工作站站长")
+    LEADER = "leader", _("园区领导")
+    MEETING = "meeting", _("提请会办")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class Action(models.TextChoices):
+    """Every event of a request's timeline; the first 15 are the transitions of API.md."""
+
+    ACCEPT = "accept", _("签收")
+    REPLY = "reply", _("初步答复")
+    TRANSFER = "transfer", _("转办")
+    SIGN = "sign", _("部门签收")
+    FEEDBACK = "feedback", _("部门反馈")
+    RETURN = "return", _("退单")
+    REASSIGN = "reassign", _("仲裁改派")
+    EXTEND = "extend", _("延期")
+    SUSPEND = "suspend", _("中止")
+    RESUME = "resume", _("恢复")
+    ESCALATE = "escalate", _("升级")
+    RESOLVE = "resolve", _("办结")
+    RATE = "rate", _("回访评价")
+    REOPEN = "reopen", _("重办")
+    CLOSE = "close", _("关闭")
+    RAISE = "raise", _("提出诉求")
+    MERGE = "merge", _("并单")
+    NOTE = "note", _("内部备注")
+    SUPPLY = "supply", _("企业补充材料")
+
+
+S = Status
+OPEN_WORKING = [S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.ESCALATED]
+
+# action -> (statuses it may start from, status it leads to; None = stays / decided by the service)
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    Action.ACCEPT: (frozenset({S.SUBMITTED}), S.ACCEPTED),
+    Action.REPLY: (frozenset({S.ACCEPTED, S.ESCALATED}), None),
+    Action.TRANSFER: (frozenset({S.ACCEPTED, S.ESCALATED}), S.TRANSFERRED),
+    Action.SIGN: (frozenset({S.TRANSFERRED, S.IN_UNITS}), S.IN_UNITS),
+    Action.FEEDBACK: (frozenset({S.IN_UNITS}), None),
+    Action.RETURN: (frozenset({S.TRANSFERRED, S.IN_UNITS}), S.RETURNED),
+    Action.REASSIGN: (frozenset({S.RETURNED}), S.TRANSFERRED),
+    Action.EXTEND: (frozenset({S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.ESCALATED, S.RETURNED}), None),
+    Action.SUSPEND: (frozenset({S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.ESCALATED, S.RETURNED}), S.SUSPENDED),
+    Action.RESUME: (frozenset({S.SUSPENDED}), None),
+    Action.ESCALATE: (frozenset({S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.RETURNED}), S.ESCALATED),
+    Action.RESOLVE: (frozenset({S.ACCEPTED, S.IN_UNITS, S.ESCALATED}), S.RESOLVED),
+    Action.RATE: (frozenset({S.RESOLVED}), None),
+    Action.REOPEN: (frozenset({S.RESOLVED, S.CLOSED}), S.ACCEPTED),
+    Action.CLOSE: (frozenset({S.RESOLVED}), S.CLOSED),
+    Action.MERGE: (frozenset(OPEN_STATUSES), S.MERGED),
+}
+
+# Which roles may perform each action (the service further checks the person's tie to the request).
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    Action.ACCEPT: frozenset({"butler", "admin"}),
+    Action.REPLY: frozenset({"butler", "admin"}),
+    Action.TRANSFER: frozenset({"butler", "admin"}),
+    Action.SIGN: frozenset({"unit"}),
+    Action.FEEDBACK: frozenset({"unit"}),
+    Action.RETURN: frozenset({"unit"}),
+    Action.REASSIGN: frozenset({"admin"}),
+    Action.EXTEND: frozenset({"admin", "leader"}),
+    Action.SUSPEND: frozenset({"butler", "admin"}),
+    Action.RESUME: frozenset({"butler", "admin"}),
+    Action.ESCALATE: frozenset({"butler", "admin"}),
+    Action.RESOLVE: frozenset({"butler", "admin"}),
+    Action.RATE: frozenset({"enterprise"}),
+    Action.REOPEN: frozenset({"admin", "leader"}),
+    Action.CLOSE: frozenset({"admin"}),
+    Action.MERGE: frozenset({"butler", "admin"}),
+}
+
+
+class ClockKind(models.TextChoices):
+    SIGN = "sign", _("签收时限")
+    FIRST_REPLY = "first_reply", _("首次答复时限")
+    RESOLUTION = "resolution", _("办结时限")
+    UNIT = "unit", _("部门办理时限")
+
+
+class ClockState(models.TextChoices):
+    ON_TRACK = "on_track", _("正常")
+    DUE_SOON = "due_soon", _("临期（黄牌）")
+    OVERDUE = "overdue", _("超期（红牌）")
+    PAUSED = "paused", _("已暂停")
+    MET = "met", _("按时完成")
+    MET_LATE = "met_late", _("超期完成")
+
+
+CLOCK_COLOURS = {
+    ClockState.ON_TRACK: "success", ClockState.DUE_SOON: "warning", ClockState.OVERDUE: "danger",
+    ClockState.PAUSED: "secondary", ClockState.MET: "success", ClockState.MET_LATE: "danger",
+}
+
+
+class UnitTaskRole(models.TextChoices):
+    LEAD = "lead", _("牵头")
+    CO = "co", _("协办")
+
+
+class UnitTaskStatus(models.TextChoices):
+    PENDING = "pending", _("待签收")
+    SIGNED = "signed", _("办理中")
+    DONE = "done", _("已反馈")
+    RETURNED = "returned", _("已退单")
+    CANCELLED = "cancelled", _("已撤回")

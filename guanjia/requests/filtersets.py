@@ -1,0 +1,58 @@
+"""The one FilterSet of requests, shared by the list page, the API and the export."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guanjia.core.choices import Role
+from guanjia.core.filtersets import person_choices
+from guanjia.requests.choices import OPEN_STATUSES, Category, Source, Status, Urgency
+from guanjia.requests.models import Clock, Request
+
+
+class RequestFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Status.choices)
+    open = django_filters.BooleanFilter(label=_("未办结"), method="filter_open")
+    category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
+    source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
+    urgency = django_filters.ChoiceFilter(label=_("紧急程度"), choices=Urgency.choices)
+    butler = django_filters.ModelChoiceFilter(
+        label=_("责任管家"), queryset=lambda request: person_choices(request, Role.BUTLER)
+    )
+    enterprise = django_filters.NumberFilter(label=_("企业"), field_name="enterprise")
+    lead_unit = django_filters.NumberFilter(label=_("牵头单位"), field_name="lead_unit")
+    overdue = django_filters.BooleanFilter(label=_("超期"), method="filter_overdue")
+    created_from = django_filters.DateFilter(label=_("受理起"), field_name="created_at", lookup_expr="date__gte")
+    created_to = django_filters.DateFilter(label=_("受理止"), field_name="created_at", lookup_expr="date__lte")
+    ordering = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(("created_at", "created_at"), ("due_at", "due_at"), ("number", "number"), ("status", "status")),
+        field_labels={"created_at": _("提出时间"), "due_at": _("办结时限"), "number": _("编号"),
+                      "status": _("状态")},
+    )
+
+    class Meta:
+        model = Request
+        fields = ["q", "status", "open", "category", "source", "urgency", "butler", "enterprise", "lead_unit",
+                  "overdue"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number__icontains=value) | Q(title__contains=value)
+                               | Q(enterprise__name__contains=value))
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, cancelled=False,
+                                    due_at__lt=timezone.now()).values("request")
+        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)

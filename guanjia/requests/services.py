@@ -1,0 +1,582 @@
+"""Writes to requests (诉求): raising one, and one service per transition of choices.TRANSITIONS.
+
+Every transition locks the request row, checks the actor's role (403) and the
+current status (409) against the one table, moves its clocks, and writes its
+timeline row in the same transaction; notifications go out after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guanjia.core.choices import Role
+from guanjia.core.errors import Conflict
+from guanjia.requests import clocks
+from guanjia.requests.attachments import check_uploads
+from guanjia.requests.choices import (
+    ACTION_ROLES,
+    TRANSITIONS,
+    Action,
+    ClockKind,
+    EscalationTarget,
+    Rating,
+    Source,
+    Status,
+    SuspendReason,
+    UnitTaskRole,
+    UnitTaskStatus,
+)
+from guanjia.requests.models import Attachment, Request, RequestCounter, RequestEvent, UnitTask
+from guanjia.requests.signals import request_event_committed
+
+MAX_EXTENSIONS = 2
+MAX_EXTENSION_DAYS = 30
+
+
+# -- shared machinery -------------------------------------------------------------------------------------------
+
+
+def _label(action: str) -> str:
+    return str(Action(action).label)
+
+
+def _lock(request: Request) -> Request:
+    return Request.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=request.pk)
+
+
+def _begin(*, actor, request: Request, action: str, version: int | None = None) -> Request:
+    """Lock the row, then check who may act (403) and whether the status allows it (409)."""
+    if not (actor.is_superuser or actor.role_codes & ACTION_ROLES[action]):
+        raise PermissionDenied(_("您的角色不能执行“%(action)s”。") % {"action": _label(action)})
+    locked = _lock(request)
+    if version is not None and version != locked.version:
+        raise Conflict(_("该诉求已被他人处理，请刷新后再试。"))
+    allowed, _target = TRANSITIONS[action]
+    if locked.status not in allowed:
+        raise Conflict(_("诉求当前为“%(status)s”，不能%(action)s。") % {
+            "status": locked.get_status_display(), "action": _label(action)})
+    return locked
+
+
+def _event(*, request: Request, actor, action: str, from_status: str, comment: str = "", internal: bool = False,
+           unit=None, data: dict | None = None, attachments: Iterable = (), at: dt.datetime | None = None
+           ) -> RequestEvent:
+    event = RequestEvent.objects.create(
+        request=request, actor=actor, at=at or timezone.now(), action=action, from_status=from_status,
+        to_status=request.status, comment=comment, internal=internal, unit=unit, data=data or {},
+    )
+    _store_attachments(request=request, event=event, actor=actor, files=attachments, internal=internal)
+    transaction.on_commit(lambda: request_event_committed.send(sender=Request, event_id=event.pk))
+    return event
+
+
+def _store_attachments(*, request, event, actor, files, internal: bool) -> None:
+    for upload in files:
+        Attachment.objects.create(request=request, event=event, file=upload, name=upload.name[:200],
+                                  size=upload.size, content_type=getattr(upload, "content_type", "") or "",
+                                  uploaded_by=actor, internal=internal)
+
+
+def _save(request: Request, *fields: str) -> None:
+    request.version += 1
+    request.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _running_clocks(request: Request, *kinds: str):
+    queryset = request.clocks.filter(stopped_at__isnull=True, cancelled=False)
+    return queryset.filter(kind__in=kinds) if kinds else queryset
+
+
+def _rule(request: Request, kind: str) -> clocks.Rule:
+    return clocks.rule_for(zone_id=request.zone_id, kind=kind, source=request.source, category=request.category,
+                           urgency=request.urgency)
+
+
+def _start_resolution_clock(request: Request, at: dt.datetime) -> None:
+    clock = clocks.start(request=request, kind=ClockKind.RESOLUTION, at=at, rule=_rule(request, ClockKind.RESOLUTION))
+    request.due_at, request.due_provisional = clock.due_at, clock.provisional
+
+
+def _refresh_due(request: Request) -> None:
+    clock = request.clocks.filter(kind=ClockKind.RESOLUTION, cancelled=False).order_by("-pk").first()
+    if clock is not None:
+        request.due_at, request.due_provisional = clock.due_at, clock.provisional
+
+
+def _allocate_number(zone_id: int, year: int) -> str:
+    counter, _created = RequestCounter.objects.select_for_update().get_or_create(zone_id=zone_id, year=year)
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return f"GJ-{year}-{counter.value:06d}"
+
+
+def _unit_task_for(actor, request: Request, *statuses: str) -> UnitTask:
+    task = request.unit_tasks.filter(unit=actor.unit_id, status__in=statuses).first() if actor.unit_id else None
+    if task is None:
+        raise Conflict(_("本单位没有待办理的该诉求任务。"))
+    return task
+
+
+def _check_units(request: Request, lead_unit, co_units) -> list:
+    co_units = [u for u in co_units if u is not None]
+    if lead_unit is None:
+        raise ValidationError({"lead_unit": _("请选择牵头单位。")})
+    if any(u.zone_id != request.zone_id for u in [lead_unit, *co_units]):
+        raise ValidationError({"lead_unit": _("承办单位须为本园区的单位。")})
+    if lead_unit in co_units:
+        raise ValidationError({"co_units": _("牵头单位不能同时是协办单位。")})
+    if len(set(co_units)) != len(co_units):
+        raise ValidationError({"co_units": _("协办单位重复。")})
+    return co_units
+
+
+def _create_unit_tasks(request: Request, lead_unit, co_units, at, unit_due: dt.date | None) -> list[UnitTask]:
+    if unit_due is not None and unit_due < timezone.localdate():
+        raise ValidationError({"unit_due": _("办理时限不能早于今天。")})
+    tasks = []
+    for unit, role in [(lead_unit, UnitTaskRole.LEAD), *[(u, UnitTaskRole.CO) for u in co_units]]:
+        task = UnitTask.objects.create(request=request, unit=unit, role=role)
+        if unit_due is not None:
+            from guanjia.core import calendar as workcal
+
+            days = max(1, workcal.working_days_between(timezone.localdate(), unit_due))
+            rule = clocks.Rule(clocks.DAYS, days)
+        else:
+            rule = _rule(request, ClockKind.UNIT)
+        clock = clocks.start(request=request, kind=ClockKind.UNIT, at=at, rule=rule, unit_task=task)
+        task.due_at = clock.due_at
+        task.save(update_fields=["due_at"])
+        tasks.append(task)
+    return tasks
+
+
+# -- raising a request ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_raise(
+    *,
+    actor,
+    enterprise,
+    source: str,
+    category: str,
+    title: str,
+    description: str,
+    urgency: str = "normal",
+    project=None,
+    addressed_leader=None,
+    attachments: Iterable = (),
+    at: dt.datetime | None = None,
+) -> Request:
+    """Register a request (诉求) from any channel; it waits to be signed for (签收) under its clock."""
+    attachments = list(attachments)
+    check_uploads(attachments)
+    if actor.has_role(Role.ENTERPRISE) and not actor.is_superuser and (
+        not actor.role_codes - {Role.ENTERPRISE}
+    ):
+        if actor.enterprise_id != enterprise.pk:
+            raise PermissionDenied(_("只能为本企业提出诉求。"))
+        source = Source.PORTAL
+    at = at or timezone.now()
+    request = Request(
+        zone_id=enterprise.zone_id, enterprise=enterprise, project=project, source=source, category=category,
+        urgency=urgency, title=(title or "").strip(), description=(description or "").strip(),
+        butler=(project.butler if project is not None and project.butler_id else enterprise.butler),
+        addressed_leader=addressed_leader, raised_by=actor, created_at=at,
+    )
+    errors = {}
+    if project is not None and project.enterprise_id != enterprise.pk:
+        errors["project"] = _("项目不属于该企业。")
+    if source == Source.LETTER and addressed_leader is None:
+        errors["addressed_leader"] = _("直通车须选择收信领导。")
+    if addressed_leader is not None and (addressed_leader.zone_id != enterprise.zone_id
+                                         or Role.LEADER not in addressed_leader.role_codes):
+        errors["addressed_leader"] = _("收信人须为本园区的领导。")
+    request.number = "GJ-0000-000000"  # placeholder for validation; allocated below
+    try:
+        request.full_clean(exclude=["number"])
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
+    request.number = _allocate_number(request.zone_id, timezone.localtime(at).year)
+    request.save()
+    clocks.start(request=request, kind=ClockKind.SIGN, at=at, rule=_rule(request, ClockKind.SIGN))
+    _event(request=request, actor=actor, action=Action.RAISE, from_status="", comment=request.description,
+           attachments=attachments, at=at, data={"source": source})
+    return request
+
+
+# -- transitions ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_accept(*, actor, request: Request, comment: str = "", version: int | None = None) -> Request:
+    """签收: the butler (or the center) takes the request; the first-answer and resolution clocks start."""
+    request = _begin(actor=actor, request=request, action=Action.ACCEPT, version=version)
+    now, before = timezone.now(), request.status
+    for clock in _running_clocks(request, ClockKind.SIGN):
+        clocks.stop(clock, at=now)
+    request.status, request.accepted_at = Status.ACCEPTED, now
+    if request.butler_id is None and actor.has_role(Role.BUTLER):
+        request.butler = actor
+    clocks.start(request=request, kind=ClockKind.FIRST_REPLY, at=now, rule=_rule(request, ClockKind.FIRST_REPLY))
+    _start_resolution_clock(request, now)
+    _save(request, "status", "accepted_at", "butler", "due_at", "due_provisional")
+    _event(request=request, actor=actor, action=Action.ACCEPT, from_status=before, comment=comment)
+    return request
+
+
+@transaction.atomic
+def request_reply(*, actor, request: Request, answer: str, resolve: bool = False, comment: str = "",
+                  version: int | None = None) -> Request:
+    """初步办理回复: the butler's first answer; it may settle the request at once."""
+    if not (answer or "").strip():
+        raise ValidationError({"answer": _("请填写答复内容。")})
+    request = _begin(actor=actor, request=request, action=Action.REPLY, version=version)
+    now, before = timezone.now(), request.status
+    for clock in _running_clocks(request, ClockKind.FIRST_REPLY):
+        clocks.stop(clock, at=now)
+    if request.first_reply_at is None:
+        request.first_reply_at = now
+    request.answer = answer.strip()
+    fields = ["first_reply_at", "answer"]
+    if resolve:
+        request.status, request.resolved_at = Status.RESOLVED, now
+        for clock in _running_clocks(request):
+            if clock.kind == ClockKind.RESOLUTION:
+                clocks.stop(clock, at=now)
+            else:
+                clocks.cancel(clock, at=now)
+        fields += ["status", "resolved_at"]
+    _save(request, *fields)
+    _event(request=request, actor=actor, action=Action.REPLY, from_status=before, comment=comment or answer,
+           data={"resolved": resolve})
+    return request
+
+
+@transaction.atomic
+def request_transfer(*, actor, request: Request, lead_unit, co_units: Iterable = (), comment: str = "",
+                     unit_due: dt.date | None = None, version: int | None = None) -> Request:
+    """转办: hand the request to a lead unit and co-units, each with its own deadline."""
+    request = _begin(actor=actor, request=request, action=Action.TRANSFER, version=version)
+    co_units = _check_units(request, lead_unit, list(co_units))
+    now, before = timezone.now(), request.status
+    for clock in _running_clocks(request, ClockKind.FIRST_REPLY):
+        clocks.stop(clock, at=now)
+    if request.first_reply_at is None:
+        request.first_reply_at = now
+    _create_unit_tasks(request, lead_unit, co_units, now, unit_due)
+    request.status, request.lead_unit = Status.TRANSFERRED, lead_unit
+    _save(request, "status", "lead_unit", "first_reply_at")
+    _event(request=request, actor=actor, action=Action.TRANSFER, from_status=before, comment=comment,
+           data={"lead_unit": lead_unit.pk, "co_units": [u.pk for u in co_units]})
+    return request
+
+
+@transaction.atomic
+def request_unit_sign(*, actor, request: Request, comment: str = "", version: int | None = None) -> Request:
+    """部门签收: a unit takes its part of the request."""
+    request = _begin(actor=actor, request=request, action=Action.SIGN, version=version)
+    task = _unit_task_for(actor, request, UnitTaskStatus.PENDING)
+    now, before = timezone.now(), request.status
+    task.status, task.signed_at, task.signed_by = UnitTaskStatus.SIGNED, now, actor
+    task.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
+    request.status = Status.IN_UNITS
+    _save(request, "status")
+    _event(request=request, actor=actor, action=Action.SIGN, from_status=before, comment=comment, unit=task.unit)
+    return request
+
+
+@transaction.atomic
+def request_unit_feedback(*, actor, request: Request, comment: str, attachments: Iterable = (),
+                          version: int | None = None) -> Request:
+    """部门反馈: a unit reports what it did; its own clock stops."""
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("请填写办理反馈。")})
+    attachments = list(attachments)
+    check_uploads(attachments)
+    request = _begin(actor=actor, request=request, action=Action.FEEDBACK, version=version)
+    task = _unit_task_for(actor, request, UnitTaskStatus.SIGNED)
+    now, before = timezone.now(), request.status
+    task.status, task.feedback, task.done_at = UnitTaskStatus.DONE, comment.strip(), now
+    task.save(update_fields=["status", "feedback", "done_at", "updated_at"])
+    for clock in task.clocks.filter(stopped_at__isnull=True, cancelled=False):
+        clocks.stop(clock, at=now)
+    _save(request, "status")
+    _event(request=request, actor=actor, action=Action.FEEDBACK, from_status=before, comment=comment,
+           unit=task.unit, attachments=attachments)
+    return request
+
+
+@transaction.atomic
+def request_return(*, actor, request: Request, reason: str, version: int | None = None) -> Request:
+    """退单: a unit gives the request back with a reason; the center arbitrates."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写退单理由。")})
+    request = _begin(actor=actor, request=request, action=Action.RETURN, version=version)
+    task = _unit_task_for(actor, request, UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED)
+    now, before = timezone.now(), request.status
+    task.status, task.return_reason = UnitTaskStatus.RETURNED, reason.strip()
+    task.save(update_fields=["status", "return_reason", "updated_at"])
+    for clock in task.clocks.filter(stopped_at__isnull=True, cancelled=False):
+        clocks.cancel(clock, at=now)
+    request.status = Status.RETURNED
+    _save(request, "status")
+    _event(request=request, actor=actor, action=Action.RETURN, from_status=before, comment=reason, unit=task.unit)
+    return request
+
+
+@transaction.atomic
+def request_reassign(*, actor, request: Request, lead_unit, co_units: Iterable = (), comment: str = "",
+                     unit_due: dt.date | None = None, version: int | None = None) -> Request:
+    """仲裁改派: the center settles a return and transfers the request again."""
+    request = _begin(actor=actor, request=request, action=Action.REASSIGN, version=version)
+    co_units = _check_units(request, lead_unit, list(co_units))
+    now, before = timezone.now(), request.status
+    for task in request.unit_tasks.filter(status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]):
+        task.status = UnitTaskStatus.CANCELLED
+        task.save(update_fields=["status", "updated_at"])
+        for clock in task.clocks.filter(stopped_at__isnull=True, cancelled=False):
+            clocks.cancel(clock, at=now)
+    _create_unit_tasks(request, lead_unit, co_units, now, unit_due)
+    request.status, request.lead_unit = Status.TRANSFERRED, lead_unit
+    _save(request, "status", "lead_unit")
+    _event(request=request, actor=actor, action=Action.REASSIGN, from_status=before, comment=comment,
+           data={"lead_unit": lead_unit.pk, "co_units": [u.pk for u in co_units]})
+    return request
+
+
+@transaction.atomic
+def request_extend(*, actor, request: Request, days: int, reason: str, version: int | None = None) -> Request:
+    """延期: an approver moves the resolution deadline; capped in number and total days, and counted."""
+    errors = {}
+    if not isinstance(days, int) or days < 1:
+        errors["days"] = _("延期天数须为正整数。")
+    if not (reason or "").strip():
+        errors["reason"] = _("请填写延期理由。")
+    if errors:
+        raise ValidationError(errors)
+    request = _begin(actor=actor, request=request, action=Action.EXTEND, version=version)
+    if request.extension_count >= MAX_EXTENSIONS:
+        raise Conflict(_("该诉求已延期 %(n)d 次，不能再延期。") % {"n": request.extension_count})
+    if request.extended_days + days > MAX_EXTENSION_DAYS:
+        raise ValidationError({"days": _("累计延期不能超过 %(max)d 个工作日（已延期 %(used)d 个）。") % {
+            "max": MAX_EXTENSION_DAYS, "used": request.extended_days}})
+    now, before = timezone.now(), request.status
+    for clock in _running_clocks(request, ClockKind.RESOLUTION):
+        clocks.extend(clock, days=days, at=now)
+    request.extension_count += 1
+    request.extended_days += days
+    _refresh_due(request)
+    _save(request, "extension_count", "extended_days", "due_at", "due_provisional")
+    _event(request=request, actor=actor, action=Action.EXTEND, from_status=before, comment=reason,
+           data={"days": days})
+    return request
+
+
+@transaction.atomic
+def request_suspend(*, actor, request: Request, reason: str, comment: str = "", version: int | None = None
+                    ) -> Request:
+    """中止: stop every clock for a typed reason (e.g. waiting for the enterprise's material)."""
+    if reason not in SuspendReason.values:
+        raise ValidationError({"reason": _("请选择中止原因（%(choices)s）。") % {
+            "choices": "、".join(str(label) for label in SuspendReason.labels)}})
+    request = _begin(actor=actor, request=request, action=Action.SUSPEND, version=version)
+    now, before = timezone.now(), request.status
+    for clock in _running_clocks(request):
+        clocks.pause(clock, at=now)
+    request.status_before_suspend, request.status, request.suspend_reason = before, Status.SUSPENDED, reason
+    _save(request, "status", "status_before_suspend", "suspend_reason")
+    _event(request=request, actor=actor, action=Action.SUSPEND, from_status=before, comment=comment,
+           data={"reason": reason})
+    return request
+
+
+@transaction.atomic
+def request_resume(*, actor, request: Request, comment: str = "", version: int | None = None) -> Request:
+    """恢复: the clocks run again, their deadlines moved by the working days the suspension took."""
+    request = _begin(actor=actor, request=request, action=Action.RESUME, version=version)
+    now, before = timezone.now(), request.status
+    paused_since = request.clocks.filter(paused_at__isnull=False).values_list("paused_at", flat=True).first()
+    for clock in request.clocks.filter(paused_at__isnull=False, stopped_at__isnull=True, cancelled=False):
+        clocks.resume(clock, at=now)
+    if paused_since is not None:
+        request.suspended_working_days += clocks.paused_working_days(paused_since, now)
+    request.status = request.status_before_suspend or Status.ACCEPTED
+    request.status_before_suspend, request.suspend_reason = "", ""
+    _refresh_due(request)
+    _save(request, "status", "status_before_suspend", "suspend_reason", "suspended_working_days", "due_at",
+          "due_provisional")
+    _event(request=request, actor=actor, action=Action.RESUME, from_status=before, comment=comment)
+    return request
+
+
+@transaction.atomic
+def request_escalate(*, actor, request: Request, target: str, comment: str = "", version: int | None = None
+                     ) -> Request:
+    """升级: what the butler cannot settle goes to the station head, a leader, or a joint meeting."""
+    if target not in EscalationTarget.values:
+        raise ValidationError({"target": _("请选择升级对象。")})
+    request = _begin(actor=actor, request=request, action=Action.ESCALATE, version=version)
+    before = request.status
+    request.status, request.escalated_to = Status.ESCALATED, target
+    _save(request, "status", "escalated_to")
+    _event(request=request, actor=actor, action=Action.ESCALATE, from_status=before, comment=comment,
+           data={"target": target})
+    return request
+
+
+@transaction.atomic
+def request_resolve(*, actor, request: Request, answer: str, comment: str = "", version: int | None = None
+                    ) -> Request:
+    """办结: the request is settled with an answer; the enterprise is then asked (回访)."""
+    if not (answer or "").strip():
+        raise ValidationError({"answer": _("请填写办结答复。")})
+    request = _begin(actor=actor, request=request, action=Action.RESOLVE, version=version)
+    now, before = timezone.now(), request.status
+    for clock in _running_clocks(request):
+        if clock.kind in (ClockKind.RESOLUTION, ClockKind.FIRST_REPLY):
+            clocks.stop(clock, at=now)
+        else:
+            clocks.cancel(clock, at=now)
+    for task in request.unit_tasks.filter(status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]):
+        task.status = UnitTaskStatus.CANCELLED
+        task.save(update_fields=["status", "updated_at"])
+    if request.first_reply_at is None:
+        request.first_reply_at = now
+    request.status, request.resolved_at, request.answer = Status.RESOLVED, now, answer.strip()
+    _save(request, "status", "resolved_at", "answer", "first_reply_at")
+    _event(request=request, actor=actor, action=Action.RESOLVE, from_status=before, comment=comment or answer)
+    return request
+
+
+@transaction.atomic
+def request_rate(*, actor, request: Request, rating: str, reason: str = "", version: int | None = None) -> Request:
+    """回访评价 by the enterprise's contact: satisfied closes it, unsatisfied reopens it (重办)."""
+    if rating not in Rating.values:
+        raise ValidationError({"rating": _("请选择评价：满意、基本满意或不满意。")})
+    if rating == Rating.UNSATISFIED and not (reason or "").strip():
+        raise ValidationError({"reason": _("不满意时请说明原因。")})
+    if not actor.is_superuser and actor.enterprise_id != request.enterprise_id:
+        raise PermissionDenied(_("只有该企业的联系人可以评价。"))
+    request = _begin(actor=actor, request=request, action=Action.RATE, version=version)
+    now, before = timezone.now(), request.status
+    request.rating, request.rating_reason, request.rated_at = rating, (reason or "").strip(), now
+    if rating == Rating.UNSATISFIED:
+        _reopen(request, now)
+    else:
+        request.status, request.closed_at = Status.CLOSED, now
+    _save(request, "rating", "rating_reason", "rated_at", "status", "closed_at", "resolved_at", "reopen_count",
+          "due_at", "due_provisional")
+    _event(request=request, actor=actor, action=Action.RATE, from_status=before, comment=reason,
+           data={"rating": rating})
+    return request
+
+
+def _reopen(request: Request, now) -> None:
+    request.status, request.resolved_at, request.closed_at = Status.ACCEPTED, None, None
+    request.reopen_count += 1
+    for clock in request.clocks.filter(kind=ClockKind.RESOLUTION, cancelled=False, stopped_at__isnull=True):
+        clocks.cancel(clock, at=now)
+    _start_resolution_clock(request, now)
+
+
+@transaction.atomic
+def request_reopen(*, actor, request: Request, comment: str, version: int | None = None) -> Request:
+    """重办 on the center's or a leader's decision."""
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("请填写重办理由。")})
+    request = _begin(actor=actor, request=request, action=Action.REOPEN, version=version)
+    now, before = timezone.now(), request.status
+    _reopen(request, now)
+    _save(request, "status", "resolved_at", "closed_at", "reopen_count", "due_at", "due_provisional")
+    _event(request=request, actor=actor, action=Action.REOPEN, from_status=before, comment=comment)
+    return request
+
+
+@transaction.atomic
+def request_close(*, actor, request: Request, comment: str = "", version: int | None = None) -> Request:
+    """关闭 without a rating (e.g. the enterprise did not answer the 回访)."""
+    request = _begin(actor=actor, request=request, action=Action.CLOSE, version=version)
+    before = request.status
+    request.status, request.closed_at = Status.CLOSED, timezone.now()
+    _save(request, "status", "closed_at")
+    _event(request=request, actor=actor, action=Action.CLOSE, from_status=before, comment=comment)
+    return request
+
+
+@transaction.atomic
+def request_merge(*, actor, request: Request, into: Request, comment: str = "", version: int | None = None
+                  ) -> Request:
+    """并单: a duplicate is merged into the request that goes on; its clocks stop counting."""
+    if into.pk == request.pk or into.enterprise_id != request.enterprise_id:
+        raise ValidationError({"into": _("只能并入同一企业的另一条诉求。")})
+    if into.status not in TRANSITIONS[Action.MERGE][0] and into.status != Status.RESOLVED:
+        raise ValidationError({"into": _("目标诉求已关闭，不能并入。")})
+    request = _begin(actor=actor, request=request, action=Action.MERGE, version=version)
+    now, before = timezone.now(), request.status
+    for clock in _running_clocks(request):
+        clocks.cancel(clock, at=now)
+    request.status, request.merged_into = Status.MERGED, into
+    _save(request, "status", "merged_into")
+    _event(request=request, actor=actor, action=Action.MERGE, from_status=before, comment=comment,
+           data={"into": into.pk})
+    _event(request=into, actor=actor, action=Action.MERGE, from_status=into.status,
+           comment=_("并入 %(number)s") % {"number": request.number}, data={"from": request.pk})
+    return request
+
+
+@transaction.atomic
+def request_add_note(*, actor, request: Request, comment: str, internal: bool = True,
+                     attachments: Iterable = ()) -> RequestEvent:
+    """A note on the timeline: internal (hidden from the enterprise) unless said otherwise."""
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("请填写内容。")})
+    attachments = list(attachments)
+    check_uploads(attachments)
+    if actor.has_role(Role.ENTERPRISE) and not actor.role_codes - {Role.ENTERPRISE}:
+        raise PermissionDenied
+    request = _lock(request)
+    return _event(request=request, actor=actor, action=Action.NOTE, from_status=request.status, comment=comment,
+                  internal=internal, attachments=attachments)
+
+
+@transaction.atomic
+def request_supply(*, actor, request: Request, comment: str, attachments: Iterable = ()) -> RequestEvent:
+    """企业补充材料: the enterprise adds what was asked for (visible to everyone on the request)."""
+    attachments = list(attachments)
+    check_uploads(attachments)
+    if not (comment or "").strip() and not attachments:
+        raise ValidationError({"comment": _("请填写说明或上传材料。")})
+    if not actor.is_superuser and actor.enterprise_id != request.enterprise_id:
+        raise PermissionDenied
+    request = _lock(request)
+    if request.status in (Status.CLOSED, Status.MERGED):
+        raise Conflict(_("诉求已关闭，不能补充材料。"))
+    return _event(request=request, actor=actor, action=Action.SUPPLY, from_status=request.status, comment=comment,
+                  attachments=attachments)
+
+
+@transaction.atomic
+def clocks_recompute_provisional() -> int:
+    """Replay every open clock that was computed on a provisional calendar; returns how many moved."""
+    from guanjia.requests.models import Clock
+
+    moved = 0
+    for clock in Clock.objects.select_for_update().filter(provisional=True, stopped_at__isnull=True,
+                                                          cancelled=False):
+        before = clock.due_at
+        clocks.replay(clock)
+        if clock.kind == ClockKind.RESOLUTION:
+            Request.objects.filter(pk=clock.request_id).update(due_at=clock.due_at, due_provisional=clock.provisional)
+        elif clock.unit_task_id:
+            UnitTask.objects.filter(pk=clock.unit_task_id).update(due_at=clock.due_at)
+        moved += clock.due_at != before
+    return moved

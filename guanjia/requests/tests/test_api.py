@@ -1,0 +1,124 @@
+"""The requests API of API.md: raise, list, the 15 actions, the timeline, and the error codes."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from guanjia.requests import services as s
+
+LIST = "/api/v1/requests/"
+
+
+def raise_api(api, world, **extra):
+    body = {"enterprise": world.ent1.pk, "category": "land", "title": "二期用地指标",
+            "description": "需新增工业用地 50 亩。", "source": "visit", **extra}
+    response = api.post(LIST, body, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def test_raise_list_and_shape(api, world):
+    api.force_authenticate(world.butler1)
+    created = raise_api(api, world)
+    for field in ("id", "number", "enterprise", "project", "source", "category", "title", "description", "status",
+                  "butler", "due_at", "created_at"):
+        assert field in created
+    assert created["status"] == "submitted" and created["number"].startswith("GJ-")
+    body = api.get(LIST, {"status": "submitted"}).json()
+    assert body["count"] == 1 and body["results"][0]["id"] == created["id"]
+
+
+def test_actions_through_the_api(api, world):
+    api.force_authenticate(world.butler1)
+    request_id = raise_api(api, world)["id"]
+    url = f"{LIST}{request_id}/"
+    assert api.post(f"{url}accept/", {}, format="json").json()["status"] == "accepted"
+    response = api.post(f"{url}transfer/", {"lead_unit": world.unit1.pk, "co_units": [world.unit2.pk],
+                                            "comment": "转供电公司"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "transferred"
+    assert len(response.json()["unit_tasks"]) == 2
+    api.force_authenticate(world.unit_user1)
+    assert api.post(f"{url}sign/", {}, format="json").json()["status"] == "in_units"
+    assert api.post(f"{url}feedback/", {"comment": "已出具供地方案"}, format="json").status_code == 200
+    api.force_authenticate(world.butler1)
+    assert api.post(f"{url}resolve/", {"answer": "已供地"}, format="json").json()["status"] == "resolved"
+    api.force_authenticate(world.ent1_user)
+    response = api.post(f"{url}rate/", {"rating": "basically_satisfied"}, format="json")
+    assert response.json()["status"] == "closed"
+    timeline = api.get(f"{url}timeline/").json()
+    assert [e["action"] for e in timeline] == ["raise", "accept", "transfer", "sign", "feedback", "resolve", "rate"]
+    assert timeline[2]["from_status"] == "accepted" and timeline[2]["to_status"] == "transferred"
+
+
+def test_error_codes(api, world):
+    api.force_authenticate(world.butler1)
+    request_id = raise_api(api, world)["id"]
+    url = f"{LIST}{request_id}/"
+    # 409: the status does not allow it
+    response = api.post(f"{url}resolve/", {"answer": "x"}, format="json")
+    assert response.status_code == 409 and "待签收" in response.json()["detail"]
+    # 400: a required field
+    assert api.post(f"{url}extend/", {"reason": "x"}, format="json").status_code in (400, 403)
+    # 403: visible, but the role may not
+    api.force_authenticate(world.supervisor)
+    assert api.post(f"{url}accept/", {}, format="json").status_code == 403
+    # 404: outside the caller's scope
+    api.force_authenticate(world.butler2)
+    assert api.post(f"{url}accept/", {}, format="json").status_code == 404
+    api.force_authenticate(world.ent2_user)
+    assert api.get(url).status_code == 404
+    # 409 on a stale version
+    api.force_authenticate(world.butler1)
+    api.post(f"{url}accept/", {}, format="json")
+    assert api.post(f"{url}resolve/", {"answer": "x", "version": 1}, format="json").status_code == 409
+
+
+def test_bad_rating_and_unknown_category_are_400(api, world):
+    api.force_authenticate(world.butler1)
+    response = api.post(LIST, {"enterprise": world.ent1.pk, "category": "weather", "title": "x",
+                               "description": "y"}, format="json")
+    assert response.status_code == 400 and "category" in response.json()
+    request_id = raise_api(api, world)["id"]
+    api.force_authenticate(world.ent1_user)
+    response = api.post(f"{LIST}{request_id}/rate/", {"rating": "great"}, format="json")
+    assert response.status_code == 400 and "rating" in response.json()
+
+
+def test_unit_sees_only_what_was_transferred_to_it(api, world):
+    request = s.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="land",
+                              title="用地", description="x")
+    api.force_authenticate(world.unit_user1)
+    assert api.get(LIST).json()["count"] == 0
+    s.request_accept(actor=world.butler1, request=request)
+    s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1)
+    assert api.get(LIST).json()["count"] == 1
+    api.force_authenticate(world.unit_user2)
+    assert api.get(LIST).json()["count"] == 0
+
+
+def test_internal_notes_hidden_from_the_enterprise(api, world):
+    request = s.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="land",
+                              title="用地", description="x")
+    s.request_add_note(actor=world.butler1, request=request, comment="内部研判：指标紧张")
+    api.force_authenticate(world.ent1_user)
+    comments = [e["comment"] for e in api.get(f"{LIST}{request.pk}/timeline/").json()]
+    assert "内部研判：指标紧张" not in comments
+    api.force_authenticate(world.butler1)
+    comments = [e["comment"] for e in api.get(f"{LIST}{request.pk}/timeline/").json()]
+    assert "内部研判：指标紧张" in comments
+
+
+def test_list_query_count_is_fixed(api, world):
+    api.force_login(world.admin)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get(LIST, {"open": "true"}).status_code == 200
+        return len(ctx)
+
+    s.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="land", title="a",
+                    description="x")
+    before = count()
+    for n in range(15):
+        s.request_raise(actor=world.butler1, enterprise=world.ent2 if n % 2 else world.ent1, source="phone",
+                        category="talent", title=f"用工{n}", description="x")
+    assert count() == before

@@ -1,0 +1,283 @@
+"""Request services: every transition of the table, its timeline row, its clocks on the official calendar."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from guanjia.core.errors import Conflict
+from guanjia.requests import services as s
+from guanjia.requests.choices import TRANSITIONS, Action, ClockKind, Status
+from guanjia.requests.models import Request, RequestEvent
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=TZ)
+
+
+def raise_one(world, **overrides) -> Request:
+    data = {"actor": world.butler1, "enterprise": world.ent1, "source": "visit", "category": "factors",
+            "title": "厂区二期用电增容", "description": "二期厂房投产需增容至 2000 kVA。"}
+    data.update(overrides)
+    return s.request_raise(**data)
+
+
+def last_event(request) -> RequestEvent:
+    return RequestEvent.objects.filter(request=request).order_by("-pk").first()
+
+
+def clock(request, kind):
+    return request.clocks.filter(kind=kind).order_by("-pk").first()
+
+
+def test_every_action_of_the_table_has_a_service_and_roles():
+    from guanjia.requests.choices import ACTION_ROLES
+
+    assert set(TRANSITIONS) == set(ACTION_ROLES)
+    api_actions = {"accept", "reply", "transfer", "sign", "feedback", "return", "reassign", "extend", "suspend",
+                   "resume", "escalate", "resolve", "rate", "reopen", "close"}
+    assert api_actions <= set(TRANSITIONS)
+
+
+@time_machine.travel(at(2026, 3, 2, 9, 0), tick=False)
+def test_raise_numbers_and_starts_the_sign_clock(world):
+    first, second = raise_one(world), raise_one(world, title="第二件")
+    assert (first.number, second.number) == ("GJ-2026-000001", "GJ-2026-000002")
+    assert first.status == Status.SUBMITTED and first.butler == world.butler1
+    sign = clock(first, ClockKind.SIGN)
+    assert sign.due_at == at(2026, 3, 3, 23, 59, 59, 999999)  # 1 working day, counted from the next day
+    event = last_event(first)
+    assert (event.action, event.from_status, event.to_status, event.actor) == ("raise", "", "submitted", world.butler1)
+
+
+@time_machine.travel(at(2026, 3, 6, 15, 0), tick=False)
+def test_portal_whistle_has_a_24_hour_sign_clock(world):
+    request = raise_one(world, actor=world.ent1_user, source="visit")
+    assert request.source == "portal"  # an enterprise contact always raises through the portal
+    assert clock(request, ClockKind.SIGN).due_at == at(2026, 3, 7, 15, 0)
+
+
+def test_enterprise_cannot_raise_for_another(world):
+    with pytest.raises(PermissionDenied):
+        raise_one(world, actor=world.ent1_user, enterprise=world.ent2)
+
+
+@pytest.mark.parametrize(("field", "value"), [("category", "weather"), ("title", ""), ("urgency", "whenever")])
+def test_bad_input_is_a_field_error_and_nothing_written(world, field, value):
+    with pytest.raises(ValidationError) as error:
+        raise_one(world, **{field: value})
+    assert field in error.value.message_dict
+    assert not Request.objects.exists()
+
+
+def test_letter_needs_a_leader(world):
+    with pytest.raises(ValidationError) as error:
+        raise_one(world, source="letter")
+    assert "addressed_leader" in error.value.message_dict
+    request = raise_one(world, source="letter", addressed_leader=world.leader)
+    assert request.addressed_leader == world.leader
+
+
+@time_machine.travel(at(2025, 9, 26, 10, 0), tick=False)
+def test_accept_starts_clocks_on_the_official_calendar(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    assert request.status == Status.ACCEPTED and request.accepted_at == at(2025, 9, 26, 10, 0)
+    # 2025-09-28 (Sunday) is a make-up workday; 10-01..10-08 are the National Day holiday; 10-11 works.
+    assert clock(request, ClockKind.FIRST_REPLY).due_at.date() == dt.date(2025, 9, 30)
+    assert request.due_at.astimezone(TZ).date() == dt.date(2025, 10, 23)
+    assert not request.due_provisional
+    assert clock(request, ClockKind.SIGN).stopped_at is not None
+    assert last_event(request).action == Action.ACCEPT
+
+
+def test_suspension_moves_the_deadline_by_the_working_days_it_took(world):
+    with time_machine.travel(at(2025, 9, 26, 10, 0), tick=False):
+        request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    with time_machine.travel(at(2025, 9, 29, 10, 0), tick=False):
+        request = s.request_suspend(actor=world.butler1, request=request, reason="awaiting_material",
+                                    comment="等企业补充电力负荷计算书")
+    assert request.status == Status.SUSPENDED
+    assert clock(request, ClockKind.RESOLUTION).state() == "paused"
+    with time_machine.travel(at(2025, 10, 10, 10, 0), tick=False):
+        request = s.request_resume(actor=world.butler1, request=request)
+    # Paused over 09-30, 10-09 and 10-10: three working days, so 10-23 becomes 10-28.
+    assert request.status == Status.ACCEPTED and request.suspended_working_days == 3
+    assert request.due_at.astimezone(TZ).date() == dt.date(2025, 10, 28)
+
+
+@time_machine.travel(at(2026, 12, 28, 10, 0), tick=False)
+def test_december_deadline_runs_into_the_provisional_year(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    assert request.due_provisional
+    assert request.due_at.year == 2027
+
+
+def test_loading_the_year_recomputes_provisional_deadlines(world, django_capture_on_commit_callbacks):
+    from guanjia.core.calendar import calendar_load_year
+
+    with time_machine.travel(at(2026, 12, 28, 10, 0), tick=False):
+        request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    before = request.due_at
+    with time_machine.travel(at(2026, 12, 29, 10, 0), tick=False):
+        # A notice that adds a holiday inside the window moves the deadline by one working day.
+        days = [dt.date(2027, 1, d) for d in (1, 2, 3)] + [dt.date(2027, 1, 4)]
+        with django_capture_on_commit_callbacks(execute=True):
+            calendar_load_year(actor=world.admin, year=2027, holidays=[(d, "元旦") for d in days], workdays=[],
+                               source="测试通知")
+    request.refresh_from_db()
+    assert not request.due_provisional
+    assert request.due_at > before
+
+
+def test_transfer_sign_feedback_resolve_rate(world, django_capture_on_commit_callbacks):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1,
+                                 co_units=[world.unit2], comment="请供电公司牵头")
+    assert request.status == Status.TRANSFERRED and request.lead_unit == world.unit1
+    assert request.unit_tasks.count() == 2 and all(t.due_at for t in request.unit_tasks.all())
+    request = s.request_unit_sign(actor=world.unit_user1, request=request)
+    assert request.status == Status.IN_UNITS
+    request = s.request_unit_feedback(actor=world.unit_user1, request=request, comment="已完成增容方案")
+    lead = request.unit_tasks.get(unit=world.unit1)
+    assert lead.status == "done" and lead.clocks.get().stopped_at is not None
+    request = s.request_resolve(actor=world.butler1, request=request, answer="已增容并送电")
+    assert request.status == Status.RESOLVED and request.unit_tasks.get(unit=world.unit2).status == "cancelled"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        request = s.request_rate(actor=world.ent1_user, request=request, rating="satisfied")
+    assert request.status == Status.CLOSED and request.rating == "satisfied"
+    assert len(callbacks) == 1  # the notification hook, after commit
+    actions = list(request.events.values_list("action", flat=True))
+    assert actions == ["raise", "accept", "transfer", "sign", "feedback", "resolve", "rate"]
+
+
+def test_unsatisfied_reopens_with_a_new_clock(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_resolve(actor=world.butler1, request=request, answer="已协调")
+    with pytest.raises(ValidationError):
+        s.request_rate(actor=world.ent1_user, request=request, rating="unsatisfied")  # needs a reason
+    request = s.request_rate(actor=world.ent1_user, request=request, rating="unsatisfied", reason="仍未送电")
+    assert request.status == Status.ACCEPTED and request.reopen_count == 1 and request.resolved_at is None
+    assert request.clocks.filter(kind=ClockKind.RESOLUTION).count() == 2
+
+
+def test_return_then_reassign(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit2)
+    with pytest.raises(ValidationError):
+        s.request_return(actor=world.unit_user2, request=request, reason="")
+    request = s.request_return(actor=world.unit_user2, request=request, reason="不属于本单位职责")
+    assert request.status == Status.RETURNED
+    with pytest.raises(PermissionDenied):
+        s.request_reassign(actor=world.butler1, request=request, lead_unit=world.unit1)
+    request = s.request_reassign(actor=world.admin, request=request, lead_unit=world.unit1)
+    assert request.status == Status.TRANSFERRED
+    assert request.unit_tasks.get(unit=world.unit2).status == "returned"
+    assert request.unit_tasks.get(unit=world.unit1).status == "pending"
+
+
+def test_transfer_errors(world):
+    from guanjia.tests_support.factories import UnitFactory
+
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    with pytest.raises(ValidationError) as error:
+        s.request_transfer(actor=world.butler1, request=request, lead_unit=None)
+    assert error.value.message_dict["lead_unit"] == ["请选择牵头单位。"]
+    with pytest.raises(ValidationError):
+        s.request_transfer(actor=world.butler1, request=request, lead_unit=UnitFactory(zone=world.other_zone))
+    with pytest.raises(ValidationError) as error:
+        s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1,
+                           unit_due=dt.date(2020, 1, 1))
+    assert "不能早于今天" in error.value.message_dict["unit_due"][0]
+    request.refresh_from_db()
+    assert request.status == Status.ACCEPTED and not request.unit_tasks.exists()
+
+
+def test_wrong_state_is_409_wrong_role_is_403(world):
+    request = raise_one(world)
+    with pytest.raises(Conflict) as conflict:
+        s.request_resolve(actor=world.butler1, request=request, answer="x")
+    assert "待签收" in conflict.value.message
+    with pytest.raises(PermissionDenied):
+        s.request_accept(actor=world.supervisor, request=request)
+    with pytest.raises(Conflict):
+        s.request_unit_sign(actor=world.unit_user1, request=request)
+
+
+def test_rate_only_by_the_enterprise_and_only_when_resolved(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    with pytest.raises(Conflict):
+        s.request_rate(actor=world.ent1_user, request=request, rating="satisfied")
+    request = s.request_resolve(actor=world.butler1, request=request, answer="已办")
+    with pytest.raises(PermissionDenied):
+        s.request_rate(actor=world.ent2_user, request=request, rating="satisfied")
+    with pytest.raises(PermissionDenied):
+        s.request_rate(actor=world.butler1, request=request, rating="satisfied")
+
+
+def test_extension_is_capped_and_counted(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    due = request.due_at
+    request = s.request_extend(actor=world.leader, request=request, days=5, reason="需省级部门批复")
+    assert request.due_at > due and request.extension_count == 1 and request.extended_days == 5
+    with pytest.raises(ValidationError):
+        s.request_extend(actor=world.leader, request=request, days=26, reason="再延")
+    request = s.request_extend(actor=world.admin, request=request, days=3, reason="再延")
+    with pytest.raises(Conflict):
+        s.request_extend(actor=world.admin, request=request, days=1, reason="第三次")
+    with pytest.raises(PermissionDenied):
+        s.request_extend(actor=world.butler1, request=request, days=1, reason="管家不能批延期")
+
+
+def test_double_click_gets_one_success_and_one_conflict(world):
+    request = raise_one(world)
+    stale = Request.objects.get(pk=request.pk)
+    s.request_accept(actor=world.butler1, request=request)
+    with pytest.raises(Conflict):
+        s.request_accept(actor=world.butler1, request=stale)
+    assert RequestEvent.objects.filter(request=request, action="accept").count() == 1
+
+
+def test_version_guards_against_lost_updates(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    seen = request.version
+    s.request_escalate(actor=world.butler1, request=request, target="leader")
+    with pytest.raises(Conflict):
+        s.request_resolve(actor=world.admin, request=request, answer="x", version=seen)
+
+
+def test_escalate_merge_close_reopen_and_notes(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_escalate(actor=world.butler1, request=request, target="meeting", comment="提请会办")
+    assert request.status == Status.ESCALATED and request.escalated_to == "meeting"
+    duplicate = raise_one(world, title="同一件事")
+    merged = s.request_merge(actor=world.butler1, request=duplicate, into=request)
+    assert merged.status == Status.MERGED and merged.merged_into == request
+    request = s.request_resolve(actor=world.butler1, request=request, answer="会办议定")
+    request = s.request_close(actor=world.admin, request=request)
+    assert request.status == Status.CLOSED
+    request = s.request_reopen(actor=world.leader, request=request, comment="企业再次反映")
+    assert request.status == Status.ACCEPTED
+    s.request_add_note(actor=world.butler1, request=request, comment="内部：电网容量紧张")
+    from guanjia.requests.selectors import timeline
+
+    assert "内部：电网容量紧张" not in [e.comment for e in timeline(request, world.ent1_user)]
+    assert "内部：电网容量紧张" in [e.comment for e in timeline(request, world.butler1)]
+
+
+def test_attachments_are_checked(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    exe = SimpleUploadedFile("病毒.exe", b"MZ...", content_type="application/octet-stream")
+    with pytest.raises(ValidationError) as error:
+        raise_one(world, actor=world.ent1_user, attachments=[exe])
+    assert "不允许" in error.value.message_dict["attachments"][0]
+    fake_pdf = SimpleUploadedFile("说明.pdf", b"not a pdf", content_type="application/pdf")
+    with pytest.raises(ValidationError):
+        raise_one(world, actor=world.ent1_user, attachments=[fake_pdf])
+    pdf = SimpleUploadedFile("说明.pdf", b"%PDF-1.4 ...", content_type="application/pdf")
+    request = raise_one(world, actor=world.ent1_user, attachments=[pdf])
+    assert request.attachments.get().name == "说明.pdf"
