@@ -4,5 +4,6 @@ from guanjia.settings.base import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING["root"]["level"] = "ERROR"  # noqa: F405

@@ -8,6 +8,8 @@ NAVIGATION = [
     ("enterprises:list", _("企业"), "buildings", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
                                                    Role.ENTERPRISE}),
     ("projects:list", _("项目"), "kanban", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.ENTERPRISE}),
+    ("requests:worklist", _("我的待办"), "inbox", None),
+    ("requests:list", _("诉求"), "megaphone", None),
     ("org:workstations", _("工作站"), "diagram-3", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR}),
     ("org:units", _("单位"), "bank", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.UNIT}),
     ("org:people", _("人员"), "people", {Role.ADMIN, Role.LEADER}),

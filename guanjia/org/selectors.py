@@ -26,7 +26,11 @@ def dashboard(user) -> dict:
         mine=Count("pk", filter=Q(butler=user.pk)),
         building=Count("pk", filter=Q(stage__in=[Stage.LAND, Stage.STARTED])),
     )
-    data = {"enterprise_counts": ent_counts, "project_counts": proj_counts}
+    from guanjia.requests.selectors import worklist
+
+    todo = worklist(user)
+    data = {"enterprise_counts": ent_counts, "project_counts": proj_counts,
+            "worklist": list(todo[:8]), "worklist_count": todo.count()}
     if user.has_role(Role.BUTLER):
         data["my_enterprises"] = list(enterprises.filter(butler=user.pk).select_related("workstation")[:10])
         data["my_projects"] = list(projects.filter(butler=user.pk).select_related("enterprise")[:10])

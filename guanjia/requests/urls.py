@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from guanjia.requests import views
 
 app_name = "requests"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.RequestListView.as_view(), name="list"),
+    path("mine/", views.WorklistView.as_view(), name="worklist"),
+    path("new/", views.RaiseView.as_view(), name="create"),
+    path("<int:pk>/", views.RequestDetailView.as_view(), name="detail"),
+    path("<int:pk>/act/<str:action>/", views.ActionView.as_view(), name="act"),
+    path("<int:pk>/note/", views.NoteView.as_view(), name="note"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.AttachmentView.as_view(), name="attachment"),
+]

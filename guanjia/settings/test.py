@@ -8,3 +8,6 @@ LANGUAGE_CODE = "zh-hans"
 DEBUG = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 HUEY = {**HUEY, "immediate": True}  # noqa: F405  (tasks run in-process; in-memory storage)
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="guanjia-test-media-")

@@ -49,3 +49,24 @@ def audit_source(source: str) -> str:
         return AuditSource(source).label
     except ValueError:
         return source
+
+
+@register.filter
+def due_badge(due, warn_hours: int = 24) -> str:
+    """A deadline as a coloured badge: 红牌 overdue, 黄牌 due soon, green otherwise."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.html import format_html
+
+    if not due:
+        return ""
+    now = timezone.now()
+    local = timezone.localtime(due)
+    if due < now:
+        colour, word = "danger", _("超期")
+    elif (due - now).total_seconds() <= int(warn_hours) * 3600:
+        colour, word = "warning", _("临期")
+    else:
+        colour, word = "success", _("正常")
+    return format_html('<span class="badge text-bg-{}" title="{}">{} {}</span>', colour, word,
+                       date_format(local, "Y-m-d H:i"), word)

@@ -38,6 +38,10 @@ ENDPOINTS = {
     "workstation-detail": ("workstation", "get"),
     "person-detail": ("person", "get"),
     "request-detail": ("request", "get"),
+    "requests:detail": ("request", "get"),
+    "requests:act": ("request", "post"),
+    "requests:note": ("request", "post"),
+    "requests:attachment": ("request", "get"),
     "request-timeline": ("request", "get"),
     **{f"request-{action}": ("request", "post") for action in (
         "accept", "reply", "transfer", "sign", "feedback", "return", "reassign", "extend", "suspend", "resume",
@@ -83,6 +87,10 @@ def test_every_object_endpoint_is_in_the_matrix():
 def _args(url_name: str, obj) -> list[int]:
     if url_name == "enterprises:contact-update":
         return [obj.pk, obj.contacts.get().pk]
+    if url_name == "requests:act":
+        return [obj.pk, "accept"]
+    if url_name == "requests:attachment":
+        return [obj.pk, obj.attachments.get().pk]
     return [obj.pk]
 
 
@@ -96,8 +104,11 @@ def objects(world):
     from guanjia.tests_support.factories import UserFactory as People
 
     def raise_for(enterprise, butler):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        pdf = SimpleUploadedFile("用地说明.pdf", b"%PDF-1.4 test", content_type="application/pdf")
         return rs.request_raise(actor=butler, enterprise=enterprise, source="visit", category="land",
-                                title=f"{enterprise.name}用地", description="x")
+                                title=f"{enterprise.name}用地", description="x", attachments=[pdf])
 
     request1 = rs.request_accept(actor=world.butler1, request=raise_for(world.ent1, world.butler1))
     rs.request_transfer(actor=world.butler1, request=request1, lead_unit=world.unit1)

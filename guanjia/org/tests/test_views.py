@@ -33,7 +33,7 @@ def test_login_locks_after_repeated_failures(client, world):
 
 def test_home_query_count_is_fixed(client, world, django_assert_max_num_queries):
     client.force_login(world.admin)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         client.get(reverse("home"))
 
 

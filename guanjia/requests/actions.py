@@ -1,0 +1,66 @@
+"""The request actions of API.md, shared by the API and the pages: which service, which fields, who may."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from guanjia.requests import services
+from guanjia.requests.choices import ACTION_ROLES, TRANSITIONS, Action, UnitTaskStatus
+
+# action -> (service, the body fields it takes)
+ACTION_SERVICES = {
+    Action.ACCEPT: (services.request_accept, ["comment"]),
+    Action.REPLY: (services.request_reply, ["answer", "resolve", "comment"]),
+    Action.TRANSFER: (services.request_transfer, ["lead_unit", "co_units", "unit_due", "comment"]),
+    Action.SIGN: (services.request_unit_sign, ["comment"]),
+    Action.FEEDBACK: (services.request_unit_feedback, ["comment", "attachments"]),
+    Action.RETURN: (services.request_return, ["reason"]),
+    Action.REASSIGN: (services.request_reassign, ["lead_unit", "co_units", "unit_due", "comment"]),
+    Action.EXTEND: (services.request_extend, ["days", "reason"]),
+    Action.SUSPEND: (services.request_suspend, ["reason", "comment"]),
+    Action.RESUME: (services.request_resume, ["comment"]),
+    Action.ESCALATE: (services.request_escalate, ["target", "comment"]),
+    Action.RESOLVE: (services.request_resolve, ["answer", "comment"]),
+    Action.RATE: (services.request_rate, ["rating", "reason"]),
+    Action.REOPEN: (services.request_reopen, ["comment"]),
+    Action.CLOSE: (services.request_close, ["comment"]),
+    Action.MERGE: (services.request_merge, ["into", "comment"]),
+}
+# Fields a caller may leave out: the service then answers with its own clear message.
+DEFAULTS = {"comment": "", "answer": "", "reason": "", "resolve": False, "lead_unit": None, "co_units": [],
+            "unit_due": None, "rating": "", "target": "", "attachments": []}
+# Fields without which the action cannot be understood at all.
+REQUIRED = {Action.EXTEND: ["days"], Action.MERGE: ["into"]}
+
+
+def perform(name: str, *, actor, request, data: dict, files=()):
+    """Run one action with the fields it takes; raises ValidationError / PermissionDenied / Conflict."""
+    missing = [f for f in REQUIRED.get(name, []) if data.get(f) in (None, "")]
+    if missing:
+        raise ValidationError({f: _("此字段是必填项。") for f in missing})
+    service, fields = ACTION_SERVICES[name]
+    values = {**DEFAULTS, **{k: v for k, v in data.items() if v is not None or k not in DEFAULTS},
+              "attachments": list(files)}
+    kwargs = {f: values[f] for f in fields if f in values}
+    return service(actor=actor, request=request, version=data.get("version"), **kwargs)
+
+
+def available(user, request, unit_tasks) -> list[str]:
+    """The actions this person may take on this request now (for the buttons; the services decide anyway)."""
+    roles = user.role_codes
+    names = []
+    for name in ACTION_SERVICES:
+        if name == Action.MERGE:
+            continue  # merging is offered from the duplicate's page with a search, not as a button
+        if not (user.is_superuser or roles & ACTION_ROLES[name]) or request.status not in TRANSITIONS[name][0]:
+            continue
+        if name in (Action.SIGN, Action.FEEDBACK, Action.RETURN):
+            wanted = {Action.SIGN: [UnitTaskStatus.PENDING], Action.FEEDBACK: [UnitTaskStatus.SIGNED],
+                      Action.RETURN: [UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]}[name]
+            if not any(t.unit_id == user.unit_id and t.status in wanted for t in unit_tasks):
+                continue
+        if name == Action.RATE and user.enterprise_id != request.enterprise_id:
+            continue
+        names.append(name)
+    return names

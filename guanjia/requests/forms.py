@@ -1,0 +1,99 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from guanjia.core.choices import Role
+from guanjia.core.forms import RequestFormMixin, people_with_role
+from guanjia.enterprises.models import Enterprise
+from guanjia.org.models import Unit
+from guanjia.projects.models import Project
+from guanjia.requests.choices import Category, EscalationTarget, Rating, Source, SuspendReason, Urgency
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class RaiseForm(RequestFormMixin, forms.Form):
+    """提出诉求: staff register one from any channel; an enterprise contact blows the whistle (吹哨)."""
+
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None)
+    project = forms.ModelChoiceField(label=_("相关项目"), queryset=None, required=False)
+    source = forms.ChoiceField(label=_("来源"), choices=Source.choices, initial=Source.VISIT)
+    addressed_leader = forms.ModelChoiceField(label=_("直通车领导"), queryset=None, required=False,
+                                              help_text=_("来源为“直通车”时必选。"))
+    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    description = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = MultipleFileField(label=_("附件"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.request.user
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).active().only("pk", "name")
+        self.fields["project"].queryset = Project.objects.visible_to(user).active().only("pk", "name")
+        self.fields["addressed_leader"].queryset = people_with_role(self.request, Role.LEADER)
+        self.fields["attachments"].widget.attrs["class"] = "form-control"
+        if self.is_portal:
+            # 吹哨: always for the contact's own enterprise, whatever the browser sends.
+            for name in ("enterprise", "source", "addressed_leader"):
+                del self.fields[name]
+
+    @property
+    def is_portal(self) -> bool:
+        user = self.request.user
+        return user.has_role(Role.ENTERPRISE) and not (user.role_codes - {Role.ENTERPRISE})
+
+
+class ActionForm(RequestFormMixin, forms.Form):
+    """One form for every action; each action reads the fields it takes (actions.ACTION_SERVICES)."""
+
+    comment = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    answer = forms.CharField(label=_("答复内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("理由"), required=False)
+    resolve = forms.BooleanField(label=_("答复即办结"), required=False)
+    lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=None, required=False)
+    co_units = forms.ModelMultipleChoiceField(label=_("协办单位"), queryset=None, required=False)
+    unit_due = forms.DateField(label=_("办理时限（可选）"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(label=_("延期工作日"), required=False, min_value=1, max_value=30)
+    target = forms.ChoiceField(label=_("升级至"), required=False, choices=[("", "—"), *EscalationTarget.choices])
+    rating = forms.ChoiceField(label=_("评价"), required=False, choices=[("", "—"), *Rating.choices])
+    suspend_reason = forms.ChoiceField(label=_("中止原因"), required=False,
+                                       choices=[("", "—"), *SuspendReason.choices])
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput())
+    attachments = MultipleFileField(label=_("附件"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.visible_to(self.request.user).filter(archived_at__isnull=True)
+        self.fields["lead_unit"].queryset = units
+        self.fields["co_units"].queryset = units
+
+    def data_for(self, action: str) -> dict:
+        data = dict(self.cleaned_data)
+        if action == "suspend":
+            data["reason"] = data.pop("suspend_reason")
+        data["co_units"] = list(data.get("co_units") or [])
+        data.pop("attachments", None)
+        return data
+
+
+class NoteForm(RequestFormMixin, forms.Form):
+    comment = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 2}))
+    attachments = MultipleFileField(label=_("附件"))

@@ -1,0 +1,97 @@
+"""Request pages per role: raise (staff and 吹哨), worklist, detail with actions, errors as messages."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from guanjia.requests import services as s
+from guanjia.requests.models import Request
+
+
+def raise_one(world, actor=None, enterprise=None):
+    return s.request_raise(actor=actor or world.butler1, enterprise=enterprise or world.ent1, source="visit",
+                           category="factors", title="用电增容", description="需增容。")
+
+
+def test_enterprise_blows_the_whistle_with_an_attachment(client, world):
+    client.force_login(world.ent1_user)
+    pdf = SimpleUploadedFile("负荷计算.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    response = client.post(reverse("requests:create"), {
+        "enterprise": world.ent2.pk,  # ignored: the portal form fixes the contact's own enterprise
+        "category": "factors", "urgency": "urgent", "title": "停电影响生产", "description": "厂区频繁停电。",
+        "attachments": [pdf]})
+    request = Request.objects.get(title="停电影响生产")
+    assert response.status_code == 302 and request.enterprise == world.ent1 and request.source == "portal"
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert "负荷计算.pdf" in page and "签收时限" in page
+    download = client.get(reverse("requests:attachment", args=[request.pk, request.attachments.get().pk]))
+    assert download.status_code == 200
+
+
+def test_staff_raise_form_errors_are_shown(client, world):
+    client.force_login(world.butler1)
+    response = client.post(reverse("requests:create"), {"enterprise": world.ent1.pk, "source": "letter",
+                                                        "category": "land", "urgency": "normal", "title": "x",
+                                                        "description": "y"})
+    assert response.status_code == 200 and "直通车须选择收信领导" in response.content.decode()
+    assert not Request.objects.exists()
+
+
+def test_worklist_and_actions_from_the_page(client, world):
+    request = raise_one(world)
+    client.force_login(world.butler1)
+    assert request.title in client.get(reverse("requests:worklist")).content.decode()
+    assert request.title in client.get(reverse("home")).content.decode()
+    detail = client.get(request.get_absolute_url()).content.decode()
+    assert 'action="/requests/%d/act/accept/"' % request.pk in detail
+    client.post(reverse("requests:act", args=[request.pk, "accept"]), {"version": request.version})
+    request.refresh_from_db()
+    assert request.status == "accepted"
+    # a double click (stale version) gets a clear message, not an error page
+    response = client.post(reverse("requests:act", args=[request.pk, "accept"]), {"version": 1}, follow=True)
+    assert response.status_code == 200 and "刷新" in response.content.decode()
+    response = client.post(reverse("requests:act", args=[request.pk, "transfer"]), {"comment": "x"}, follow=True)
+    assert "请选择牵头单位" in response.content.decode()
+    client.post(reverse("requests:act", args=[request.pk, "transfer"]), {"lead_unit": world.unit1.pk})
+    request.refresh_from_db()
+    assert request.status == "transferred"
+
+
+def test_unit_signs_and_enterprise_rates_from_pages(client, world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1)
+    client.force_login(world.unit_user1)
+    assert 'act/sign/' in client.get(request.get_absolute_url()).content.decode()
+    client.post(reverse("requests:act", args=[request.pk, "sign"]))
+    client.post(reverse("requests:act", args=[request.pk, "feedback"]), {"comment": "已送电"})
+    request.refresh_from_db()
+    s.request_resolve(actor=world.butler1, request=request, answer="已办结")
+    client.force_login(world.ent1_user)
+    client.post(reverse("requests:act", args=[request.pk, "rate"]), {"rating": "satisfied"})
+    request.refresh_from_db()
+    assert request.status == "closed" and request.rating == "satisfied"
+
+
+def test_unknown_action_is_404_and_notes_hidden(client, world):
+    request = raise_one(world)
+    client.force_login(world.butler1)
+    assert client.post(reverse("requests:act", args=[request.pk, "explode"])).status_code == 404
+    client.post(reverse("requests:note", args=[request.pk]), {"comment": "内部：先摸底"})
+    client.force_login(world.ent1_user)
+    assert "内部：先摸底" not in client.get(request.get_absolute_url()).content.decode()
+
+
+def test_list_and_worklist_query_counts_are_fixed(client, world):
+    client.force_login(world.admin)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    raise_one(world)
+    before = (count(reverse("requests:list")), count(reverse("requests:worklist")), count(reverse("home")))
+    for n in range(12):
+        raise_one(world, enterprise=world.ent2 if n % 2 else world.ent1)
+    assert (count(reverse("requests:list")), count(reverse("requests:worklist")), count(reverse("home"))) == before

@@ -1,0 +1,156 @@
+"""Request pages: list, 我的待办, raise (staff and the enterprise portal), detail with actions and timeline."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views import View, generic
+
+from guanjia.core.choices import Role
+from guanjia.core.errors import Conflict
+from guanjia.core.views import FilteredListView, ScopedDetailView, ScopedMixin, ServiceFormView
+from guanjia.requests import actions, selectors, services
+from guanjia.requests.choices import CLOCK_COLOURS, Action, ClockKind, ClockState
+from guanjia.requests.filtersets import RequestFilterSet
+from guanjia.requests.forms import ActionForm, NoteForm, RaiseForm
+from guanjia.requests.models import Attachment, Clock, Request, UnitTask
+
+LIST_QUERYSET = Request.objects.select_related("enterprise", "butler", "lead_unit")
+
+
+def _is_enterprise_only(user) -> bool:
+    return user.has_role(Role.ENTERPRISE) and not (user.role_codes - {Role.ENTERPRISE})
+
+
+class RequestListView(FilteredListView):
+    queryset = LIST_QUERYSET
+    filterset_class = RequestFilterSet
+    template_name = "requests/request_list.html"
+    partial_template_name = "requests/_request_table.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return selectors.with_next_due(super().get_queryset())
+
+
+class WorklistView(ScopedMixin, generic.ListView):
+    """我的待办: what needs me now, soonest deadline first."""
+
+    model = Request
+    template_name = "requests/worklist.html"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return selectors.worklist(self.request.user)
+
+
+class RaiseView(ServiceFormView):
+    model = Request
+    form_class = RaiseForm
+    template_name = "requests/request_form.html"
+
+    def check_permission(self, obj=None) -> None:
+        user = self.request.user
+        if not (user.is_superuser or user.role_codes & {Role.ADMIN, Role.BUTLER, Role.LEADER, Role.ENTERPRISE}):
+            raise PermissionDenied
+
+    def get_initial(self):
+        return {"enterprise": self.request.GET.get("enterprise"), "project": self.request.GET.get("project")}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        if form.is_portal:
+            data.update(source="portal", enterprise=self.request.user.enterprise)
+        messages.success(self.request, _("诉求已提交，编号将显示在详情页。"))
+        return services.request_raise(actor=self.request.user, **data)
+
+
+class RequestDetailView(ScopedDetailView):
+    queryset = LIST_QUERYSET
+    template_name = "requests/request_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, request = self.request.user, self.object
+        tasks = list(UnitTask.objects.filter(request=request).select_related("unit"))
+        clocks = list(Clock.objects.filter(request=request, cancelled=False).select_related("unit_task__unit"))
+        enterprise_only = _is_enterprise_only(user)
+        context.update({
+            "unit_tasks": tasks,
+            "clocks": [(c, ClockState(c.state()).label, CLOCK_COLOURS[c.state()]) for c in clocks],
+            "events": list(selectors.timeline(request, user)),
+            "attachments": [a for a in request.attachments.all() if not (a.internal and enterprise_only)],
+            "actions": [(name, Action(name).label) for name in actions.available(user, request, tasks)],
+            "action_form": ActionForm(request=self.request, initial={"version": request.version}),
+            "note_form": NoteForm(request=self.request),
+            "enterprise_only": enterprise_only,
+            "resolution_kind": ClockKind.RESOLUTION,
+        })
+        return context
+
+
+class ActionView(ScopedMixin, View):
+    """POST one action from the detail page; errors come back as messages, never a 500."""
+
+    model = Request
+
+    def post(self, request, pk, action):
+        if action not in actions.ACTION_SERVICES:
+            raise Http404
+        obj = get_object_or_404(self.scoped_queryset(), pk=pk)
+        form = ActionForm(request.POST, request.FILES, request=request)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{errors[0]}")
+            return HttpResponseRedirect(obj.get_absolute_url())
+        try:
+            actions.perform(action, actor=request.user, request=obj, data=form.data_for(action),
+                            files=form.cleaned_data["attachments"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        except Conflict as conflict:
+            messages.warning(request, conflict.message)
+        else:
+            messages.success(request, _("已%(action)s。") % {"action": Action(action).label})
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+
+class NoteView(ScopedMixin, View):
+    """An internal note (staff) or supplied material (the enterprise)."""
+
+    model = Request
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.scoped_queryset(), pk=pk)
+        form = NoteForm(request.POST, request.FILES, request=request)
+        if form.is_valid():
+            try:
+                if _is_enterprise_only(request.user):
+                    services.request_supply(actor=request.user, request=obj, comment=form.cleaned_data["comment"],
+                                            attachments=form.cleaned_data["attachments"])
+                else:
+                    services.request_add_note(actor=request.user, request=obj,
+                                              comment=form.cleaned_data["comment"],
+                                              internal="public" not in request.POST,
+                                              attachments=form.cleaned_data["attachments"])
+                messages.success(request, _("已添加。"))
+            except (ValidationError, Conflict) as error:
+                messages.error(request, "；".join(getattr(error, "messages", [getattr(error, "message", "")])))
+        else:
+            messages.error(request, _("请填写内容。"))
+        return HttpResponseRedirect(obj.get_absolute_url() + "#timeline")
+
+
+class AttachmentView(ScopedMixin, View):
+    """Download an attachment of a request the user may see (internal ones not for the enterprise)."""
+
+    model = Request
+
+    def get(self, request, pk, attachment_pk):
+        obj = get_object_or_404(self.scoped_queryset(), pk=pk)
+        attachment = get_object_or_404(Attachment, request=obj, pk=attachment_pk)
+        if attachment.internal and _is_enterprise_only(request.user):
+            raise Http404
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
