@@ -27,6 +27,15 @@ class ArchivedFilterMixin(django_filters.FilterSet):
         return queryset
 
 
+class PersonFilter(django_filters.NumberFilter):
+    """A person by id (`?butler=12`): links and the API use it; the page offers a name search instead,
+    because a zone may have thousands of people and a select of them all is slow to render."""
+
+
+def person_name_filter(field: str, label):
+    return django_filters.CharFilter(label=label, field_name=f"{field}__name", lookup_expr="contains")
+
+
 def person_choices(request, role: str):
     """People of the caller's zone holding a role, for a filter or form select."""
     from guanjia.org.models import User

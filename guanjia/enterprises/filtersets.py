@@ -4,8 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from guanjia.core.choices import Role
-from guanjia.core.filtersets import ArchivedFilterMixin, person_choices
+from guanjia.core.filtersets import ArchivedFilterMixin, PersonFilter, person_name_filter
 from guanjia.enterprises import industry as gbt4754
 from guanjia.enterprises.choices import Scale
 from guanjia.enterprises.models import Enterprise, Tag
@@ -29,12 +28,9 @@ class EnterpriseFilterSet(ArchivedFilterMixin):
         label=_("标签"), field_name="tags", queryset=Tag.objects.all(), to_field_name="code"
     )
     workstation = django_filters.ModelChoiceFilter(label=_("工作站"), queryset=_workstations)
-    butler = django_filters.ModelChoiceFilter(
-        label=_("企业管家"), queryset=lambda request: person_choices(request, Role.BUTLER)
-    )
-    contact_leader = django_filters.ModelChoiceFilter(
-        label=_("联系领导"), queryset=lambda request: person_choices(request, Role.LEADER)
-    )
+    butler = PersonFilter(label=_("企业管家"), field_name="butler")
+    butler_name = person_name_filter("butler", _("管家姓名"))
+    contact_leader = PersonFilter(label=_("联系领导"), field_name="contact_leader")
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(("name", "name"), ("uscc", "uscc"), ("industry", "industry"), ("created_at", "created_at"),
@@ -45,7 +41,11 @@ class EnterpriseFilterSet(ArchivedFilterMixin):
 
     class Meta:
         model = Enterprise
-        fields = ["q", "industry", "section", "scale", "tag", "workstation", "butler", "contact_leader", "archived"]
+        fields = ["q", "industry", "section", "scale", "tag", "workstation", "butler", "butler_name",
+                  "contact_leader", "archived"]
+
+    # Parameters kept in the page's links but not shown as inputs.
+    hidden_in_page = ("butler", "contact_leader")
 
     def search(self, queryset, name, value):
         """Name contains the words, or the credit code starts with what was typed."""

@@ -3,8 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from guanjia.core.choices import Role
-from guanjia.core.filtersets import ArchivedFilterMixin, person_choices
+from guanjia.core.filtersets import ArchivedFilterMixin, PersonFilter, person_name_filter
 from guanjia.enterprises.filtersets import _workstations
 from guanjia.projects.choices import KeyLevel, Stage
 from guanjia.projects.models import Project
@@ -17,9 +16,8 @@ class ProjectFilterSet(ArchivedFilterMixin):
     is_key = django_filters.BooleanFilter(label=_("重点项目"), method="filter_is_key")
     enterprise = django_filters.NumberFilter(label=_("投资企业"), field_name="enterprise")
     workstation = django_filters.ModelChoiceFilter(label=_("工作站"), queryset=_workstations)
-    butler = django_filters.ModelChoiceFilter(
-        label=_("项目管家"), queryset=lambda request: person_choices(request, Role.BUTLER)
-    )
+    butler = PersonFilter(label=_("项目管家"), field_name="butler")
+    butler_name = person_name_filter("butler", _("管家姓名"))
     signed_year = django_filters.NumberFilter(label=_("签约年份"), field_name="signed_on", lookup_expr="year")
     started_year = django_filters.NumberFilter(label=_("开工年份"), field_name="started_on", lookup_expr="year")
     ordering = django_filters.OrderingFilter(
@@ -32,7 +30,10 @@ class ProjectFilterSet(ArchivedFilterMixin):
 
     class Meta:
         model = Project
-        fields = ["q", "stage", "key_level", "is_key", "enterprise", "workstation", "butler", "archived"]
+        fields = ["q", "stage", "key_level", "is_key", "enterprise", "workstation", "butler", "butler_name",
+                  "archived"]
+
+    hidden_in_page = ("butler", "enterprise", "signed_year", "started_year")
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -5,8 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanjia.core.choices import Role
-from guanjia.core.filtersets import person_choices
+from guanjia.core.filtersets import PersonFilter, person_name_filter
 from guanjia.requests.choices import OPEN_STATUSES, Category, Source, Status, Urgency
 from guanjia.requests.models import Clock, Request
 
@@ -18,9 +17,8 @@ class RequestFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
     urgency = django_filters.ChoiceFilter(label=_("紧急程度"), choices=Urgency.choices)
-    butler = django_filters.ModelChoiceFilter(
-        label=_("责任管家"), queryset=lambda request: person_choices(request, Role.BUTLER)
-    )
+    butler = PersonFilter(label=_("责任管家"), field_name="butler")
+    butler_name = person_name_filter("butler", _("管家姓名"))
     enterprise = django_filters.NumberFilter(label=_("企业"), field_name="enterprise")
     lead_unit = django_filters.NumberFilter(label=_("牵头单位"), field_name="lead_unit")
     overdue = django_filters.BooleanFilter(label=_("超期"), method="filter_overdue")
@@ -35,8 +33,10 @@ class RequestFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Request
-        fields = ["q", "status", "open", "category", "source", "urgency", "butler", "enterprise", "lead_unit",
-                  "overdue"]
+        fields = ["q", "status", "open", "category", "source", "urgency", "butler", "butler_name", "enterprise",
+                  "lead_unit", "overdue"]
+
+    hidden_in_page = ("butler", "enterprise", "lead_unit", "status", "created_from", "created_to")
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -44,7 +44,7 @@ def test_worklist_and_actions_from_the_page(client, world):
     assert request.title in client.get(reverse("requests:worklist")).content.decode()
     assert request.title in client.get(reverse("home")).content.decode()
     detail = client.get(request.get_absolute_url()).content.decode()
-    assert 'action="/requests/%d/act/accept/"' % request.pk in detail
+    assert f'action="/requests/{request.pk}/act/accept/"' in detail
     client.post(reverse("requests:act", args=[request.pk, "accept"]), {"version": request.version})
     request.refresh_from_db()
     assert request.status == "accepted"
