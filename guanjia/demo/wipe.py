@@ -46,5 +46,10 @@ def wipe_database() -> list[str]:
     tables = [model._meta.db_table for model in _doomed_models()]
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Rows written earlier in the same transaction leave deferred FK checks pending, and
+            # PostgreSQL refuses to TRUNCATE a table with pending trigger events: run them now.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         connection.ops.execute_sql_flush(statements)
     return tables
