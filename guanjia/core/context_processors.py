@@ -10,9 +10,12 @@ NAVIGATION = [
     ("projects:list", _("项目"), "kanban", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.ENTERPRISE}),
     ("requests:worklist", _("我的待办"), "inbox", None),
     ("requests:list", _("诉求"), "megaphone", None),
+    ("meetings:list", _("会议"), "calendar-event", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
+                                                   Role.UNIT}),
     ("org:workstations", _("工作站"), "diagram-3", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR}),
     ("org:units", _("单位"), "bank", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.UNIT}),
     ("org:people", _("人员"), "people", {Role.ADMIN, Role.LEADER}),
+    ("notifications:webhooks", _("群机器人"), "robot", {Role.ADMIN}),
     ("calendar:calculator", _("工作日计算器"), "calendar3", None),
 ]
 

@@ -106,6 +106,11 @@ def load_demo_zone() -> DemoSummary:
     started = time.monotonic()
     with transaction.atomic(), audit_context(source=AuditSource.COMMAND):
         zone = _Loader().load()
+        from guanjia.demo.requests import load_demo_requests
+        from guanjia.notifications.receivers import muted
+
+        with muted():  # a replayed year tells nobody: its notices would all be stale
+            load_demo_requests(zone, seed=SEED)
     return DemoSummary(zone=zone, counts=demo_counts(zone), seconds=time.monotonic() - started)
 
 
@@ -359,4 +364,5 @@ def demo_counts(zone: Zone) -> dict[str, int]:
         "projects": projects.count(),
         "key_projects": projects.exclude(key_level="").count(),
         "project_butlers": projects.exclude(butler=None).order_by().values("butler").distinct().count(),
+        "requests": zone.requests.count(),
     }

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanjia.core.choices import Role
+from guanjia.core.clock import now as service_now
 from guanjia.core.errors import Conflict
 from guanjia.requests import clocks
 from guanjia.requests.attachments import check_uploads
@@ -68,7 +69,7 @@ def _event(*, request: Request, actor, action: str, from_status: str, comment: s
            unit=None, data: dict | None = None, attachments: Iterable = (), at: dt.datetime | None = None
            ) -> RequestEvent:
     event = RequestEvent.objects.create(
-        request=request, actor=actor, at=at or timezone.now(), action=action, from_status=from_status,
+        request=request, actor=actor, at=at or service_now(), action=action, from_status=from_status,
         to_status=request.status, comment=comment, internal=internal, unit=unit, data=data or {},
     )
     _store_attachments(request=request, event=event, actor=actor, files=attachments, internal=internal)
@@ -137,7 +138,7 @@ def _check_units(request: Request, lead_unit, co_units) -> list:
 
 
 def _create_unit_tasks(request: Request, lead_unit, co_units, at, unit_due: dt.date | None) -> list[UnitTask]:
-    if unit_due is not None and unit_due < timezone.localdate():
+    if unit_due is not None and unit_due < timezone.localtime(service_now()).date():
         raise ValidationError({"unit_due": _("办理时限不能早于今天。")})
     tasks = []
     for unit, role in [(lead_unit, UnitTaskRole.LEAD), *[(u, UnitTaskRole.CO) for u in co_units]]:
@@ -145,7 +146,7 @@ def _create_unit_tasks(request: Request, lead_unit, co_units, at, unit_due: dt.d
         if unit_due is not None:
             from guanjia.core import calendar as workcal
 
-            days = max(1, workcal.working_days_between(timezone.localdate(), unit_due))
+            days = max(1, workcal.working_days_between(timezone.localtime(service_now()).date(), unit_due))
             rule = clocks.Rule(clocks.DAYS, days)
         else:
             rule = _rule(request, ClockKind.UNIT)
@@ -183,7 +184,7 @@ def request_raise(
         if actor.enterprise_id != enterprise.pk:
             raise PermissionDenied(_("只能为本企业提出诉求。"))
         source = Source.PORTAL
-    at = at or timezone.now()
+    at = at or service_now()
     request = Request(
         zone_id=enterprise.zone_id, enterprise=enterprise, project=project, source=source, category=category,
         urgency=urgency, title=(title or "").strip(), description=(description or "").strip(),
@@ -220,7 +221,7 @@ def request_raise(
 def request_accept(*, actor, request: Request, comment: str = "", version: int | None = None) -> Request:
     """签收: the butler (or the center) takes the request; the first-answer and resolution clocks start."""
     request = _begin(actor=actor, request=request, action=Action.ACCEPT, version=version)
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     for clock in _running_clocks(request, ClockKind.SIGN):
         clocks.stop(clock, at=now)
     request.status, request.accepted_at = Status.ACCEPTED, now
@@ -240,7 +241,7 @@ def request_reply(*, actor, request: Request, answer: str, resolve: bool = False
     if not (answer or "").strip():
         raise ValidationError({"answer": _("请填写答复内容。")})
     request = _begin(actor=actor, request=request, action=Action.REPLY, version=version)
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     for clock in _running_clocks(request, ClockKind.FIRST_REPLY):
         clocks.stop(clock, at=now)
     if request.first_reply_at is None:
@@ -267,7 +268,7 @@ def request_transfer(*, actor, request: Request, lead_unit, co_units: Iterable =
     """转办: hand the request to a lead unit and co-units, each with its own deadline."""
     request = _begin(actor=actor, request=request, action=Action.TRANSFER, version=version)
     co_units = _check_units(request, lead_unit, list(co_units))
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     for clock in _running_clocks(request, ClockKind.FIRST_REPLY):
         clocks.stop(clock, at=now)
     if request.first_reply_at is None:
@@ -285,7 +286,7 @@ def request_unit_sign(*, actor, request: Request, comment: str = "", version: in
     """部门签收: a unit takes its part of the request."""
     request = _begin(actor=actor, request=request, action=Action.SIGN, version=version)
     task = _unit_task_for(actor, request, UnitTaskStatus.PENDING)
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     task.status, task.signed_at, task.signed_by = UnitTaskStatus.SIGNED, now, actor
     task.save(update_fields=["status", "signed_at", "signed_by", "updated_at"])
     request.status = Status.IN_UNITS
@@ -304,7 +305,7 @@ def request_unit_feedback(*, actor, request: Request, comment: str, attachments:
     check_uploads(attachments)
     request = _begin(actor=actor, request=request, action=Action.FEEDBACK, version=version)
     task = _unit_task_for(actor, request, UnitTaskStatus.SIGNED)
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     task.status, task.feedback, task.done_at = UnitTaskStatus.DONE, comment.strip(), now
     task.save(update_fields=["status", "feedback", "done_at", "updated_at"])
     for clock in task.clocks.filter(stopped_at__isnull=True, cancelled=False):
@@ -322,7 +323,7 @@ def request_return(*, actor, request: Request, reason: str, version: int | None 
         raise ValidationError({"reason": _("请填写退单理由。")})
     request = _begin(actor=actor, request=request, action=Action.RETURN, version=version)
     task = _unit_task_for(actor, request, UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED)
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     task.status, task.return_reason = UnitTaskStatus.RETURNED, reason.strip()
     task.save(update_fields=["status", "return_reason", "updated_at"])
     for clock in task.clocks.filter(stopped_at__isnull=True, cancelled=False):
@@ -339,7 +340,7 @@ def request_reassign(*, actor, request: Request, lead_unit, co_units: Iterable =
     """仲裁改派: the center settles a return and transfers the request again."""
     request = _begin(actor=actor, request=request, action=Action.REASSIGN, version=version)
     co_units = _check_units(request, lead_unit, list(co_units))
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     for task in request.unit_tasks.filter(status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]):
         task.status = UnitTaskStatus.CANCELLED
         task.save(update_fields=["status", "updated_at"])
@@ -369,7 +370,7 @@ def request_extend(*, actor, request: Request, days: int, reason: str, version: 
     if request.extended_days + days > MAX_EXTENSION_DAYS:
         raise ValidationError({"days": _("累计延期不能超过 %(max)d 个工作日（已延期 %(used)d 个）。") % {
             "max": MAX_EXTENSION_DAYS, "used": request.extended_days}})
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     for clock in _running_clocks(request, ClockKind.RESOLUTION):
         clocks.extend(clock, days=days, at=now)
     request.extension_count += 1
@@ -389,7 +390,7 @@ def request_suspend(*, actor, request: Request, reason: str, comment: str = "", 
         raise ValidationError({"reason": _("请选择中止原因（%(choices)s）。") % {
             "choices": "、".join(str(label) for label in SuspendReason.labels)}})
     request = _begin(actor=actor, request=request, action=Action.SUSPEND, version=version)
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     for clock in _running_clocks(request):
         clocks.pause(clock, at=now)
     request.status_before_suspend, request.status, request.suspend_reason = before, Status.SUSPENDED, reason
@@ -403,7 +404,7 @@ def request_suspend(*, actor, request: Request, reason: str, comment: str = "", 
 def request_resume(*, actor, request: Request, comment: str = "", version: int | None = None) -> Request:
     """恢复: the clocks run again, their deadlines moved by the working days the suspension took."""
     request = _begin(actor=actor, request=request, action=Action.RESUME, version=version)
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     paused_since = request.clocks.filter(paused_at__isnull=False).values_list("paused_at", flat=True).first()
     for clock in request.clocks.filter(paused_at__isnull=False, stopped_at__isnull=True, cancelled=False):
         clocks.resume(clock, at=now)
@@ -440,7 +441,7 @@ def request_resolve(*, actor, request: Request, answer: str, comment: str = "", 
     if not (answer or "").strip():
         raise ValidationError({"answer": _("请填写办结答复。")})
     request = _begin(actor=actor, request=request, action=Action.RESOLVE, version=version)
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     for clock in _running_clocks(request):
         if clock.kind in (ClockKind.RESOLUTION, ClockKind.FIRST_REPLY):
             clocks.stop(clock, at=now)
@@ -467,7 +468,7 @@ def request_rate(*, actor, request: Request, rating: str, reason: str = "", vers
     if not actor.is_superuser and actor.enterprise_id != request.enterprise_id:
         raise PermissionDenied(_("只有该企业的联系人可以评价。"))
     request = _begin(actor=actor, request=request, action=Action.RATE, version=version)
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     request.rating, request.rating_reason, request.rated_at = rating, (reason or "").strip(), now
     if rating == Rating.UNSATISFIED:
         _reopen(request, now)
@@ -494,7 +495,7 @@ def request_reopen(*, actor, request: Request, comment: str, version: int | None
     if not (comment or "").strip():
         raise ValidationError({"comment": _("请填写重办理由。")})
     request = _begin(actor=actor, request=request, action=Action.REOPEN, version=version)
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     _reopen(request, now)
     _save(request, "status", "resolved_at", "closed_at", "reopen_count", "due_at", "due_provisional")
     _event(request=request, actor=actor, action=Action.REOPEN, from_status=before, comment=comment)
@@ -506,7 +507,7 @@ def request_close(*, actor, request: Request, comment: str = "", version: int | 
     """关闭 without a rating (e.g. the enterprise did not answer the 回访)."""
     request = _begin(actor=actor, request=request, action=Action.CLOSE, version=version)
     before = request.status
-    request.status, request.closed_at = Status.CLOSED, timezone.now()
+    request.status, request.closed_at = Status.CLOSED, service_now()
     _save(request, "status", "closed_at")
     _event(request=request, actor=actor, action=Action.CLOSE, from_status=before, comment=comment)
     return request
@@ -521,7 +522,7 @@ def request_merge(*, actor, request: Request, into: Request, comment: str = "", 
     if into.status not in TRANSITIONS[Action.MERGE][0] and into.status != Status.RESOLVED:
         raise ValidationError({"into": _("目标诉求已关闭，不能并入。")})
     request = _begin(actor=actor, request=request, action=Action.MERGE, version=version)
-    now, before = timezone.now(), request.status
+    now, before = service_now(), request.status
     for clock in _running_clocks(request):
         clocks.cancel(clock, at=now)
     request.status, request.merged_into = Status.MERGED, into

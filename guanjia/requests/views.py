@@ -10,6 +10,7 @@ from django.views import View, generic
 from guanjia.core.choices import Role
 from guanjia.core.errors import Conflict
 from guanjia.core.views import FilteredListView, ScopedDetailView, ScopedMixin, ServiceFormView
+from guanjia.meetings.selectors import action_items_for_request
 from guanjia.requests import actions, selectors, services
 from guanjia.requests.choices import CLOCK_COLOURS, Action, ClockKind, ClockState
 from guanjia.requests.filtersets import RequestFilterSet
@@ -86,6 +87,7 @@ class RequestDetailView(ScopedDetailView):
             "note_form": NoteForm(request=self.request),
             "enterprise_only": enterprise_only,
             "resolution_kind": ClockKind.RESOLUTION,
+            "action_items": action_items_for_request(request, user),
         })
         return context
 

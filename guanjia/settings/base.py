@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "guanjia.core.context_processors.navigation",
+                "guanjia.notifications.context_processors.unread",
             ],
         },
     },
@@ -137,6 +138,9 @@ STORAGES = {
 
 # Uploads: a roster of 10 000 rows is ~1 MB; anything far larger is refused with a message.
 GUANJIA_UPLOAD_MAX_BYTES = env.UPLOAD_MAX_MB * 1024 * 1024
+# Links in e-mails and group-robot messages (e.g. https://guanjia.example.gov.cn); none without it.
+GUANJIA_SITE_URL = env.SITE_URL
+GUANJIA_NOTIFY_EMAIL = env.NOTIFY_EMAIL
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -194,6 +198,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RequestStatusEnum": "guanjia.requests.choices.Status",
         "UnitTaskStatusEnum": "guanjia.requests.choices.UnitTaskStatus",
+        "MeetingStatusEnum": "guanjia.meetings.choices.Status",
+        "ActionItemStatusEnum": "guanjia.meetings.choices.ItemStatus",
+        "MeetingKindEnum": "guanjia.meetings.choices.Kind",
+        "NotificationKindEnum": "guanjia.notifications.choices.Kind",
     },
 }
 

@@ -46,19 +46,44 @@ ENDPOINTS = {
     **{f"request-{action}": ("request", "post") for action in (
         "accept", "reply", "transfer", "sign", "feedback", "return", "reassign", "extend", "suspend", "resume",
         "escalate", "resolve", "rate", "reopen", "close", "merge")},
+    "meetings:detail": ("meeting", "get"),
+    "meetings:update": ("meeting", "get"),
+    "meetings:hold": ("meeting", "get"),
+    "meetings:close": ("meeting", "post"),
+    "meetings:cancel": ("meeting", "get"),
+    "meetings:action-add": ("meeting", "get"),
+    "meetings:settle": ("meeting", "get"),
+    "meetings:minutes": ("meeting", "get"),
+    "meetings:action-complete": ("action_item", "get"),
+    "meeting-detail": ("meeting", "get"),
+    "meeting-hold": ("meeting", "post"),
+    "meeting-close": ("meeting", "post"),
+    "meeting-cancel": ("meeting", "post"),
+    "meeting-decisions": ("meeting", "post"),
+    "meeting-settle": ("meeting", "post"),
+    "meeting-minutes": ("meeting", "get"),
+    "meeting-action-detail": ("action_item", "get"),
+    "meeting-action-complete": ("action_item", "post"),
+    "notifications:read": ("notification", "post"),
+    "notifications:webhook-update": ("webhook", "get"),
+    "notification-detail": ("notification", "get"),
+    "notification-read": ("notification", "post"),
 }
 # Endpoints with a pk that are not object endpoints of ours (none yet).
 NOT_OBJECT_ENDPOINTS: set[str] = set()
 API_WRITES = [("enterprise-detail", "enterprise"), ("project-detail", "project")]
 
-ZONE_STAFF = {"ent1", "ent2", "project1", "project2", "unit", "workstation", "person", "request1", "request2"}
+ZONE_STAFF = {"ent1", "ent2", "project1", "project2", "unit", "workstation", "person", "request1", "request2",
+              "meeting1", "action_item1"}
 VISIBLE = {
-    "admin": ZONE_STAFF,
+    "admin": ZONE_STAFF | {"webhook"},  # group robots: the zone's admins only
     "leader": ZONE_STAFF,
     "supervisor": ZONE_STAFF,
-    "butler1": {"ent1", "project1", "unit", "workstation", "person", "request1"},
+    "butler1": {"ent1", "project1", "unit", "workstation", "person", "request1", "meeting1", "action_item1",
+                "notification1"},  # a notification only to its recipient
     "butler2": {"ent2", "project2", "unit", "workstation", "person", "request2"},
-    "unit1": {"unit", "workstation", "person", "request1"},  # request1 was transferred to unit1
+    "unit1": {"unit", "workstation", "person", "request1",  # request1 was transferred to unit1
+              "meeting1", "action_item1"},  # unit1 attends meeting1 and owns its action item
     "unit2": {"unit", "workstation", "person"},
     "ent1": {"ent1", "project1", "unit", "workstation", "request1"},
     "ent2": {"ent2", "project2", "unit", "workstation", "request2"},
@@ -115,7 +140,38 @@ def objects(world):
     request2 = raise_for(world.ent2, world.butler2)
     foreign_butler = People(zone=world.other_zone, roles=["butler"], workstation=world.foreign_enterprise.workstation)
     foreign_request = raise_for(world.foreign_enterprise, foreign_butler)
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from guanjia.meetings import services as ms
+
+    due = timezone.localdate() + dt.timedelta(days=30)
+    meeting1 = ms.meeting_create(actor=world.butler1, title="用地会办会", starts_at=timezone.now(),
+                                 units=[world.unit1], requests=[request1])
+    ms.meeting_hold(actor=world.butler1, meeting=meeting1, minutes="纪要")
+    action_item1 = ms.action_item_add(actor=world.butler1, meeting=meeting1, text="出具供地方案",
+                                      owner_unit=world.unit1, due_date=due)
+    foreign_unit = UnitFactory(zone=world.other_zone)
+    foreign_meeting = ms.meeting_create(actor=world.foreign_admin, title="达州协调会", starts_at=timezone.now(),
+                                        units=[foreign_unit])
+    ms.meeting_hold(actor=world.foreign_admin, meeting=foreign_meeting, minutes="纪要")
+    foreign_action_item = ms.action_item_add(actor=world.foreign_admin, meeting=foreign_meeting, text="x",
+                                             owner_unit=foreign_unit, due_date=due)
+    from guanjia.notifications.models import Notification, WebhookEndpoint
+
+    robot_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
     return {
+        "notification1": ("notification", Notification.objects.create(
+            zone=world.zone, recipient=world.butler1, kind="new_request", title="通知")),
+        "foreign_notification": ("notification", Notification.objects.create(
+            zone=world.other_zone, recipient=world.foreign_admin, kind="new_request", title="通知")),
+        "webhook": ("webhook", WebhookEndpoint.objects.create(zone=world.zone, name="供电公司群", kind="wecom",
+                                                              url=robot_url)),
+        "foreign_webhook": ("webhook", WebhookEndpoint.objects.create(zone=world.other_zone, name="达州群",
+                                                                      kind="wecom", url=robot_url)),
+        "meeting1": ("meeting", meeting1), "foreign_meeting": ("meeting", foreign_meeting),
+        "action_item1": ("action_item", action_item1), "foreign_action_item": ("action_item", foreign_action_item),
         "request1": ("request", request1), "request2": ("request", request2),
         "foreign_request": ("request", foreign_request),
         "ent1": ("enterprise", world.ent1), "ent2": ("enterprise", world.ent2),

@@ -13,13 +13,13 @@ from guanjia.org.models import Zone
 
 
 def start_job_consumer(command: BaseCommand) -> None:
-    """Hook: start the background job consumer (huey's `run_huey`) beside the demo web server.
+    """Start the background job consumer (huey's `run_huey`: notices, webhooks, reminders) beside the
+    demo web server; it stops when the demo stops."""
+    from guanjia.notifications.consumer import start_in_background
 
-    Guanjia has no background jobs yet, so nothing is started. When the first scheduled
-    job lands (escalation, reminders), start the consumer here in a subprocess, and stop
-    it when `runserver` returns.
-    """
-    return None
+    process = start_in_background()
+    if process is not None:
+        command.stdout.write(_("后台任务已启动（pid %(pid)s）。") % {"pid": process.pid})
 
 
 class Command(BaseCommand):

@@ -1,0 +1,168 @@
+"""Who is told of what: one receiver on the requests' timeline, per event kind (DOMAIN.md "Who uses it")."""
+
+import pytest
+
+from guanjia.core.choices import Role
+from guanjia.notifications import services
+from guanjia.notifications.choices import Kind
+from guanjia.notifications.models import Notification
+from guanjia.notifications.tests.factories import raise_request, transferred_request
+from guanjia.requests import services as rs
+from guanjia.requests.models import RequestEvent
+from guanjia.tests_support.factories import UserFactory
+
+
+def told(kind=None) -> set[tuple[str, str]]:
+    rows = Notification.objects.all() if kind is None else Notification.objects.filter(kind=kind)
+    return {(n.recipient.username, n.kind) for n in rows.select_related("recipient")}
+
+
+def test_a_raised_request_goes_to_its_butler(world, committed):
+    with committed():
+        request = raise_request(world)
+    assert told() == {("butler1", Kind.NEW_REQUEST)}
+    notice = Notification.objects.get()
+    assert notice.request == request and notice.zone == world.zone
+    assert notice.title == f"新诉求待签收：{request.number} 厂区二期用电增容"
+    assert notice.link == f"/requests/{request.pk}/" or notice.link.endswith(f"/{request.pk}/")
+    assert world.ent1.name in notice.body and notice.read_at is None
+
+
+def test_nobody_is_told_of_their_own_act(world, committed):
+    with committed():
+        raise_request(world, actor=world.butler1, source="visit")
+    assert not Notification.objects.exists()
+
+
+def test_a_request_without_butler_goes_to_the_center(world, committed):
+    world.ent2.butler = None
+    world.ent2.save()
+    world.project2.butler = None
+    world.project2.save()
+    with committed():
+        raise_request(world, actor=world.ent2_user, enterprise=world.ent2)
+    assert told() == {("admin", Kind.NEW_REQUEST)}
+
+
+def test_a_letter_also_reaches_its_leader(world, committed):
+    with committed():
+        raise_request(world, actor=world.admin, source="letter", addressed_leader=world.leader)
+    assert told() == {("butler1", Kind.NEW_REQUEST), ("leader", Kind.LETTER)}
+
+
+def test_a_transfer_reaches_the_handlers_of_every_unit(world, committed):
+    colleague = UserFactory(zone=world.zone, username="unit1b", unit=world.unit1, roles=[Role.UNIT])
+    UserFactory(zone=world.zone, username="unit1-retired", unit=world.unit1, roles=[Role.UNIT], is_active=False)
+    with committed():
+        transferred_request(world, co_units=[world.unit2])
+    assert told(Kind.TRANSFERRED) == {("unit1", Kind.TRANSFERRED), ("unit1b", Kind.TRANSFERRED),
+                                      ("unit2", Kind.TRANSFERRED)}
+    assert "请供电公司牵头办理" in Notification.objects.filter(recipient=colleague).get().body
+
+
+def test_a_return_goes_to_the_admins_and_a_reassignment_to_the_new_unit(world, committed):
+    request = transferred_request(world)
+    with committed():
+        request = rs.request_return(actor=world.unit_user1, request=request, reason="不属于本单位职责。")
+    assert told() == {("admin", Kind.RETURNED)}
+    assert "供电公司 退回了该诉求：不属于本单位职责。" in Notification.objects.get().body
+    with committed():
+        rs.request_reassign(actor=world.admin, request=request, lead_unit=world.unit2)
+    assert told(Kind.TRANSFERRED) == {("unit2", Kind.TRANSFERRED)}
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("station_head", "head"), ("leader", "leader"), ("meeting", "admin"),
+])
+def test_an_escalation_goes_where_its_target_says(world, committed, target, expected):
+    head = UserFactory(zone=world.zone, username="head", roles=[Role.LEADER])
+    world.ws1.head = head
+    world.ws1.save()
+    request = rs.request_accept(actor=world.butler1, request=raise_request(world))
+    with committed():
+        rs.request_escalate(actor=world.butler1, request=request, target=target, comment="多部门交叉，需协调。")
+    assert told() == {(expected, Kind.ESCALATED)}
+    assert "多部门交叉" in Notification.objects.get().body
+
+
+def test_a_station_without_head_escalates_to_the_leaders(world, committed):
+    request = rs.request_accept(actor=world.butler1, request=raise_request(world))
+    with committed():
+        rs.request_escalate(actor=world.butler1, request=request, target="station_head")
+    assert told() == {("leader", Kind.ESCALATED)}
+
+
+def test_a_resolution_asks_the_enterprise_to_rate(world, committed):
+    request = rs.request_accept(actor=world.butler1, request=raise_request(world))
+    with committed():
+        rs.request_resolve(actor=world.butler1, request=request, answer="已完成增容。")
+    assert told() == {("ent1", Kind.RATE_ASKED)}
+    assert "已完成增容" in Notification.objects.get().body
+    assert not Notification.objects.filter(recipient=world.ent2_user).exists()
+
+
+def test_a_reply_that_settles_also_asks_to_rate(world, committed):
+    request = rs.request_accept(actor=world.butler1, request=raise_request(world))
+    with committed():
+        rs.request_reply(actor=world.butler1, request=request, answer="政策已明确，可直接申报。", resolve=True)
+    assert told() == {("ent1", Kind.RATE_ASKED)}
+
+
+def test_internal_events_never_reach_enterprise_contacts(world, committed):
+    request = rs.request_accept(actor=world.butler1, request=raise_request(world))
+    with committed():
+        rs.request_add_note(actor=world.butler1, request=request, comment="企业负责人态度强硬。")
+    assert not Notification.objects.exists()
+    # Even an event that would ask the enterprise to rate says nothing to it when it is internal.
+    event = RequestEvent.objects.create(request=request, actor=world.butler1, action="resolve", internal=True)
+    services.notify_request_event(event_id=event.pk)
+    assert not Notification.objects.exists()
+
+
+def test_an_event_is_told_once(world, committed):
+    with committed():
+        request = raise_request(world)
+    event = RequestEvent.objects.get(request=request, action="raise")
+    assert services.notify_request_event(event_id=event.pk) == []
+    assert Notification.objects.count() == 1
+
+
+def test_a_broken_notifier_never_breaks_the_request(world, committed, monkeypatch):
+    from guanjia.notifications import tasks
+
+    def broken(event_id):
+        raise RuntimeError("queue is down")
+
+    monkeypatch.setattr(tasks, "notify_request_event", broken)
+    with committed():
+        request = raise_request(world)
+    request.refresh_from_db()
+    assert request.number.startswith("GJ-") and not Notification.objects.exists()
+
+
+def test_other_zones_are_never_told(world, committed):
+    UserFactory(zone=world.other_zone, username="dz-unit", unit=world.unit1, roles=[Role.UNIT])
+    with committed():
+        transferred_request(world)
+    assert told(Kind.TRANSFERRED) == {("unit1", Kind.TRANSFERRED)}
+
+
+def test_a_notice_is_dated_when_its_event_happened(world, committed):
+    import time_machine
+
+    from guanjia.notifications.tests.factories import at
+
+    with time_machine.travel(at(2025, 10, 9, 10, 0), tick=False), committed():
+        raise_request(world)
+    assert Notification.objects.get().created_at == at(2025, 10, 9, 10, 0)
+
+
+def test_muted_blocks_tell_nobody(world, committed):
+    from guanjia.notifications.receivers import muted
+
+    with muted(), committed():
+        raise_request(world)
+    assert not Notification.objects.exists()
+    with committed():
+        raise_request(world, title="第二件")
+    assert Notification.objects.count() == 1

@@ -1,0 +1,210 @@
+"""Reminders on the official calendar: due tomorrow, overdue (催办), escalation, ask-to-rate — each sent once.
+
+Dates are real: 2025-10-01…08 is the National Day + Mid-Autumn holiday, 2025-10-09 (Thursday)
+the first working day after it, and Saturday 2025-10-11 a make-up workday (调休上班).
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from guanjia.notifications.choices import Kind
+from guanjia.notifications.models import Delivery, Notification, ReminderSent
+from guanjia.notifications.reminders import reminders_run
+from guanjia.notifications.tests.factories import at, raise_request
+from guanjia.requests import services as rs
+from guanjia.requests.choices import ClockKind
+
+
+def raised_at(world, moment, **overrides):
+    """A request registered by the center after a visit (a 1-working-day sign clock) at a given time."""
+    with time_machine.travel(moment, tick=False):
+        return raise_request(world, actor=world.admin, source="visit", **overrides)
+
+
+def run(moment):
+    with time_machine.travel(moment, tick=False):
+        return reminders_run()
+
+
+def told() -> set[tuple[str, str]]:
+    return {(n.recipient.username, n.kind) for n in Notification.objects.select_related("recipient")}
+
+
+def test_due_tomorrow_goes_to_the_butler(world):
+    request = raised_at(world, at(2025, 10, 9, 9, 30))
+    sign = request.clocks.get(kind=ClockKind.SIGN)
+    assert sign.due_at == at(2025, 10, 10, 23, 59, 59, 999999)
+    summary = run(at(2025, 10, 9, 10, 0))
+    assert summary.ran and summary.reminders["due_soon"] == 1 and summary.total == 1
+    assert told() == {("butler1", Kind.DUE_SOON)}
+    notice = Notification.objects.get()
+    assert notice.title == f"临期提醒：{request.number} 厂区二期用电增容"
+    assert "签收时限将于 2025-10-10 23:59 到期" in notice.body and notice.request == request
+
+
+def test_a_deadline_after_the_next_working_day_is_not_due_yet(world):
+    raised_at(world, at(2025, 10, 9, 9, 30))
+    # Friday 10-10: the next working day is Saturday 10-11 (调休上班), the deadline is Friday: due soon.
+    # Thursday 10-09 at 09:00 the same clock is already due by the end of Friday; a clock due
+    # Monday 10-13 is not, seen from Thursday.
+    with time_machine.travel(at(2025, 10, 9, 9, 40), tick=False):
+        request = raise_request(world, actor=world.admin, source="visit", title="第二件")
+        request.clocks.filter(kind=ClockKind.SIGN).update(due_at=at(2025, 10, 13, 23, 59, 59, 999999))
+    assert run(at(2025, 10, 9, 10, 0)).reminders["due_soon"] == 1
+
+
+def test_a_unit_deadline_reminds_the_units_handlers(world):
+    with time_machine.travel(at(2025, 10, 9, 9, 10), tick=False):
+        request = rs.request_accept(actor=world.butler1, request=raise_request(world))
+        rs.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1,
+                            unit_due=dt.date(2025, 10, 10))
+    run(at(2025, 10, 9, 10, 0))
+    assert told() == {("unit1", Kind.DUE_SOON)}
+    assert "供电公司 部门办理时限将于 2025-10-10 23:59 到期" in Notification.objects.get().body
+
+
+def test_overdue_on_the_first_working_day_after_the_deadline_then_escalation_after_three(world):
+    request = raised_at(world, at(2025, 9, 29, 10, 0))
+    assert request.clocks.get(kind=ClockKind.SIGN).due_at == at(2025, 9, 30, 23, 59, 59, 999999)
+    for holiday in (at(2025, 10, 1, 10, 0), at(2025, 10, 4, 10, 0), at(2025, 10, 8, 17, 0)):
+        summary = run(holiday)
+        assert not summary.ran and summary.reason == "非工作日"
+    assert not Notification.objects.exists()
+
+    summary = run(at(2025, 10, 9, 9, 0))  # the first working day after the deadline, as the office opens
+    assert summary.reminders == {"due_soon": 0, "overdue": 1, "escalation": 0, "rate": 0}
+    assert told() == {("butler1", Kind.OVERDUE)}
+    assert "签收时限已于 2025-09-30 23:59 到期" in Notification.objects.get().body
+
+    assert run(at(2025, 10, 10, 10, 0)).total == 0  # 2 working days over: no escalation yet
+    summary = run(at(2025, 10, 11, 10, 0))  # Saturday, a make-up workday: 3 working days over
+    assert summary.reminders["escalation"] == 1
+    escalation = Notification.objects.get(kind=Kind.OVERDUE_ESCALATION)
+    assert escalation.recipient == world.leader  # ent1's contact leader (联系领导)
+    assert "已超期 3 个工作日" in escalation.body and "责任人：" in escalation.body
+    assert run(at(2025, 10, 13, 10, 0)).total == 0
+
+
+def test_escalation_goes_to_every_leader_without_a_contact_leader(world, settings):
+    settings.GUANJIA_REMINDER_ESCALATE_AFTER_DAYS = 1
+    raised_at(world, at(2025, 9, 29, 10, 0), enterprise=world.ent2)
+    run(at(2025, 10, 9, 10, 0))
+    assert told() == {("butler2", Kind.OVERDUE), ("leader", Kind.OVERDUE_ESCALATION)}
+
+
+def test_ask_to_rate_after_one_working_day(world):
+    with time_machine.travel(at(2025, 10, 9, 15, 0), tick=False):
+        request = rs.request_accept(actor=world.butler1, request=raise_request(world))
+        rs.request_resolve(actor=world.butler1, request=request, answer="已完成增容。")
+    assert run(at(2025, 10, 9, 16, 0)).reminders["rate"] == 0
+    summary = run(at(2025, 10, 10, 10, 0))
+    assert summary.reminders["rate"] == 1
+    assert told() == {("ent1", Kind.RATE_REMINDER)}
+    assert "您的诉求已于 2025-10-09 办结" in Notification.objects.get().body
+    assert run(at(2025, 10, 11, 10, 0)).total == 0
+
+
+def test_a_rated_request_is_not_reminded(world):
+    with time_machine.travel(at(2025, 10, 9, 15, 0), tick=False):
+        request = rs.request_accept(actor=world.butler1, request=raise_request(world))
+        request = rs.request_resolve(actor=world.butler1, request=request, answer="已完成增容。")
+        rs.request_rate(actor=world.ent1_user, request=request, rating="satisfied")
+    assert run(at(2025, 10, 10, 10, 0)).total == 0
+
+
+@pytest.mark.parametrize("moment", [at(2025, 10, 9, 8, 59), at(2025, 10, 9, 18, 0), at(2025, 10, 12, 10, 0)])
+def test_nothing_outside_working_hours_or_on_a_weekend(world, moment):
+    raised_at(world, at(2025, 9, 29, 10, 0))
+    summary = run(moment)
+    assert not summary.ran and summary.reason
+    assert not Notification.objects.exists() and not ReminderSent.objects.exists()
+
+
+def test_running_twice_sends_nothing_new(world):
+    raised_at(world, at(2025, 9, 29, 10, 0))
+    raised_at(world, at(2025, 10, 9, 9, 30), title="第二件")
+    first = run(at(2025, 10, 9, 10, 0))
+    assert (first.reminders["overdue"], first.reminders["due_soon"]) == (1, 1)
+    count = Notification.objects.count()
+    assert run(at(2025, 10, 9, 10, 0)).total == 0
+    assert run(at(2025, 10, 9, 10, 15)).total == 0
+    assert Notification.objects.count() == count == 2
+
+
+def test_a_moved_deadline_is_reminded_again(world):
+    request = raised_at(world, at(2025, 10, 9, 9, 30))
+    run(at(2025, 10, 9, 10, 0))
+    request.clocks.filter(kind=ClockKind.SIGN).update(due_at=at(2025, 10, 11, 23, 59, 59, 999999))
+    assert run(at(2025, 10, 10, 10, 0)).reminders["due_soon"] == 1
+    assert Notification.objects.filter(kind=Kind.DUE_SOON).count() == 2
+
+
+def test_a_suspended_request_is_not_reminded(world):
+    request = raised_at(world, at(2025, 9, 29, 10, 0))
+    with time_machine.travel(at(2025, 9, 30, 10, 0), tick=False):
+        request = rs.request_accept(actor=world.butler1, request=request)
+        rs.request_suspend(actor=world.butler1, request=request, reason="awaiting_material")
+    assert run(at(2025, 10, 20, 10, 0)).total == 0
+
+
+def test_reminders_are_delivered_after_commit(world, committed):
+    world.butler1.email = "butler1@example.cn"
+    world.butler1.save()
+    raised_at(world, at(2025, 9, 29, 10, 0))
+    with time_machine.travel(at(2025, 10, 9, 10, 0), tick=False), committed():
+        summary = reminders_run()
+    assert summary.deliveries == 1
+    assert [m.subject for m in mail.outbox][-1].startswith("[管家] 超期催办：")
+    assert Delivery.objects.get().status == "sent"
+
+
+LAST = []
+
+
+def test_the_number_of_queries_does_not_grow_with_the_clocks(world):
+    from guanjia.notifications import services
+
+    world.butler1.email = "butler1@example.cn"
+    world.butler1.save()
+    services.webhook_endpoint_create(actor=world.admin, zone=world.zone, name="供电公司群", kind="wecom",
+                                     url="http://127.0.0.1:9/hook", unit=world.unit1)
+
+    def requests(n):
+        for i in range(n):
+            raised_at(world, at(2025, 9, 29, 10, 0), title=f"诉求{i}")
+
+    def queries():
+        ReminderSent.objects.all().delete()
+        Notification.objects.all().delete()
+        with time_machine.travel(at(2025, 10, 9, 10, 0), tick=False), CaptureQueriesContext(connection) as captured:
+            summary = reminders_run()
+        LAST[:] = captured.captured_queries
+        return summary, len(captured)
+
+    requests(5)
+    few, with_5 = queries()
+    requests(45)
+    many, with_50 = queries()
+    assert (few.reminders["overdue"], many.reminders["overdue"]) == (5, 50)
+    # One e-mail each. (Inserts go in batches: on SQLite ~99 rows per INSERT, its bound-parameter limit.)
+    assert (few.deliveries, many.deliveries) == (5, 50)
+    assert with_50 == with_5 == 12, "\n".join(q["sql"][:150] for q in LAST)
+
+
+def test_the_command_runs_the_same_service(world):
+    from io import StringIO
+
+    raised_at(world, at(2025, 9, 29, 10, 0))
+    out = StringIO()
+    call_command("send_reminders", "--now", "2025-10-04T10:00", stdout=out)
+    assert "未发送：非工作日" in out.getvalue()
+    out = StringIO()
+    call_command("send_reminders", "--now", "2025-10-09T10:00", stdout=out)
+    assert "提醒 1 条" in out.getvalue() and "超期催办 1" in out.getvalue()
+    assert told() == {("butler1", Kind.OVERDUE)}
