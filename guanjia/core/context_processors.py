@@ -10,6 +10,8 @@ NAVIGATION = [
     ("projects:list", _("项目"), "kanban", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.ENTERPRISE}),
     ("requests:worklist", _("我的待办"), "inbox", None),
     ("requests:list", _("诉求"), "megaphone", None),
+    ("reports:requests", _("统计"), "bar-chart", {Role.ADMIN, Role.LEADER, Role.SUPERVISOR, Role.BUTLER,
+                                                 Role.UNIT}),
     ("meetings:list", _("会议"), "calendar-event", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
                                                    Role.UNIT}),
     ("org:workstations", _("工作站"), "diagram-3", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR}),

@@ -35,8 +35,10 @@ class RequestQuerySet(ScopedQuerySet):
                 q |= Q(enterprise__workstation=user.workstation_id)
             return q
         if role == Role.UNIT and user.unit_id:
+            # A unit sees what was transferred to it; once it signed for a task it keeps seeing the
+            # request even if the task was later withdrawn (reassigned or settled without its feedback).
             return Q(pk__in=UnitTask.objects.filter(unit=user.unit_id).exclude(
-                status=UnitTaskStatus.CANCELLED).values("request"))
+                status=UnitTaskStatus.CANCELLED, signed_at__isnull=True).values("request"))
         if role == Role.ENTERPRISE and user.enterprise_id:
             return Q(enterprise=user.enterprise_id)
         return None
@@ -102,6 +104,9 @@ class Request(TimeStampedModel):
     extended_days = models.PositiveSmallIntegerField(_("累计延期工作日"), default=0, editable=False)
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0, editable=False)
     suspended_working_days = models.PositiveIntegerField(_("中止工作日"), default=0, editable=False)
+    # Working days from acceptance to resolution less suspensions, fixed when resolved (statistics average it).
+    resolution_working_days = models.PositiveIntegerField(_("办结用时（工作日）"), null=True, blank=True,
+                                                          editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = RequestQuerySet.as_manager()

@@ -110,6 +110,18 @@ def _refresh_due(request: Request) -> None:
         request.due_at, request.due_provisional = clock.due_at, clock.provisional
 
 
+def _mark_resolved(request: Request, now) -> None:
+    """Set the resolution time and the working days it took (suspensions excluded)."""
+    from guanjia.core import calendar as workcal
+
+    request.status, request.resolved_at = Status.RESOLVED, now
+    try:
+        days = workcal.working_days_between(request.accepted_at or request.created_at, now)
+    except workcal.CalendarUnavailable:
+        days = None
+    request.resolution_working_days = None if days is None else max(days - request.suspended_working_days, 0)
+
+
 def _allocate_number(zone_id: int, year: int) -> str:
     counter, _created = RequestCounter.objects.select_for_update().get_or_create(zone_id=zone_id, year=year)
     counter.value += 1
@@ -249,13 +261,13 @@ def request_reply(*, actor, request: Request, answer: str, resolve: bool = False
     request.answer = answer.strip()
     fields = ["first_reply_at", "answer"]
     if resolve:
-        request.status, request.resolved_at = Status.RESOLVED, now
+        _mark_resolved(request, now)
         for clock in _running_clocks(request):
             if clock.kind == ClockKind.RESOLUTION:
                 clocks.stop(clock, at=now)
             else:
                 clocks.cancel(clock, at=now)
-        fields += ["status", "resolved_at"]
+        fields += ["status", "resolved_at", "resolution_working_days"]
     _save(request, *fields)
     _event(request=request, actor=actor, action=Action.REPLY, from_status=before, comment=comment or answer,
            data={"resolved": resolve})
@@ -452,8 +464,9 @@ def request_resolve(*, actor, request: Request, answer: str, comment: str = "", 
         task.save(update_fields=["status", "updated_at"])
     if request.first_reply_at is None:
         request.first_reply_at = now
-    request.status, request.resolved_at, request.answer = Status.RESOLVED, now, answer.strip()
-    _save(request, "status", "resolved_at", "answer", "first_reply_at")
+    _mark_resolved(request, now)
+    request.answer = answer.strip()
+    _save(request, "status", "resolved_at", "resolution_working_days", "answer", "first_reply_at")
     _event(request=request, actor=actor, action=Action.RESOLVE, from_status=before, comment=comment or answer)
     return request
 
@@ -475,7 +488,7 @@ def request_rate(*, actor, request: Request, rating: str, reason: str = "", vers
     else:
         request.status, request.closed_at = Status.CLOSED, now
     _save(request, "rating", "rating_reason", "rated_at", "status", "closed_at", "resolved_at", "reopen_count",
-          "due_at", "due_provisional")
+          "due_at", "due_provisional", "resolution_working_days")
     _event(request=request, actor=actor, action=Action.RATE, from_status=before, comment=reason,
            data={"rating": rating})
     return request
@@ -483,6 +496,7 @@ def request_rate(*, actor, request: Request, rating: str, reason: str = "", vers
 
 def _reopen(request: Request, now) -> None:
     request.status, request.resolved_at, request.closed_at = Status.ACCEPTED, None, None
+    request.resolution_working_days = None
     request.reopen_count += 1
     for clock in request.clocks.filter(kind=ClockKind.RESOLUTION, cancelled=False, stopped_at__isnull=True):
         clocks.cancel(clock, at=now)
@@ -497,7 +511,8 @@ def request_reopen(*, actor, request: Request, comment: str, version: int | None
     request = _begin(actor=actor, request=request, action=Action.REOPEN, version=version)
     now, before = service_now(), request.status
     _reopen(request, now)
-    _save(request, "status", "resolved_at", "closed_at", "reopen_count", "due_at", "due_provisional")
+    _save(request, "status", "resolved_at", "closed_at", "reopen_count", "due_at", "due_provisional",
+          "resolution_working_days")
     _event(request=request, actor=actor, action=Action.REOPEN, from_status=before, comment=comment)
     return request
 

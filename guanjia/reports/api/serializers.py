@@ -1,0 +1,46 @@
+"""Shapes of `GET /api/v1/stats/requests/` (API.md "stats"); rates are 0–1 or null where the denominator is 0."""
+
+from rest_framework import serializers
+
+
+class FiguresSerializer(serializers.Serializer):
+    received = serializers.IntegerField(help_text="requests created in the period (merged duplicates excluded)")
+    accepted = serializers.IntegerField(help_text="requests signed for (accepted_at) in the period")
+    resolved = serializers.IntegerField(help_text="of those accepted, how many are resolved now")
+    response_rate = serializers.FloatField(
+        allow_null=True, help_text="响应率: received requests signed within the sign limit ÷ received requests "
+                                   "whose sign clock has stopped or run out")
+    closure_rate = serializers.FloatField(allow_null=True, help_text="办结率: resolved ÷ accepted")
+    on_time_closure_rate = serializers.FloatField(
+        allow_null=True, help_text="按期办结率: resolved by the resolution deadline ÷ resolved")
+    satisfaction_rate = serializers.FloatField(
+        allow_null=True, help_text="满意率: ratings satisfied or basically satisfied ÷ ratings given")
+    avg_working_days_to_resolve = serializers.FloatField(
+        allow_null=True, help_text="mean working days from acceptance to resolution, suspensions excluded")
+    overdue = serializers.IntegerField(help_text="open requests whose running resolution clock is past due")
+    responded_on_time = serializers.IntegerField(help_text="numerator of response_rate")
+    response_due = serializers.IntegerField(help_text="denominator of response_rate")
+    resolved_on_time = serializers.IntegerField(help_text="numerator of on_time_closure_rate")
+    rated = serializers.IntegerField(help_text="denominator of satisfaction_rate")
+    satisfied = serializers.IntegerField(help_text="numerator of satisfaction_rate")
+
+
+class RowSerializer(FiguresSerializer):
+    key = serializers.JSONField(help_text="month YYYY-MM, an id (unit, butler, workstation; null = none) or a code")
+    label = serializers.CharField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {"key": fields.pop("key"), "label": fields.pop("label"), **fields}
+
+
+class RequestStatsSerializer(FiguresSerializer):
+    def get_fields(self):
+        fields = super().get_fields()
+        # `from` cannot be a class attribute (a Python keyword).
+        return {"from": serializers.DateField(), "to": serializers.DateField(), **fields}
+
+
+class RequestStatsBySerializer(RequestStatsSerializer):
+    def get_fields(self):
+        return {**super().get_fields(), "by": serializers.CharField(), "rows": RowSerializer(many=True)}

@@ -1,0 +1,307 @@
+"""Request statistics (诉求统计): 响应率, 办结率, 按期办结率, 满意率, working days to resolve, overdue.
+
+The definitions are DOMAIN.md "Metrics"; the period is by acceptance date unless
+stated. For a period [date_from, date_to] (whole local days, both included):
+
+- received: requests created in the period.
+- 响应率 response_rate = responded_on_time ÷ response_due, over the requests received:
+  a request counts once its sign clock (签收时限) has stopped or run out, so one that is
+  still unsigned but not yet due is in neither number; it counts in the numerator when
+  the clock stopped at or before its due time.
+- accepted: requests signed for (accepted_at) in the period; every figure below is over them.
+- resolved: of those accepted, the ones resolved now (a reopened request not yet resolved
+  again is not); 办结率 closure_rate = resolved ÷ accepted.
+- 按期办结率 on_time_closure_rate = resolved_on_time ÷ resolved, where on time means
+  resolved_at <= due_at: the request's due_at is the due time of the resolution clock that
+  the resolution stopped (extensions and suspensions already moved it).
+- 满意率 satisfaction_rate = satisfied ÷ rated: the request's current rating (the last one
+  given) that is "satisfied" or "basically satisfied", over the requests with a rating.
+- avg_working_days_to_resolve: mean of working_days_between(accepted date, resolved date)
+  − suspended_working_days over the resolved ones, to 2 decimals.
+- overdue: open requests whose running resolution clock (not paused, stopped or cancelled)
+  was due before `now`.
+
+Merged duplicates (并单) are left out of everything. Rates are floats 0–1, or None where the
+denominator is 0. Each figure set is one aggregate query (a breakdown is one GROUP BY);
+the working-day mean needs the calendar and is one more query, summed per row in Python
+(see `_working_days`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guanjia.core.calendar import WorkingCalendar
+from guanjia.requests.choices import OPEN_STATUSES, Category, ClockKind, Rating, Source, Status
+from guanjia.requests.models import Clock
+
+SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
+
+# The public figures (API.md "stats"), in the order they are shown and exported.
+FIGURES = (
+    "received", "accepted", "resolved", "response_rate", "closure_rate", "on_time_closure_rate",
+    "satisfaction_rate", "avg_working_days_to_resolve", "overdue",
+)
+# The counts behind the rates, returned beside them so a reader can check a rate.
+COUNTS = ("responded_on_time", "response_due", "resolved_on_time", "rated", "satisfied")
+
+FIGURE_LABELS = {
+    "received": _("收到诉求"),
+    "accepted": _("受理"),
+    "resolved": _("办结"),
+    "response_rate": _("响应率"),
+    "closure_rate": _("办结率"),
+    "on_time_closure_rate": _("按期办结率"),
+    "satisfaction_rate": _("满意率"),
+    "avg_working_days_to_resolve": _("平均办结工作日"),
+    "overdue": _("超期未办结"),
+    "responded_on_time": _("按时签收"),
+    "response_due": _("应签收"),
+    "resolved_on_time": _("按期办结"),
+    "rated": _("已评价"),
+    "satisfied": _("满意及基本满意"),
+}
+RATES = ("response_rate", "closure_rate", "on_time_closure_rate", "satisfaction_rate")
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One way of splitting the figures: the request field grouped on and how its rows are named."""
+
+    label: object
+    field: str = ""
+    label_fields: tuple[str, ...] = ()
+    choices: type | None = None
+    empty_label: object = ""
+
+
+BREAKDOWNS: dict[str, Breakdown] = {
+    "month": Breakdown(_("月份")),
+    "unit": Breakdown(_("牵头单位"), "lead_unit", ("lead_unit__name",), empty_label=_("未转办")),
+    "butler": Breakdown(_("管家"), "butler", ("butler__name", "butler__username"), empty_label=_("未指派管家")),
+    "category": Breakdown(_("类别"), "category", choices=Category),
+    "workstation": Breakdown(_("工作站"), "enterprise__workstation", ("enterprise__workstation__name",),
+                             empty_label=_("未分配工作站")),
+    "source": Breakdown(_("渠道"), "source", choices=Source),
+}
+
+
+# -- the period and the aggregates ------------------------------------------------------------------------------
+
+
+def default_period(now: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
+    """The current year, 1 January to 31 December (local time)."""
+    today = timezone.localdate(now) if now is not None else timezone.localdate()
+    return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
+
+
+def _bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The period as [start, end) instants: local midnight of date_from to local midnight after date_to."""
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def _base(queryset: QuerySet) -> QuerySet:
+    # Ordering is cleared so that it never joins the GROUP BY (nor a compound query).
+    return queryset.exclude(status=Status.MERGED).order_by()
+
+
+def _in(field: str, start: dt.datetime, end: dt.datetime) -> Q:
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _aggregates(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[str, Count]:
+    """Every count of the figures as conditional aggregates (COUNT … FILTER), one column each."""
+    received, accepted = _in("created_at", start, end), _in("accepted_at", start, end)
+    resolved = accepted & Q(resolved_at__isnull=False)
+    sign = Clock.objects.filter(request=OuterRef("pk"), kind=ClockKind.SIGN, cancelled=False)
+    sign_due = Exists(sign.filter(Q(stopped_at__isnull=False) | Q(due_at__lt=now)))
+    sign_met = Exists(sign.filter(stopped_at__isnull=False, stopped_at__lte=F("due_at")))
+    overdue_clock = Exists(Clock.objects.filter(
+        request=OuterRef("pk"), kind=ClockKind.RESOLUTION, stopped_at__isnull=True, paused_at__isnull=True,
+        cancelled=False, due_at__lt=now))
+    return {
+        "received": Count("pk", filter=received),
+        "responded_on_time": Count("pk", filter=received & Q(sign_met)),
+        "response_due": Count("pk", filter=received & Q(sign_due)),
+        "accepted": Count("pk", filter=accepted),
+        "resolved": Count("pk", filter=resolved),
+        "resolved_on_time": Count("pk", filter=resolved & Q(resolved_at__lte=F("due_at"))),
+        "rated": Count("pk", filter=accepted & ~Q(rating="")),
+        "satisfied": Count("pk", filter=accepted & Q(rating__in=SATISFIED)),
+        "overdue": Count("pk", filter=accepted & Q(status__in=OPEN_STATUSES) & Q(overdue_clock)),
+    }
+
+
+# Which counts follow the creation date (the rest follow the acceptance date).
+RECEIVED_COUNTS = ("received", "responded_on_time", "response_due")
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def _figures(counts: dict, avg_days: float | None) -> dict:
+    return {
+        "received": counts["received"],
+        "accepted": counts["accepted"],
+        "resolved": counts["resolved"],
+        "response_rate": _rate(counts["responded_on_time"], counts["response_due"]),
+        "closure_rate": _rate(counts["resolved"], counts["accepted"]),
+        "on_time_closure_rate": _rate(counts["resolved_on_time"], counts["resolved"]),
+        "satisfaction_rate": _rate(counts["satisfied"], counts["rated"]),
+        "avg_working_days_to_resolve": avg_days,
+        "overdue": counts["overdue"],
+        **{name: counts[name] for name in COUNTS},
+    }
+
+
+# -- the working-day mean -----------------------------------------------------------------------------------------
+
+
+def _working_days(queryset: QuerySet, start: dt.datetime, end: dt.datetime, *, key: str | None = None,
+                  key_of: Callable[[dt.datetime], object] | None = None,
+                  calendar: WorkingCalendar | None = None) -> dict[object, float | None]:
+    """Mean working days from acceptance to resolution, less suspensions, per key (None: one group).
+
+    Averages Request.resolution_working_days, which request_resolve fixes on the official
+    calendar when a request is settled, so this is one GROUP BY like the other figures.
+    """
+    rows = queryset.filter(_in("accepted_at", start, end) & Q(resolved_at__isnull=False,
+                                                              resolution_working_days__isnull=False))
+    if key:
+        grouped = rows.order_by().values(key).annotate(avg=Avg("resolution_working_days")).values_list(key, "avg")
+    elif key_of:
+        grouped = [
+            (key_of(month), avg) for month, avg in rows.annotate(month=TruncMonth("accepted_at")).order_by()
+            .values("month").annotate(avg=Avg("resolution_working_days")).values_list("month", "avg")
+        ]
+    else:
+        grouped = [(None, rows.aggregate(avg=Avg("resolution_working_days"))["avg"])]
+    return {k: round(float(avg), 2) for k, avg in grouped if avg is not None}
+
+
+# -- public selectors --------------------------------------------------------------------------------------------
+
+
+def request_stats(queryset: QuerySet, *, date_from: dt.date, date_to: dt.date, now: dt.datetime | None = None,
+                  calendar: WorkingCalendar | None = None) -> dict:
+    """The figures of API.md "stats" (plus the counts behind the rates) for the requests in `queryset`.
+
+    `queryset` is already limited to what the caller may see (`Request.objects.visible_to(user)`).
+    """
+    now = now or timezone.now()
+    start, end = _bounds(date_from, date_to)
+    base = _base(queryset)
+    counts = base.aggregate(**_aggregates(start, end, now))
+    avg = _working_days(base, start, end, calendar=calendar).get(None)
+    return _figures(counts, avg)
+
+
+def request_stats_by(queryset: QuerySet, by: str, *, date_from: dt.date, date_to: dt.date,
+                     now: dt.datetime | None = None, calendar: WorkingCalendar | None = None) -> list[dict]:
+    """The same figures per month, lead unit, butler, category, workstation or channel (`BREAKDOWNS`).
+
+    Each row is `{"key", "label", …figures}`. Months run over the whole period (empty ones
+    included, for a continuous trend); the other breakdowns list the keys that have requests
+    received or accepted in the period.
+    """
+    if by not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {by!r}")
+    now = now or timezone.now()
+    start, end = _bounds(date_from, date_to)
+    base = _base(queryset)
+    if by == "month":
+        return _by_month(base, start, end, now, date_from, date_to, calendar)
+    spec = BREAKDOWNS[by]
+    aggregates = _aggregates(start, end, now)
+    groups = (base.filter(_in("created_at", start, end) | _in("accepted_at", start, end))
+              .values(spec.field, *spec.label_fields).annotate(**aggregates))
+    averages = _working_days(base, start, end, key=spec.field, calendar=calendar)
+    rows = []
+    for group in groups:
+        key = group[spec.field]
+        row = {"key": key, "label": _row_label(spec, key, group)}
+        row.update(_figures(group, averages.get(key)))
+        rows.append(row)
+    return _ordered(spec, rows)
+
+
+def request_stats_report(queryset: QuerySet, *, date_from: dt.date, date_to: dt.date,
+                         now: dt.datetime | None = None, breakdowns: Iterable[str] = tuple(BREAKDOWNS)) -> dict:
+    """The overall figures and the named breakdowns, on one calendar snapshot (the page and the export)."""
+    now = now or timezone.now()
+    calendar = WorkingCalendar.load()
+    options = {"date_from": date_from, "date_to": date_to, "now": now, "calendar": calendar}
+    return {
+        "from": date_from,
+        "to": date_to,
+        "overall": request_stats(queryset, **options),
+        "breakdowns": {by: request_stats_by(queryset, by, **options) for by in breakdowns},
+    }
+
+
+# -- breakdown helpers --------------------------------------------------------------------------------------------
+
+
+def _row_label(spec: Breakdown, key, group: dict) -> str:
+    if spec.choices is not None:
+        return str(spec.choices(key).label) if key in spec.choices.values else str(key)
+    if key is None:
+        return str(spec.empty_label)
+    return next((str(group[f]) for f in spec.label_fields if group.get(f)), str(key))
+
+
+def _ordered(spec: Breakdown, rows: list[dict]) -> list[dict]:
+    if spec.choices is not None:
+        order = {value: i for i, value in enumerate(spec.choices.values)}
+        return sorted(rows, key=lambda r: order.get(r["key"], len(order)))
+    # The busiest first; the "none" row (not transferred, no butler …) last.
+    return sorted(rows, key=lambda r: (r["key"] is None, -r["accepted"], -r["received"], r["label"]))
+
+
+def _month_key(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m")
+
+
+def _months(date_from: dt.date, date_to: dt.date) -> list[str]:
+    months, year, month = [], date_from.year, date_from.month
+    while (year, month) <= (date_to.year, date_to.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _by_month(base: QuerySet, start, end, now, date_from, date_to, calendar) -> list[dict]:
+    """Received figures by the month of creation, the others by the month of acceptance.
+
+    A request can fall in two months (raised in March, signed for in April), so the two
+    halves are grouped separately and sent as ONE query: a UNION ALL of two GROUP BYs, each
+    filling the other half's columns with 0.
+    """
+    aggregates = _aggregates(start, end, now)
+
+    def half(field: str, names: Iterable[str]) -> QuerySet:
+        columns = {name: aggregates[name] if name in names else Value(0) for name in aggregates}
+        return (base.filter(_in(field, start, end)).annotate(month=TruncMonth(field)).values("month")
+                .annotate(**columns))
+
+    accepted_names = [name for name in aggregates if name not in RECEIVED_COUNTS]
+    union = half("created_at", RECEIVED_COUNTS).union(half("accepted_at", accepted_names), all=True)
+    counts: dict[str, dict[str, int]] = {m: dict.fromkeys(aggregates, 0) for m in _months(date_from, date_to)}
+    for group in union:
+        month = counts.setdefault(_month_key(group["month"]), dict.fromkeys(aggregates, 0))
+        for name in aggregates:
+            month[name] += group[name]
+    averages = _working_days(base, start, end, key_of=_month_key, calendar=calendar)
+    return [{"key": month, "label": month, **_figures(month_counts, averages.get(month))}
+            for month, month_counts in sorted(counts.items())]

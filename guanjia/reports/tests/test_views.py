@@ -1,0 +1,111 @@
+"""The statistics page (/reports/requests/) and its Excel export (/reports/requests.xlsx)."""
+
+import io
+import json
+
+import pytest
+import time_machine
+from django.test import Client
+from openpyxl import load_workbook
+
+from guanjia.reports.tests.conftest import NOW
+from guanjia.tests_support.factories import PASSWORD
+
+PAGE, XLSX = "/reports/requests/", "/reports/requests.xlsx"
+PERIOD = {"from": "2025-09-01", "to": "2025-10-31"}
+
+
+@pytest.fixture
+def get(dataset):
+    def get(user, url, **params):
+        client = Client()
+        if user is not None:
+            assert client.login(username=user.username, password=PASSWORD)
+        with time_machine.travel(NOW, tick=False):
+            return client.get(url, params)
+    return get
+
+
+def test_the_page_shows_cards_charts_and_tables(get, dataset):
+    response = get(dataset.world.admin, PAGE, **PERIOD)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for chart in ("chart-trend", "chart-category", "chart-unit"):
+        assert f'id="{chart}"' in html
+    assert '<script id="stats-data" type="application/json">' in html
+    assert "vendor/echarts/echarts.min.js" in html and "reports/request_stats.js" in html
+    assert 'data-stat="closure_rate">60.0%<' in html and 'data-stat="response_rate">66.7%<' in html
+    assert 'data-stat="avg_working_days_to_resolve">8.33<' in html
+    for by in ("month", "unit", "butler", "category", "workstation", "source"):
+        assert f'data-breakdown="{by}"' in html
+    assert "供电公司" in html and "?from=2025-09-01&amp;to=2025-10-31" in html
+
+
+def test_the_chart_data_is_escaped_json(get, dataset):
+    response = get(dataset.world.admin, PAGE, **PERIOD)
+    data = response.context["chart_data"]
+    assert data["month"] == {"labels": ["2025-09", "2025-10"], "received": [2, 5], "accepted": [3, 2],
+                             "resolved": [2, 1], "closure_rate": [66.7, 50.0]}
+    assert data["unit"]["labels"] == ["供电公司", "自然资源局", "未转办"]
+    html = response.content.decode()
+    start = html.index('<script id="stats-data" type="application/json">') + len(
+        '<script id="stats-data" type="application/json">')
+    assert json.loads(html[start:html.index("</script>", start)]) == data
+
+
+def test_the_page_defaults_to_the_current_year(get, dataset):
+    response = get(dataset.world.leader, PAGE)
+    assert response.status_code == 200
+    assert response.context["report"]["from"].isoformat() == "2025-01-01"
+    assert 'data-stat="accepted">6<' in response.content.decode()
+
+
+def test_bad_dates_show_the_error_and_no_figures(get, dataset):
+    response = get(dataset.world.admin, PAGE, **{"from": "2025-10-01", "to": "2025-09-01"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "结束日期不能早于开始日期" in html and "stats-data" not in html
+
+
+@pytest.mark.parametrize("who", ["admin", "leader", "supervisor", "butler1", "unit1", "ent1"])
+def test_page_access_by_role(get, dataset, who):
+    response = get(dataset.world.users()[who], PAGE, **PERIOD)
+    assert response.status_code == (403 if who == "ent1" else 200)
+
+
+def test_a_butler_page_counts_only_their_requests(get, dataset):
+    response = get(dataset.world.butler1, PAGE, **PERIOD)
+    assert response.context["report"]["overall"]["accepted"] == 3
+    assert "第二工作站" not in response.content.decode()
+
+
+def test_anonymous_is_sent_to_login(get, dataset):
+    response = get(None, PAGE)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert get(None, XLSX).status_code == 302
+
+
+def test_the_export_opens_with_openpyxl(get, dataset):
+    response = get(dataset.world.admin, XLSX, **PERIOD)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "request-stats-20250901-20251031.xlsx" in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert workbook.sheetnames == ["总体", "月份", "牵头单位", "管家", "类别", "工作站", "渠道"]
+    overall = {row[0]: row[1] for row in workbook["总体"].iter_rows(min_row=3, values_only=True)}
+    assert overall["受理"] == 5 and overall["办结"] == 3 and overall["办结率"] == 0.6
+    assert overall["响应率"] == 4 / 6 and overall["平均办结工作日"] == 8.33 and overall["超期未办结"] == 1
+    units = list(workbook["牵头单位"].iter_rows(min_row=2, values_only=True))
+    assert units[0][:4] == ("牵头单位", "收到诉求", "受理", "办结")
+    assert [row[0] for row in units[1:]] == ["供电公司", "自然资源局", "未转办"]
+    months = list(workbook["月份"].iter_rows(min_row=3, values_only=True))
+    assert [(row[0], row[2]) for row in months] == [("2025-09", 3), ("2025-10", 2)]
+
+
+def test_the_export_of_a_bad_period_is_400(get, dataset):
+    response = get(dataset.world.admin, XLSX, **{"from": "2025-02-30"})
+    assert response.status_code == 400
+
+
+def test_enterprise_contacts_get_no_export(get, dataset):
+    assert get(dataset.world.ent2_user, XLSX, **PERIOD).status_code == 403
