@@ -2,7 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.choices import Role
 
-# (url name, label, icon, roles that see it; None = everyone signed in)
+# (url name, label, icon, roles that see it; None = everyone signed in). Entries after MORE go
+# into the "更多" menu so the bar fits on one line.
 NAVIGATION = [
     ("home", _("我的工作台"), "house", None),
     ("enterprises:list", _("企业"), "buildings", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
@@ -14,6 +15,7 @@ NAVIGATION = [
                                                  Role.UNIT}),
     ("meetings:list", _("会议"), "calendar-event", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
                                                    Role.UNIT}),
+    ("MORE", "", "", None),
     ("org:workstations", _("工作站"), "diagram-3", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR}),
     ("org:units", _("单位"), "bank", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.UNIT}),
     ("org:people", _("人员"), "people", {Role.ADMIN, Role.LEADER}),
@@ -27,9 +29,11 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     roles = user.role_codes
-    items = [
-        {"url": url, "label": label, "icon": icon}
-        for url, label, icon, allowed in NAVIGATION
-        if allowed is None or user.is_superuser or roles & allowed
-    ]
-    return {"nav_items": items}
+    items, more, target = [], [], None
+    for url, label, icon, allowed in NAVIGATION:
+        if url == "MORE":
+            target = more
+            continue
+        if allowed is None or user.is_superuser or roles & allowed:
+            (items if target is None else target).append({"url": url, "label": label, "icon": icon})
+    return {"nav_items": items, "nav_more": more}

@@ -48,6 +48,7 @@ class FilteredListView(ScopedMixin, generic.ListView):
         self.filterset = self.filterset_class(
             self.request.GET, queryset=super().get_queryset(), request=self.request
         )
+        style_filter_form(self.filterset.form)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return self.filterset.queryset.none()
         return self.filterset.qs
@@ -64,6 +65,19 @@ class FilteredListView(ScopedMixin, generic.ListView):
         query.pop("page", None)
         context["query_string"] = query.urlencode()
         return context
+
+
+def style_filter_form(form) -> None:
+    """Bootstrap's small controls on a FilterSet's form, and 全部/是/否 for yes-no filters."""
+    from django import forms
+    from django.utils.translation import gettext_lazy as _
+
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.NullBooleanSelect):
+            widget.choices = [("unknown", _("全部")), ("true", _("是")), ("false", _("否"))]
+        css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+        widget.attrs.setdefault("class", css)
 
 
 class ScopedDetailView(ScopedMixin, generic.DetailView):

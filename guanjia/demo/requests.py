@@ -106,7 +106,7 @@ class _Replay:
         """The enterprise's portal account (made once, with no password: a demo user may set one)."""
         person = self.contacts.get(enterprise.pk)
         if person is None:
-            person = org.person_create(actor=None, zone=self.zone, username=f"ent-{enterprise.pk}",
+            person = org.person_create(actor=None, zone=self.zone, username=f"ent-{enterprise.uscc.lower()}",
                                        name=f"{enterprise.name[:8]}联系人", roles=[Role.ENTERPRISE],
                                        enterprise=enterprise)
             self.contacts[enterprise.pk] = person
