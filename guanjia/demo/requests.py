@@ -112,6 +112,25 @@ class _Replay:
             self.contacts[enterprise.pk] = person
         return person
 
+    def settle_in_meeting(self, request, lead):
+        """A 会办会 on the request: units attend, a decision becomes an action item, the meeting settles it."""
+        from guanjia.core.clock import now
+        from guanjia.meetings import services as ms
+
+        units = list({lead, *(t.unit for t in request.unit_tasks.select_related("unit"))})
+        meeting = ms.meeting_create(actor=self.admin, title=f"{request.title}会办会", starts_at=now(),
+                                    place="高新区企业服务中心三楼会议室", units=units, requests=[request])
+        ms.meeting_hold(actor=self.admin, meeting=meeting,
+                        minutes=f"会议研究了{request.enterprise.name}反映的“{request.title}”问题，明确由{lead.name}牵头限期办理。")
+        item = ms.action_item_add(actor=self.admin, meeting=meeting, text=f"{lead.name}牵头落实会议议定事项",
+                                  owner_unit=lead, days=10, request=request)
+        resolved = ms.meeting_settle_request(actor=self.admin, meeting=meeting, request=request,
+                                             answer="经会办会研究，已明确解决方案并落实。")
+        if self.rng.random() < 0.7:
+            ms.action_item_complete(actor=self.admin, item=item, result="已按会议要求落实。")
+        ms.meeting_close(actor=self.admin, meeting=meeting)
+        return resolved
+
     def lead_unit(self, category: str):
         for word in LEAD_UNITS.get(category, []):
             for unit in self.units:
@@ -184,16 +203,29 @@ class _Replay:
                 moment = step(self.later(moment, 1, 3), lambda r: rs.request_suspend(
                     actor=butler, request=r, reason="awaiting_material", comment="请企业补充相关材料。"))
                 moment = step(self.later(moment, 3, 12), lambda r: rs.request_resume(actor=butler, request=r))
-            if rng.random() < 0.08:
-                target = rng.choice(["leader", "meeting", "station_head"])
-                moment = step(self.later(moment, 1, 4), lambda r, target=target: rs.request_escalate(
-                    actor=butler, request=r, target=target, comment="协调难度大，提请上级研究。"))
             if rng.random() < 0.05:
                 moment = step(self.later(moment, 1, 3), lambda r: rs.request_extend(
                     actor=self.leader, request=r, days=5, reason="涉及上级部门审批，申请延期。"))
+            settled_by_meeting = escalated = False
+            if rng.random() < 0.08:
+                escalated = True
+                target = rng.choice(["leader", "meeting", "meeting", "station_head"])
+                moment = step(self.later(moment, 1, 4), lambda r, target=target: rs.request_escalate(
+                    actor=butler, request=r, target=target, comment="协调难度大，提请上级研究。"))
+                if target == "meeting" and not stuck:
+                    moment = step(self.later(moment, 2, 6), lambda r, lead=lead: self.settle_in_meeting(r, lead))
+                    settled_by_meeting = True
             if stuck:
+                # Left hanging: some still with the unit (红牌), some escalated, some waiting for material.
+                fate = rng.random()
+                if fate < 0.3 and not escalated:
+                    step(self.later(moment, 1, 3), lambda r: rs.request_escalate(
+                        actor=butler, request=r, target="leader", comment="部门迟迟未办理，提请领导协调。"))
+                elif fate < 0.7:
+                    step(self.later(moment, 1, 3), lambda r: rs.request_suspend(
+                        actor=butler, request=r, reason="awaiting_material", comment="等待企业补充材料。"))
                 steps.append((self.now + dt.timedelta(days=9999), None))
-            else:
+            elif not settled_by_meeting:
                 moment = step(self.later(moment, 2, 14), lambda r, lead=lead: rs.request_unit_feedback(
                     actor=self.handlers[lead.pk], request=r, comment="已按要求办理完毕，详见答复。")
                     if r.status == Status.IN_UNITS else r)

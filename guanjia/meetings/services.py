@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from guanjia.core import calendar as workcal
 from guanjia.core.audit import audit_context
 from guanjia.core.choices import Role
+from guanjia.core.clock import now as service_now
 from guanjia.core.errors import Conflict
 from guanjia.core.predicates import require
 from guanjia.meetings.choices import TRANSITIONS, Action, ItemStatus, Kind, Status
@@ -210,10 +211,10 @@ def meeting_hold(*, actor, meeting: Meeting, minutes: str) -> Meeting:
     if not (minutes or "").strip():
         raise ValidationError({"minutes": _("请填写会议纪要。")})
     meeting = _begin(actor=actor, meeting=meeting, action=Action.HOLD)
-    if meeting.meeting_date > timezone.localdate():
+    if meeting.meeting_date > timezone.localtime(service_now()).date():
         raise ValidationError({"minutes": _("会议日期（%(date)s）未到，不能登记为已召开。") % {
             "date": f"{meeting.meeting_date:%Y-%m-%d}"}})
-    meeting.status, meeting.minutes, meeting.held_at = Status.HELD, minutes.strip(), timezone.now()
+    meeting.status, meeting.minutes, meeting.held_at = Status.HELD, minutes.strip(), service_now()
     with audit_context(actor=actor):
         meeting.save(update_fields=["status", "minutes", "held_at", "updated_at"])
     return meeting
@@ -223,7 +224,7 @@ def meeting_hold(*, actor, meeting: Meeting, minutes: str) -> Meeting:
 def meeting_close(*, actor, meeting: Meeting) -> Meeting:
     """结束: the meeting's record is complete; its open action items go on being followed (督办)."""
     meeting = _begin(actor=actor, meeting=meeting, action=Action.CLOSE)
-    meeting.status, meeting.closed_at = Status.CLOSED, timezone.now()
+    meeting.status, meeting.closed_at = Status.CLOSED, service_now()
     with audit_context(actor=actor):
         meeting.save(update_fields=["status", "closed_at", "updated_at"])
     return meeting
@@ -238,7 +239,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
     if len(reason) > Meeting._meta.get_field("cancel_reason").max_length:
         raise ValidationError({"reason": _("取消原因不能超过 200 字。")})
     meeting = _begin(actor=actor, meeting=meeting, action=Action.CANCEL)
-    meeting.status, meeting.cancelled_at, meeting.cancel_reason = Status.CANCELLED, timezone.now(), reason
+    meeting.status, meeting.cancelled_at, meeting.cancel_reason = Status.CANCELLED, service_now(), reason
     with audit_context(actor=actor):
         meeting.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
     return meeting
@@ -320,7 +321,7 @@ def action_item_complete(*, actor, item: ActionItem, result: str) -> ActionItem:
     require(actor, "meetings.complete_actionitem", item)
     if item.status != ItemStatus.OPEN:
         raise Conflict(_("该督办事项已完成。"))
-    item.status, item.done_at, item.done_by, item.result = ItemStatus.DONE, timezone.now(), actor, result
+    item.status, item.done_at, item.done_by, item.result = ItemStatus.DONE, service_now(), actor, result
     with audit_context(actor=actor):
         item.save(update_fields=["status", "done_at", "done_by", "result", "updated_at"])
     return item
