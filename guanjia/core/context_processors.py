@@ -19,6 +19,7 @@ NAVIGATION = [
     ("org:workstations", _("工作站"), "diagram-3", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR}),
     ("org:units", _("单位"), "bank", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.UNIT}),
     ("org:people", _("人员"), "people", {Role.ADMIN, Role.LEADER}),
+    ("requests:rules", _("时限规则"), "stopwatch", {Role.ADMIN}),
     ("notifications:webhooks", _("群机器人"), "robot", {Role.ADMIN}),
     ("calendar:calculator", _("工作日计算器"), "calendar3", None),
 ]

@@ -26,6 +26,7 @@ class Rule:
     measure: str
     amount: int
     warn_hours: int = 24
+    fixed: bool = False  # a deadline set by hand: later rule changes leave it alone
 
 
 # When a zone has configured nothing: 签收 1 working day (吹哨 24 h, DOMAIN.md), first answer
@@ -76,7 +77,7 @@ def start(*, request, kind: str, at: dt.datetime, rule: Rule, unit_task=None) ->
         started_at=at, due_at=due, provisional=provisional, warn_hours=rule.warn_hours,
     )
     ClockEvent.objects.create(clock=clock, kind="start", at=at,
-                              data={"measure": rule.measure, "amount": rule.amount})
+                              data={"measure": rule.measure, "amount": rule.amount, "fixed": rule.fixed})
     return clock
 
 

@@ -97,3 +97,16 @@ class ActionForm(RequestFormMixin, forms.Form):
 class NoteForm(RequestFormMixin, forms.Form):
     comment = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 2}))
     attachments = MultipleFileField(label=_("附件"))
+
+
+class ClockRuleForm(RequestFormMixin, forms.ModelForm):
+    """A time limit for a clock kind, optionally only for a channel, category or urgency."""
+
+    class Meta:
+        from guanjia.requests.models import ClockRule
+
+        model = ClockRule
+        fields = ["kind", "source", "category", "urgency", "measure", "amount", "warn_hours"]
+
+    def _post_clean(self):
+        pass  # the service validates the rule and replays the clocks it governs

@@ -283,6 +283,17 @@ class Attachment(models.Model):
         return self.name
 
 
+class ClockRuleQuerySet(ScopedQuerySet):
+    """Time-limit rules are the service center's configuration: its admins see them, nobody else."""
+
+    def visible_to(self, user):
+        if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+            return self.all()
+        if user is None or not user.is_authenticated or Role.ADMIN not in user.role_codes:
+            return self.none()
+        return self.filter(zone=user.zone_id)
+
+
 class ClockRule(models.Model):
     """A configurable time limit: for a clock kind and optionally a channel, category and urgency.
 
@@ -297,6 +308,8 @@ class ClockRule(models.Model):
     measure = models.CharField(_("计时方式"), max_length=10, choices=[("days", _("工作日")), ("hours", _("小时"))])
     amount = models.PositiveIntegerField(_("时限"))
     warn_hours = models.PositiveIntegerField(_("临期提醒（小时）"), default=24)
+
+    objects = ClockRuleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("时限规则")

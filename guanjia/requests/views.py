@@ -156,3 +156,60 @@ class AttachmentView(ScopedMixin, View):
         if attachment.internal and _is_enterprise_only(request.user):
             raise Http404
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+class ClockRuleListView(ScopedMixin, generic.ListView):
+    """时限规则: the zone's configured limits next to the defaults that apply where none is set."""
+
+    template_name = "requests/clock_rules.html"
+
+    def scoped_queryset(self):
+        from guanjia.requests.models import ClockRule
+
+        user = self.request.user
+        if not (user.is_superuser or Role.ADMIN in user.role_codes):
+            raise PermissionDenied
+        return ClockRule.objects.visible_to(user).order_by("kind", "source", "category", "urgency")
+
+    def get_context_data(self, **kwargs):
+        from guanjia.requests.clocks import DEFAULT_RULES
+        from guanjia.requests.choices import ClockKind, Source, Urgency
+
+        context = super().get_context_data(**kwargs)
+        context["defaults"] = [
+            (ClockKind(kind).label, Source(source).label if source else "", Urgency(urgency).label if urgency else "",
+             rule) for (kind, source, urgency), rule in DEFAULT_RULES.items()
+        ]
+        return context
+
+
+class ClockRuleFormView(ServiceFormView):
+    """Add or change a rule; the open clocks it governs are recomputed from their ledgers."""
+
+    template_name = "requests/clock_rule_form.html"
+
+    def get_form_class(self):
+        from guanjia.requests.forms import ClockRuleForm
+
+        return ClockRuleForm
+
+    def scoped_queryset(self):
+        from guanjia.requests.models import ClockRule
+
+        return ClockRule.objects.visible_to(self.request.user)
+
+    def check_permission(self, obj=None) -> None:
+        user = self.request.user
+        if not (user.is_superuser or Role.ADMIN in user.role_codes):
+            raise PermissionDenied
+
+    def perform(self, form):
+        rule, moved = services.clock_rule_save(actor=self.request.user, zone=self.request.user.zone,
+                                               rule=self.object, **form.cleaned_data)
+        messages.success(self.request, _("规则已保存，%(n)d 个未完成时限已按新规则重算。") % {"n": moved})
+        return rule
+
+    def get_success_url(self, saved=None):
+        from django.urls import reverse
+
+        return reverse("requests:rules")

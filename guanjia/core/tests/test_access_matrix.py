@@ -64,6 +64,7 @@ ENDPOINTS = {
     "meeting-minutes": ("meeting", "get"),
     "meeting-action-detail": ("action_item", "get"),
     "meeting-action-complete": ("action_item", "post"),
+    "requests:rule-update": ("clockrule", "get"),
     "notifications:read": ("notification", "post"),
     "notifications:webhook-update": ("webhook", "get"),
     "notification-detail": ("notification", "get"),
@@ -76,7 +77,7 @@ API_WRITES = [("enterprise-detail", "enterprise"), ("project-detail", "project")
 ZONE_STAFF = {"ent1", "ent2", "project1", "project2", "unit", "workstation", "person", "request1", "request2",
               "meeting1", "action_item1"}
 VISIBLE = {
-    "admin": ZONE_STAFF | {"webhook"},  # group robots: the zone's admins only
+    "admin": ZONE_STAFF | {"webhook", "clockrule"},  # group robots and time-limit rules: the zone's admins only
     "leader": ZONE_STAFF,
     "supervisor": ZONE_STAFF,
     "butler1": {"ent1", "project1", "unit", "workstation", "person", "request1", "meeting1", "action_item1",
@@ -161,7 +162,12 @@ def objects(world):
     from guanjia.notifications.models import Notification, WebhookEndpoint
 
     robot_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+    from guanjia.requests.models import ClockRule
+
     return {
+        "clockrule": ("clockrule", ClockRule.objects.create(zone=world.zone, kind="sign", measure="days", amount=2)),
+        "foreign_clockrule": ("clockrule", ClockRule.objects.create(zone=world.other_zone, kind="sign",
+                                                                    measure="days", amount=2)),
         "notification1": ("notification", Notification.objects.create(
             zone=world.zone, recipient=world.butler1, kind="new_request", title="通知")),
         "foreign_notification": ("notification", Notification.objects.create(

@@ -281,3 +281,26 @@ def test_attachments_are_checked(world):
     pdf = SimpleUploadedFile("说明.pdf", b"%PDF-1.4 ...", content_type="application/pdf")
     request = raise_one(world, actor=world.ent1_user, attachments=[pdf])
     assert request.attachments.get().name == "说明.pdf"
+
+
+def test_a_rule_change_replays_open_clocks_but_not_fixed_ones(world):
+    from guanjia.requests.models import ClockRule
+
+    with time_machine.travel(at(2025, 9, 26, 10, 0), tick=False):
+        request = s.request_accept(actor=world.butler1, request=raise_one(world))
+        s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1, co_units=[world.unit2],
+                           unit_due=dt.date(2025, 10, 17))
+        fixed_due = request.unit_tasks.get(unit=world.unit1).due_at
+        with pytest.raises(PermissionDenied):
+            s.clock_rule_save(actor=world.butler1, zone=world.zone, kind="resolution", measure="days", amount=20)
+        rule, moved = s.clock_rule_save(actor=world.admin, zone=world.zone, kind="resolution", measure="days",
+                                        amount=20)
+        s.clock_rule_save(actor=world.admin, zone=world.zone, kind="unit", measure="days", amount=3)
+    request.refresh_from_db()
+    assert moved == 1 and ClockRule.objects.filter(kind="resolution").get() == rule
+    # 15 working days ended 10-23; 20 end 10-30 (10-24, 27, 28, 29, 30).
+    assert request.due_at.astimezone(TZ).date() == dt.date(2025, 10, 30)
+    assert clock(request, ClockKind.RESOLUTION).events.filter(kind="recompute").count() == 1
+    assert request.unit_tasks.get(unit=world.unit1).due_at == fixed_due  # set by hand: untouched
+    with pytest.raises(ValidationError):
+        s.clock_rule_save(actor=world.admin, zone=world.zone, kind="sign", measure="days", amount=0)

@@ -95,3 +95,23 @@ def test_list_and_worklist_query_counts_are_fixed(client, world):
     for n in range(12):
         raise_one(world, enterprise=world.ent2 if n % 2 else world.ent1)
     assert (count(reverse("requests:list")), count(reverse("requests:worklist")), count(reverse("home"))) == before
+
+
+def test_clock_rule_pages(client, world):
+    from guanjia.requests.models import ClockRule
+
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    client.force_login(world.admin)
+    assert "默认规则" in client.get(reverse("requests:rules")).content.decode()
+    response = client.post(reverse("requests:rule-create"), {"kind": "resolution", "measure": "days", "amount": "25",
+                                                             "warn_hours": "24"}, follow=True)
+    assert "1 个未完成时限已按新规则重算" in response.content.decode()
+    assert ClockRule.objects.get().amount == 25
+    before = request.due_at
+    request.refresh_from_db()
+    assert request.due_at > before
+    response = client.post(reverse("requests:rule-create"), {"kind": "sign", "measure": "days", "amount": "0",
+                                                             "warn_hours": "24"})
+    assert response.status_code == 200 and "正整数" in response.content.decode()
+    client.force_login(world.leader)
+    assert client.get(reverse("requests:rules")).status_code == 403
