@@ -172,8 +172,8 @@ class ClockRuleListView(ScopedMixin, generic.ListView):
         return ClockRule.objects.visible_to(user).order_by("kind", "source", "category", "urgency")
 
     def get_context_data(self, **kwargs):
-        from guanjia.requests.clocks import DEFAULT_RULES
         from guanjia.requests.choices import ClockKind, Source, Urgency
+        from guanjia.requests.clocks import DEFAULT_RULES
 
         context = super().get_context_data(**kwargs)
         context["defaults"] = [
