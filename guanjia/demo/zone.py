@@ -104,13 +104,14 @@ def load_demo_zone() -> DemoSummary:
             % {"what": "、".join(clash) or ZONE_NAME}
         )
     started = time.monotonic()
-    with transaction.atomic(), audit_context(source=AuditSource.COMMAND):
-        zone = _Loader().load()
-        from guanjia.demo.requests import load_demo_requests
-        from guanjia.notifications.receivers import muted
+    from guanjia.demo.requests import load_demo_requests
+    from guanjia.notifications.receivers import muted
 
-        with muted():  # a replayed year tells nobody: its notices would all be stale
-            load_demo_requests(zone, seed=SEED)
+    # A replayed year tells nobody: its notices would all be stale. Muted around the commit too,
+    # because notices are sent by after-commit callbacks.
+    with muted(), transaction.atomic(), audit_context(source=AuditSource.COMMAND):
+        zone = _Loader().load()
+        load_demo_requests(zone, seed=SEED)
     return DemoSummary(zone=zone, counts=demo_counts(zone), seconds=time.monotonic() - started)
 
 

@@ -224,5 +224,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"guanjia": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "guanjia": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # run_huey gives the huey logger its own handler; without this every line printed twice.
+        "huey": {"level": "INFO", "propagate": False},
+    },
 }

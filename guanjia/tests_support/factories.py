@@ -62,6 +62,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.save()
             if extracted:
+                ensure_reference_data()
                 self.roles.set(extracted)
             self.__dict__.pop("role_codes", None)
 
@@ -150,3 +151,16 @@ def build_world() -> World:
         supervisor, ent1, ent2, ent1_user, ent2_user, project1, project2, foreign_enterprise, foreign_project,
         foreign_admin,
     )
+
+
+def ensure_reference_data() -> None:
+    """The rows migrations create (roles, tags): a transactional test's flush removes them for the next one."""
+    import importlib
+
+    from guanjia.enterprises.models import Tag
+    from guanjia.org.models import Role
+
+    for code in Role._meta.get_field("code").choices:
+        Role.objects.get_or_create(code=code[0])
+    for code, name in importlib.import_module("guanjia.enterprises.migrations.0003_tags").TAGS:
+        Tag.objects.get_or_create(code=code, defaults={"name": name})

@@ -211,3 +211,4 @@ def test_clashing_username_is_refused(loaded):
 def test_bad_port_is_refused(loaded):
     with pytest.raises(CommandError, match="端口"):
         call_command("demo", "--no-serve", "--port", "70000", stdout=StringIO())
+
