@@ -15,6 +15,7 @@ def test_login_and_home_per_role(client, world):
     client.force_login(world.ent1_user)
     home = client.get(reverse("home")).content.decode()
     assert "本企业" in home and world.ent1.name in home and world.ent2.name not in home
+    assert "我要吹哨" in home
     client.force_login(world.leader)
     home = client.get(reverse("home")).content.decode()
     assert "各工作站" in home and world.ws1.name in home
