@@ -37,6 +37,8 @@ from guanjia.requests.models import Attachment, Request, RequestCounter, Request
 from guanjia.requests.signals import request_event_committed
 
 MAX_EXTENSIONS = 2
+# Who may raise a request: staff who take them in, leaders (直通车 letters), and enterprises (吹哨).
+RAISE_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.BUTLER, Role.ENTERPRISE})
 MAX_EXTENSION_DAYS = 30
 
 
@@ -188,6 +190,8 @@ def request_raise(
     at: dt.datetime | None = None,
 ) -> Request:
     """Register a request (诉求) from any channel; it waits to be signed for (签收) under its clock."""
+    if not (actor.is_superuser or actor.role_codes & RAISE_ROLES):
+        raise PermissionDenied(_("您的角色不能登记诉求。"))
     attachments = list(attachments)
     check_uploads(attachments)
     if actor.has_role(Role.ENTERPRISE) and not actor.is_superuser and (

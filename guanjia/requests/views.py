@@ -53,7 +53,7 @@ class RaiseView(ServiceFormView):
 
     def check_permission(self, obj=None) -> None:
         user = self.request.user
-        if not (user.is_superuser or user.role_codes & {Role.ADMIN, Role.BUTLER, Role.LEADER, Role.ENTERPRISE}):
+        if not (user.is_superuser or user.role_codes & services.RAISE_ROLES):
             raise PermissionDenied
 
     def get_initial(self):

@@ -122,3 +122,14 @@ def test_list_query_count_is_fixed(api, world):
         s.request_raise(actor=world.butler1, enterprise=world.ent2 if n % 2 else world.ent1, source="phone",
                         category="talent", title=f"用工{n}", description="x")
     assert count() == before
+
+
+def test_roles_that_do_not_take_requests_cannot_raise_one(api, world):
+    for user in (world.supervisor, world.unit_user1):
+        api.force_authenticate(user)
+        response = api.post(LIST, {"enterprise": world.ent1.pk, "category": "land", "title": "x",
+                                   "description": "y"}, format="json")
+        assert response.status_code in (400, 403), user
+    api.force_authenticate(world.supervisor)
+    assert api.post(LIST, {"enterprise": world.ent1.pk, "category": "land", "title": "x",
+                           "description": "y"}, format="json").status_code == 403
