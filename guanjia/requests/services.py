@@ -215,7 +215,6 @@ def request_raise(
     if addressed_leader is not None and (addressed_leader.zone_id != enterprise.zone_id
                                          or Role.LEADER not in addressed_leader.role_codes):
         errors["addressed_leader"] = _("收信人须为本园区的领导。")
-    request.number = "GJ-0000-000000"  # placeholder for validation; allocated below
     try:
         request.full_clean(exclude=["number"])
     except ValidationError as error:

@@ -9,5 +9,11 @@ DEBUG = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 HUEY = {**HUEY, "immediate": True}  # noqa: F405  (tasks run in-process; in-memory storage)
 import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="guanjia-test-media-")
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in production (WAL, IMMEDIATE, busy timeout): the in-memory shared-cache database
+    # answers "table is locked" at once where the real one makes a second writer wait its turn.
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / "guanjia-test.sqlite3")}  # noqa: F405

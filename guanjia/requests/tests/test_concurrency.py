@@ -1,0 +1,42 @@
+"""Two people acting on one request at the same moment: one succeeds, the other gets a 409, nothing is lost."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections
+
+from guanjia.core.errors import Conflict
+from guanjia.requests import services as s
+from guanjia.requests.models import Request, RequestEvent
+from guanjia.tests_support.factories import build_world, ensure_reference_data
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_accepts_one_wins_one_conflicts():
+    ensure_reference_data()  # another transactional test may have flushed the migrations' rows
+    world = build_world()
+    request = s.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="land",
+                              title="同时签收", description="x")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def act(actor):
+        try:
+            barrier.wait(timeout=10)
+            s.request_accept(actor=actor, request=Request(pk=request.pk))
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+        except Exception as error:  # noqa: BLE001 - anything else is the test's failure, reported below
+            outcomes.append(repr(error))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=act, args=(actor,)) for actor in (world.butler1, world.admin)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["conflict", "ok"], outcomes
+    assert RequestEvent.objects.filter(request_id=request.pk, action="accept").count() == 1
+    assert Request.objects.get(pk=request.pk).version == 2
