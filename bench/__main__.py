@@ -1,16 +1,20 @@
 """`make bench` / `python -m bench`: Guanjia's speed, as ratios to floors measured in the same run.
 
     python -m bench [--enterprises 100000] [--projects 20000] [--repeat 40] [--postgres]
+    python -m bench --requests 200000 [--posts 200] [--repeat 20] [--postgres]
 
 The dataset is seeded once per size and database (kept under bench/results/) and
-reused by later runs. Nothing here asserts a time: the machine is noisy, so read
-the ratios. Query counts are asserted in the test suite, not here.
+reused by later runs. With --requests M the request figures are measured instead, on a
+copy of that dataset with M requests added (data-…-rM, or the database guanjia_bench_N_rM),
+so that the plain run keeps its own data. Nothing here asserts a time: the machine is
+noisy, so read the ratios. Query counts are asserted in the test suite, not here.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -19,20 +23,33 @@ HERE = Path(__file__).resolve().parent
 
 
 def _prepare_environment(args) -> Path:
-    data_dir = HERE / "results" / f"data-{'pg' if args.postgres else 'sqlite'}-{args.enterprises}"
+    base = HERE / "results" / f"data-{'pg' if args.postgres else 'sqlite'}-{args.enterprises}"
+    data_dir = base.with_name(f"{base.name}-r{args.requests}") if args.requests else base
+    if args.requests and not data_dir.exists() and (base / _marker(args)).exists():
+        print(f"copying {base.name} to {data_dir.name} …", flush=True)  # the database itself below on PostgreSQL
+        shutil.copytree(base, data_dir, ignore=shutil.ignore_patterns("huey.sqlite3*", "cache"))
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ["GUANJIA_DATA_DIR"] = str(data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     if args.postgres:
-        url = os.environ.get("DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/guanjia_bench_{args.enterprises}"
+        name = f"guanjia_bench_{args.enterprises}"
+        url = os.environ.get("DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/{name}"
+        template = None
+        if args.requests and not os.environ.get("DATABASE_URL"):
+            url, template = f"{url}_r{args.requests}", name if (base / _marker(args)).exists() else None
         os.environ["DATABASE_URL"] = url
-        _ensure_pg_database(url)
+        _ensure_pg_database(url, template=template)
     else:
         os.environ.pop("DATABASE_URL", None)
     return data_dir
 
 
-def _ensure_pg_database(url: str) -> None:
+def _marker(args) -> str:
+    return f"seeded-{args.enterprises}-{args.projects}"
+
+
+def _ensure_pg_database(url: str, *, template: str | None = None) -> None:
+    """Create the database if missing: empty, or a copy of `template` (the dataset without requests)."""
     import dj_database_url
     import psycopg
 
@@ -42,7 +59,9 @@ def _ensure_pg_database(url: str) -> None:
     with admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone()
         if not exists:
-            admin.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+            if template:
+                print(f"copying the database {template} to {cfg['NAME']} …", flush=True)
+            admin.execute(f'CREATE DATABASE "{cfg["NAME"]}"' + (f' TEMPLATE "{template}"' if template else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--postgres", action="store_true", help="use PostgreSQL (DATABASE_URL or a local database)")
+    parser.add_argument("--requests", type=int, default=0,
+                        help="seed M requests (once per size) and measure the request figures instead")
+    parser.add_argument("--posts", type=int, default=200, help="sequential POSTs per run of the raise figure")
     args = parser.parse_args(argv)
 
     data_dir = _prepare_environment(args)
@@ -65,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     from guanjia.org.models import User, Zone
 
     call_command("migrate", verbosity=0)
-    marker = data_dir / f"seeded-{args.enterprises}-{args.projects}"
+    marker = data_dir / _marker(args)
     if not marker.exists():
         print(f"seeding {args.enterprises} enterprises and {args.projects} projects (once per size) …", flush=True)
         started = time.perf_counter()
@@ -78,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     admin.roles.add(Role.ADMIN)
     from django.test import Client
 
+    engine = "PostgreSQL" if args.postgres else "SQLite"
+    if args.requests:
+        return _request_figures(args, data_dir, zone, admin, engine)
+
     client = Client()
     client.force_login(admin)
     targets = {
@@ -87,7 +113,6 @@ def main(argv: list[str] | None = None) -> int:
         "API projects, page of 50, key projects": "/api/v1/projects/?is_key=true&page_size=50",
         "page 项目库": "/projects/",
     }
-    engine = "PostgreSQL" if args.postgres else "SQLite"
     print(f"\nGuanjia benchmark on {engine}: {args.enterprises} enterprises, {args.projects} projects, "
           f"median of {args.repeat} interleaved runs")
     for figure in measure_requests(client, targets, repeat=args.repeat, budget=3):
@@ -95,6 +120,35 @@ def main(argv: list[str] | None = None) -> int:
     if args.import_rows:
         figure = measure_import(actor=admin, zone=zone, rows=args.import_rows)
         print(figure.line() + f"  [{figure.median_ms / 1000:.1f} s]")
+    return 0
+
+
+def _request_figures(args, data_dir: Path, zone, admin, engine: str) -> int:
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from bench import request_figures as rf
+    from guanjia.requests.models import Request, RequestEvent
+
+    marker = data_dir / f"seeded-requests-{args.requests}"
+    if not marker.exists():
+        missing = args.requests - Request.objects.filter(zone=zone).count()
+        if missing > 0:
+            print(f"seeding {missing} requests (once per size) …", flush=True)
+            call_command("seed", requests=missing, seed=1, zone_name=zone.name)
+        marker.touch()
+    requests = Request.objects.filter(zone=zone).count()
+    events = RequestEvent.objects.filter(request__zone=zone).count()
+    year = timezone.localdate().year
+    print(f"\nGuanjia request benchmark on {engine}: {requests:,} requests, {events:,} timeline rows, "
+          f"{args.enterprises} enterprises; median of {args.repeat} interleaved runs")
+    cases = rf.worklist_and_stats_cases(zone=zone, admin=admin, year=year)
+    for figure in rf.measure_cases(cases, repeat=args.repeat, budget=3):
+        print(figure.line(), flush=True)
+    raise_figure = rf.measure_raise(zone=zone, admin=admin, posts=args.posts)
+    print(raise_figure.line(), flush=True)
+    figure, detail = rf.measure_reminders()
+    print(figure.line() + detail, flush=True)
     return 0
 
 

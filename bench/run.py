@@ -20,6 +20,7 @@ class Figure:
     floor_ms: float
     queries: int | None
     budget: float | None = None
+    against: str = "floor"  # what floor_ms is: a floor measured in the run, or a fixed budget
 
     @property
     def ratio(self) -> float:
@@ -28,7 +29,7 @@ class Figure:
     def line(self) -> str:
         budget = f" (target < {self.budget:g}×)" if self.budget else ""
         queries = f", {self.queries} queries" if self.queries is not None else ""
-        return f"{self.name:<48} {self.median_ms:9.2f} ms  {self.ratio:7.2f}× floor{budget}{queries}"
+        return f"{self.name:<48} {self.median_ms:9.2f} ms  {self.ratio:7.2f}× {self.against}{budget}{queries}"
 
 
 def _timed(call: Callable[[], object]) -> float:

@@ -30,3 +30,74 @@ def test_roster_is_a_valid_workbook():
 
 def test_ratio():
     assert Figure("x", 6.0, 2.0, 1).ratio == 3.0
+
+
+# The request figures (`python -m bench --requests M`) ---------------------------------------------------------
+
+@pytest.fixture
+def seeded_requests(db):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from guanjia.demo.seed import seed_zone
+    from guanjia.demo.seed_requests import seed_requests
+
+    as_of = timezone.make_aware(dt.datetime(2026, 6, 30, 17, 0))
+    zone = seed_zone(enterprises=80, seed=5).zone
+    seed_requests(zone=zone, count=400, seed=5, as_of=as_of)
+    return zone, as_of
+
+
+def test_request_floors_give_the_products_figures(seeded_requests):
+    import datetime as dt
+
+    from bench import floors
+    from bench.request_figures import busiest_butler
+    from guanjia.core.choices import Role
+    from guanjia.org.models import User
+    from guanjia.reports.selectors import request_stats
+    from guanjia.requests.models import Request
+    from guanjia.requests.selectors import worklist
+
+    zone, as_of = seeded_requests
+    period = {"date_from": dt.date(2026, 1, 1), "date_to": dt.date(2026, 12, 31)}
+    product = request_stats(Request.objects.filter(zone=zone), now=as_of, **period)
+    floor = floors.stats(zone_id=zone.pk, now=as_of, **period)
+    assert floor == {name: product[name] for name in floor} and floor["accepted"] > 0
+    butler = busiest_butler(zone)
+    admin = User.objects.with_role(Role.ADMIN).get(zone=zone)
+    for person, butler_id in ((butler, butler.pk), (admin, None)):
+        total, rows = floors.worklist_page(zone_id=zone.pk, butler_id=butler_id)
+        expected = worklist(person)
+        assert total == expected.count() > 0
+        assert [row[0] for row in rows] == [r.pk for r in expected[:floors.PAGE]]
+        # Raw SQL gives SQLite's text; the first 19 characters are the UTC time on both databases.
+        assert [str(row[-1])[:19] for row in rows] == [str(r.next_due)[:19] for r in expected[:floors.PAGE]]
+
+
+@pytest.mark.urls("bench.urls")
+def test_request_figures_measure_and_leave_the_data_as_they_found_it(seeded_requests):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bench import request_figures as rf
+    from guanjia.core.choices import Role
+    from guanjia.notifications.models import Notification, ReminderSent
+    from guanjia.org.models import User
+    from guanjia.requests.models import Request
+
+    zone, as_of = seeded_requests
+    admin = User.objects.with_role(Role.ADMIN).get(zone=zone)
+    figures = rf.measure_cases(rf.worklist_and_stats_cases(zone=zone, admin=admin, year=2026), repeat=2, budget=3)
+    assert len(figures) == 6 and all(f.median_ms > 0 and f.queries for f in figures)
+    assert "× floor (target < 3×)" in figures[1].line()
+    before = (Request.objects.count(), Notification.objects.count(), ReminderSent.objects.count())
+    rate = rf.measure_raise(zone=zone, admin=admin, posts=3, rounds=1)
+    assert rate.rate > 0 and rate.share > 0 and "of the floor's" in rate.line()
+    moment = rf.reminder_moment(timezone.make_aware(dt.datetime(2026, 6, 30, 9, 0)))
+    assert moment == timezone.make_aware(dt.datetime(2026, 6, 29, 10, 0))  # Monday: Tuesday 10:00 not yet
+    figure, detail = rf.measure_reminders(now=moment)
+    assert figure.against == "budget" and "running clocks" in detail
+    assert (Request.objects.count(), Notification.objects.count(), ReminderSent.objects.count()) == before

@@ -1,6 +1,8 @@
 from django.http import JsonResponse
 from django.urls import include, path
 
+from bench import floors
+
 
 def floor_json(request):
     """Django's own minimal JSON view: the floor every figure is divided by."""
@@ -9,5 +11,10 @@ def floor_json(request):
 
 urlpatterns = [
     path("bench/floor/json/", floor_json),
+    # The request figures' floors: one hand-written SQL query each (bench/floors.py).
+    path("bench/floor/worklist/", floors.floor_worklist),
+    path("bench/floor/worklist-center/", floors.floor_worklist_center),
+    path("bench/floor/stats/", floors.floor_stats),
+    path("bench/floor/post/", floors.floor_post),
     path("", include("guanjia.urls")),
 ]

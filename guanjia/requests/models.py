@@ -199,7 +199,11 @@ class Clock(models.Model):
 
     class Meta:
         ordering = ["due_at"]
-        indexes = [models.Index(fields=["stopped_at", "paused_at", "due_at"], name="clock_running_due")]
+        indexes = [
+            models.Index(fields=["stopped_at", "paused_at", "due_at"], name="clock_running_due"),  # reminder job
+            # A request's next running deadline (worklists): without it SQLite scans every running clock.
+            models.Index(fields=["request", "stopped_at", "paused_at", "due_at"], name="clock_request_running"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.request.number} {self.get_kind_display()}"

@@ -1,0 +1,222 @@
+"""The request (诉求) figures of `python -m bench --requests M`: worklists, statistics, raising, reminders.
+
+Each target is measured against its own floor (bench/floors.py), interleaved so that
+machine noise hits both alike; raising is a sustained rate over sequential posts; the
+reminder job is one timed run against its 60-second budget. Whatever a run writes (raised
+requests, reminders and their notices) is deleted afterwards, so runs can be repeated on
+the same dataset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+from django.test import Client
+from django.utils import timezone
+
+from bench.floors import BUTLER_STATUSES
+from bench.run import Figure, _query_count, _timed
+
+RAISE_TARGET_SHARE = 0.3
+REMINDER_BUDGET_S = 60.0
+
+
+@dataclass
+class Case:
+    """A page or API call and its floor, requested by the same signed-in client."""
+
+    name: str
+    client: Client
+    url: str
+    floor_url: str
+    floor_name: str
+
+
+@dataclass
+class RateFigure:
+    """A sustained rate (calls per second), as a share of the floor's rate."""
+
+    name: str
+    rate: float
+    floor_rate: float
+    minimum_share: float
+
+    @property
+    def share(self) -> float:
+        return self.rate / self.floor_rate if self.floor_rate else 0.0
+
+    def line(self) -> str:
+        ms = 1000 / self.rate if self.rate else float("inf")
+        return (f"{self.name:<48} {ms:9.2f} ms  {self.rate:7.1f}/s = {self.share:.1%} of the floor's "
+                f"{self.floor_rate:,.0f}/s (target ≥ {self.minimum_share:.0%})")
+
+
+def _get(client: Client, url: str) -> Callable[[], object]:
+    def call():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return call
+
+
+def measure_cases(cases: list[Case], *, repeat: int, budget: float) -> list[Figure]:
+    """Median of `repeat` interleaved runs of each floor and its target; one floor line per distinct floor."""
+    calls = [(_get(c.client, c.floor_url), _get(c.client, c.url)) for c in cases]
+    for floor, target in calls:  # warm up caches, sessions and connections
+        floor()
+        target()
+    samples = [([], []) for _case in cases]
+    for _round in range(repeat):
+        for (floor, target), (floor_ms, target_ms) in zip(calls, samples, strict=True):
+            floor_ms.append(_timed(floor))
+            target_ms.append(_timed(target))
+    figures = []
+    for case, (floor, target), (floor_ms, target_ms) in zip(cases, calls, samples, strict=True):
+        floor_median = statistics.median(floor_ms)
+        figures.append(Figure(f"  floor: {case.floor_name}", floor_median, floor_median, _query_count(floor)))
+        figures.append(Figure(case.name, statistics.median(target_ms), floor_median, _query_count(target), budget))
+    return figures
+
+
+def busiest_butler(zone):
+    """The butler with the most requests in their worklist (我的待办)."""
+    from guanjia.org.models import User
+    from guanjia.requests.models import Request
+
+    top = (Request.objects.filter(zone=zone, status__in=BUTLER_STATUSES, butler__isnull=False).values("butler")
+           .annotate(n=Count("pk")).order_by("-n", "butler").first())
+    return User.objects.get(pk=top["butler"]) if top else None
+
+
+def worklist_and_stats_cases(*, zone, admin, year: int) -> list[Case]:
+    butler = busiest_butler(zone)
+    cases = []
+    if butler is not None:
+        client = Client()
+        client.force_login(butler)
+        cases.append(Case("page 我的待办, the busiest butler", client, "/requests/mine/", "/bench/floor/worklist/",
+                          "one SQL: the butler's page + total"))
+    center = Client()
+    center.force_login(admin)
+    cases.append(Case("page 我的待办, an admin (the center)", center, "/requests/mine/",
+                      "/bench/floor/worklist-center/", "one SQL: the center's page + total"))
+    period = f"?from={year}-01-01&to={year}-12-31"
+    cases.append(Case("API stats of the year (GET /api/v1/stats/requests/)", center,
+                      f"/api/v1/stats/requests/{period}", f"/bench/floor/stats/{period}",
+                      "one SQL: COUNT … FILTER aggregates"))
+    return cases
+
+
+# -- raising ------------------------------------------------------------------------------------------------------
+
+
+def measure_raise(*, zone, admin, posts: int, rounds: int = 3) -> RateFigure:
+    """POST /api/v1/requests/ against a minimal POST view: `rounds` alternating runs of `posts` sequential posts.
+
+    The raised requests (and their timeline, clocks and notices) are deleted afterwards.
+    """
+    from guanjia.enterprises.models import Enterprise
+    from guanjia.requests.models import Request
+
+    client = Client()
+    client.force_login(admin)
+    enterprises = list(Enterprise.objects.filter(zone=zone, butler__isnull=False).order_by("pk")
+                       .values_list("pk", flat=True)[:posts])
+    before = Request.objects.aggregate(top=Max("pk"))["top"] or 0
+    counter = iter(range(10**9))
+
+    def post_floor():
+        response = client.post("/bench/floor/post/", {"enterprise": 1, "title": "地板"}, content_type="application/json")
+        assert response.status_code == 201, response.status_code
+
+    def post_raise():
+        n = next(counter)
+        body = {"enterprise": enterprises[n % len(enterprises)], "category": "factors", "source": "phone",
+                "urgency": "normal", "title": "二期厂房用电增容", "description": "二期生产线投产需将变压器容量增至2000kVA。"}
+        response = client.post("/api/v1/requests/", body, content_type="application/json")
+        assert response.status_code == 201, (response.status_code, response.content[:300])
+
+    def rate(call) -> float:
+        started = time.perf_counter()
+        for _n in range(posts):
+            call()
+        return posts / (time.perf_counter() - started)
+
+    try:
+        post_floor()
+        post_raise()
+        floor_rates, raise_rates = [], []
+        for _round in range(rounds):
+            floor_rates.append(rate(post_floor))
+            raise_rates.append(rate(post_raise))
+    finally:
+        _delete_raised(zone, before)
+    return RateFigure(f"API raise a request, {posts} sequential POSTs", statistics.median(raise_rates),
+                      statistics.median(floor_rates), RAISE_TARGET_SHARE)
+
+
+def _delete_raised(zone, above_pk: int) -> None:
+    from guanjia.notifications.models import Notification
+    from guanjia.requests.models import Request
+
+    raised = Request.objects.filter(zone=zone, pk__gt=above_pk)
+    Notification.objects.filter(request__in=raised).delete()
+    raised.delete()
+    _flush_queue()
+
+
+def _flush_queue() -> None:
+    """Drop the jobs queued by the measured work (nobody consumes the benchmark's queue)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()
+
+
+# -- reminders ----------------------------------------------------------------------------------------------------
+
+
+def reminder_moment(now: dt.datetime | None = None) -> dt.datetime:
+    """10:00 of the latest working day that has begun by `now` (inside the reminder job's working hours)."""
+    from guanjia.core.calendar import WorkingCalendar
+
+    calendar = WorkingCalendar.load()
+    local = timezone.localtime(now or timezone.now())
+    day = local.date() if local.hour >= 10 else local.date() - dt.timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(10, 0), tzinfo=timezone.get_current_timezone())
+
+
+def measure_reminders(*, now: dt.datetime | None = None) -> tuple[Figure, str]:
+    """One timed `reminders_run` over every open request, then its reminders and notices are deleted."""
+    from guanjia.notifications.models import Delivery, Notification, ReminderSent
+    from guanjia.notifications.reminders import reminders_run
+    from guanjia.requests.choices import OPEN_STATUSES
+    from guanjia.requests.models import Clock
+
+    moment = now or reminder_moment()
+    running = Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, cancelled=False,
+                                   request__status__in=OPEN_STATUSES).count()
+    marks = {model: model.objects.aggregate(top=Max("pk"))["top"] or 0
+             for model in (ReminderSent, Notification, Delivery)}
+    started = time.perf_counter()
+    summary = reminders_run(now=moment)
+    seconds = time.perf_counter() - started
+    try:
+        assert summary.ran, summary.reason
+    finally:
+        for model in (Delivery, Notification, ReminderSent):
+            model.objects.filter(pk__gt=marks[model]).delete()
+        _flush_queue()
+    detail = (f"  [{seconds:.1f} s at {timezone.localtime(moment):%Y-%m-%d %H:%M}: {running:,} running clocks; "
+              f"reminders {summary.reminders}, {summary.notifications:,} notices, "
+              f"{summary.deliveries:,} deliveries]")
+    figure = Figure(f"reminders_run over all open requests (budget {REMINDER_BUDGET_S:g} s)", seconds * 1000,
+                    REMINDER_BUDGET_S * 1000, None, 1, against="budget")
+    return figure, detail
