@@ -100,6 +100,13 @@ class AssignmentBase(models.Model):
         ordering = ["-started_at", "-pk"]
 
 
+class ReferenceQuerySet(models.QuerySet):
+    """Data the same for every zone (the national holiday calendar): anyone signed in may read it."""
+
+    def visible_to(self, user):
+        return self.all() if user is not None and user.is_authenticated and user.is_active else self.none()
+
+
 class HolidayYear(models.Model):
     """A year whose State Council holiday notice (国务院办公厅关于节假日安排的通知) has been loaded.
 
@@ -119,6 +126,8 @@ class HolidayYear(models.Model):
         blank=True,
     )
 
+
+    objects = ReferenceQuerySet.as_manager()
     class Meta:
         ordering = ["-year"]
         verbose_name = _("节假日安排年份")

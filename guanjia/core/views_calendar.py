@@ -74,7 +74,7 @@ class HolidayYearsView(ServiceFormView):
         except ValueError:
             year = calendar.provisional_year
         initial = {"year": year}
-        loaded = HolidayYear.objects.filter(year=year).first()
+        loaded = HolidayYear.objects.visible_to(self.request.user).filter(year=year).first()
         if loaded is not None:
             initial["source"] = loaded.source
         if MIN_YEAR <= year <= calendar.provisional_year:
@@ -85,7 +85,7 @@ class HolidayYearsView(ServiceFormView):
         context = super().get_context_data(**kwargs)
         calendar = self.calendar
         loaded = {
-            y.year: y for y in HolidayYear.objects.select_related("loaded_by").annotate(
+            y.year: y for y in HolidayYear.objects.visible_to(self.request.user).select_related("loaded_by").annotate(
                 holiday_count=Count("days", filter=Q(days__kind=CalendarDay.Kind.HOLIDAY)),
                 workday_count=Count("days", filter=Q(days__kind=CalendarDay.Kind.WORKDAY)),
             )

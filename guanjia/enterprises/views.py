@@ -1,6 +1,5 @@
 """Enterprise pages: list with filters, detail with history, create/edit, handover, archive, export."""
 
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -19,12 +18,10 @@ from guanjia.core.views import (
 from guanjia.enterprises import services
 from guanjia.enterprises.filtersets import EnterpriseFilterSet
 from guanjia.enterprises.forms import ContactForm, EnterpriseForm
-from guanjia.enterprises.models import Contact, Enterprise, EnterpriseAssignment, Tag
+from guanjia.enterprises.models import Contact, Enterprise
 from guanjia.projects.models import Project
 
-LIST_QUERYSET = Enterprise.objects.select_related("workstation", "butler", "contact_leader").prefetch_related(
-    Prefetch("tags", queryset=Tag.objects.all())
-)
+LIST_QUERYSET = Enterprise.objects.select_related("workstation", "butler", "contact_leader").prefetch_related("tags")
 
 
 class EnterpriseListView(FilteredListView):
@@ -48,7 +45,7 @@ class EnterpriseDetailView(HistoryMixin, ScopedDetailView):
             Project.objects.visible_to(user).filter(enterprise=enterprise).select_related("butler")
         )
         context["assignments"] = list(
-            EnterpriseAssignment.objects.filter(enterprise=enterprise).select_related("person", "assigned_by")
+            enterprise.assignments.select_related("person", "assigned_by")
         )
         context["can_change"] = user.has_perm("enterprises.change_enterprise", enterprise)
         context["can_assign"] = user.has_perm("enterprises.assign_enterprise", enterprise)
@@ -79,7 +76,7 @@ class EnterpriseUpdateView(ServiceFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         # Parse into a fresh copy so that a failed save does not show half-changed data elsewhere.
-        kwargs["instance"] = Enterprise.objects.get(pk=self.object.pk)
+        kwargs["instance"] = self.scoped_queryset().get(pk=self.object.pk)
         return kwargs
 
     def perform(self, form):

@@ -11,7 +11,7 @@ from guanjia.core.views import ScopedMixin, ServiceFormView
 from guanjia.org import selectors, services
 from guanjia.org.auth import LockoutAuthenticationForm
 from guanjia.org.forms import PersonForm, UnitForm, WorkstationForm
-from guanjia.org.models import Role, Unit, UnitGroup, User, Workstation
+from guanjia.org.models import Unit, UnitGroup, User, Workstation
 
 
 class LoginView(auth_views.LoginView):
@@ -67,7 +67,7 @@ class PeopleListView(ScopedMixin, generic.ListView):
         queryset = (
             super().get_queryset().filter(is_active=True)
             .select_related("unit", "workstation", "enterprise")
-            .prefetch_related(Prefetch("roles", queryset=Role.objects.all()))
+            .prefetch_related("roles")
             .order_by("username")
         )
         role = self.request.GET.get("role")

@@ -14,7 +14,7 @@ from guanjia.projects import services
 from guanjia.projects.choices import STAGE_DATE_FIELDS
 from guanjia.projects.filtersets import ProjectFilterSet
 from guanjia.projects.forms import ProjectForm
-from guanjia.projects.models import Project, ProjectAssignment
+from guanjia.projects.models import Project
 
 LIST_QUERYSET = Project.objects.select_related("enterprise", "workstation", "butler", "contact_leader")
 
@@ -34,7 +34,7 @@ class ProjectDetailView(HistoryMixin, ScopedDetailView):
         context = super().get_context_data(**kwargs)
         user, project = self.request.user, self.object
         context["assignments"] = list(
-            ProjectAssignment.objects.filter(project=project).select_related("person", "assigned_by")
+            project.assignments.select_related("person", "assigned_by")
         )
         context["can_change"] = user.has_perm("projects.change_project", project)
         context["can_assign"] = user.has_perm("projects.assign_project", project)
@@ -69,7 +69,7 @@ class ProjectUpdateView(ServiceFormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = Project.objects.get(pk=self.object.pk)
+        kwargs["instance"] = self.scoped_queryset().get(pk=self.object.pk)
         return kwargs
 
     def perform(self, form):

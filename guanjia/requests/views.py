@@ -15,7 +15,7 @@ from guanjia.requests import actions, selectors, services
 from guanjia.requests.choices import CLOCK_COLOURS, Action, ClockKind, ClockState
 from guanjia.requests.filtersets import RequestFilterSet
 from guanjia.requests.forms import ActionForm, NoteForm, RaiseForm
-from guanjia.requests.models import Attachment, Clock, Request, UnitTask
+from guanjia.requests.models import Attachment, Request
 
 LIST_QUERYSET = Request.objects.select_related("enterprise", "butler", "lead_unit")
 
@@ -74,8 +74,8 @@ class RequestDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, request = self.request.user, self.object
-        tasks = list(UnitTask.objects.filter(request=request).select_related("unit"))
-        clocks = list(Clock.objects.filter(request=request, cancelled=False).select_related("unit_task__unit"))
+        tasks = list(request.unit_tasks.select_related("unit"))
+        clocks = list(request.clocks.filter(cancelled=False).select_related("unit_task__unit"))
         enterprise_only = _is_enterprise_only(user)
         context.update({
             "unit_tasks": tasks,

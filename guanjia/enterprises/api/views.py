@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -9,7 +8,7 @@ from guanjia.core.predicates import require
 from guanjia.enterprises import services
 from guanjia.enterprises.api.serializers import EnterpriseDetailSerializer, EnterpriseSerializer
 from guanjia.enterprises.filtersets import EnterpriseFilterSet
-from guanjia.enterprises.models import Contact, Enterprise, Tag
+from guanjia.enterprises.models import Enterprise
 
 
 @extend_schema_view(
@@ -26,15 +25,13 @@ class EnterpriseViewSet(
 ):
     """Enterprises (企业库) the caller may see; writes go through the enterprise services."""
 
-    queryset = Enterprise.objects.select_related("workstation", "butler", "contact_leader").prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.all())
-    )
+    queryset = Enterprise.objects.select_related("workstation", "butler", "contact_leader").prefetch_related("tags")
     filterset_class = EnterpriseFilterSet
 
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related(Prefetch("contacts", queryset=Contact.objects.all()))
+            queryset = queryset.prefetch_related("contacts")
         return queryset
 
     def get_serializer_class(self):

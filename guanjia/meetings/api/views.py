@@ -49,7 +49,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                      mixins.UpdateModelMixin, ScopedViewSet):
     """Joint meetings (会办会 …) the caller may see, with their decisions; every write goes through a service."""
 
-    queryset = Meeting.objects.all()
+    queryset = Meeting.objects.none()  # the rows come from the selectors in get_queryset (visible_to)
     filterset_class = MeetingFilterSet
 
     def get_queryset(self):
@@ -152,7 +152,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Action items (督办事项) of the meetings the caller may see; `?state=overdue` lists the late ones."""
 
-    queryset = ActionItem.objects.all()
+    queryset = ActionItem.objects.none()  # the rows come from action_item_list (visible_to)
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilterSet
 

@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import throttling
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -7,7 +6,7 @@ from rest_framework.views import APIView
 
 from guanjia.core.api import ScopedReadOnlyViewSet
 from guanjia.org.api.serializers import MeSerializer, PersonSerializer, UnitSerializer, WorkstationSerializer
-from guanjia.org.models import Role, Unit, User, Workstation
+from guanjia.org.models import Unit, User, Workstation
 
 
 class LoginThrottle(throttling.AnonRateThrottle):
@@ -30,18 +29,21 @@ class MeView(APIView):
 
 
 class UnitViewSet(ScopedReadOnlyViewSet):
-    queryset = Unit.objects.filter(archived_at__isnull=True)
+    queryset = Unit.objects.active()
     serializer_class = UnitSerializer
     filterset_fields = ["kind"]
     ordering_fields = ["name"]
 
 
 class WorkstationViewSet(ScopedReadOnlyViewSet):
-    queryset = Workstation.objects.filter(archived_at__isnull=True)
+    queryset = Workstation.objects.active()
     serializer_class = WorkstationSerializer
 
 
 class PersonViewSet(ScopedReadOnlyViewSet):
-    queryset = User.objects.filter(is_active=True).prefetch_related(Prefetch("roles", queryset=Role.objects.all()))
+    queryset = User.objects.prefetch_related("roles")
+
+    def get_queryset(self):
+        return super().get_queryset().filter(is_active=True)
     serializer_class = PersonSerializer
     filterset_fields = ["unit", "workstation", "roles"]
