@@ -20,3 +20,25 @@ def world(db):
 @pytest.fixture
 def api():
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: log-in lock-out counters and throttles outlive a test otherwise."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test runs in the default language.
+
+    LocaleMiddleware activates a request's language in the thread and leaves it there, so a test that
+    switched the client to English used to turn the rest of its worker's tests English.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
