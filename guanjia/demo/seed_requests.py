@@ -15,7 +15,7 @@ Deadlines come from ONE `WorkingCalendar.load()` snapshot (`deadline_at`, `add_w
 questions. Numbers continue the zone's RequestCounter per year, moved on in each batch's
 transaction, so a later `request_raise` gets the next number.
 
-Rows are plain dicts written by `_Table` (executemany on SQLite, COPY on PostgreSQL) rather
+Rows are plain dicts written by `guanjia.core.bulk.Rows` (executemany on SQLite, COPY on PostgreSQL) rather
 than `bulk_create`: for ~25 rows per request, bulk_create spent 70 % of the time compiling
 each value into SQL (cProfile, 10 000 requests), which made 200 000 requests take four
 minutes on SQLite and a million about half an hour on PostgreSQL. `tests/test_seed_requests.py`
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import math
 import random
 import time
@@ -39,6 +38,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanjia.core.bulk import Rows
 from guanjia.core.calendar import WorkingCalendar
 from guanjia.core.choices import Role
 from guanjia.demo.requests import CATEGORY_WEIGHTS, LEAD_UNITS, SOURCE_WEIGHTS, TITLES
@@ -110,95 +110,6 @@ class RequestSeedResult:
     people: int  # people created by this run (unit handlers, a center admin)
     seconds: float
     statuses: dict[str, int]
-
-
-# -- writing rows -----------------------------------------------------------------------------------------------
-
-
-def _fk(value):
-    """A foreign key given as the parent's row (its id is known only once the batch is written) or an id."""
-    return value["id"] if type(value) is dict else value
-
-
-def _sqlite_datetime(value):
-    # What Django's SQLite backend stores: naive UTC text.
-    return None if value is None else str(value.astimezone(dt.UTC).replace(tzinfo=None))
-
-
-class _Table:
-    """The rows of one model, kept as dicts keyed by column attname and written in one go.
-
-    Defaults come from the model's fields; a foreign key may hold its parent's row dict.
-    `ids=True` reserves primary keys before writing, so that children can refer to the rows.
-    """
-
-    def __init__(self, model, *, ids: bool = False):
-        self.model, self.ids = model, ids
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.columns = [f.attname for f in fields]
-        self.defaults = {f.attname: f.get_default() for f in fields}
-        self.rows: list[dict] = []
-        vendor = connection.vendor
-        self.adapters: list[tuple[int, Callable]] = []
-        for i, field in enumerate(fields, start=1 if ids else 0):
-            kind = field.get_internal_type()
-            if field.is_relation:
-                self.adapters.append((i, _fk))
-            elif kind == "DateTimeField" and vendor == "sqlite":
-                self.adapters.append((i, _sqlite_datetime))
-            elif kind == "JSONField":
-                self.adapters.append((i, json.dumps))
-
-    def new(self, **values) -> dict:
-        row = self.defaults.copy()
-        row.update(values)
-        self.rows.append(row)
-        return row
-
-    def write(self) -> int:
-        rows, count = self.rows, len(self.rows)
-        if not rows:
-            return 0
-        columns = self.columns
-        if self.ids:
-            for row, pk in zip(rows, _reserve_ids(self.model, count), strict=True):
-                row["id"] = pk
-            columns = ["id", *columns]
-        values = []
-        for row in rows:
-            value = [row[c] for c in columns]
-            for i, adapt in self.adapters:
-                value[i] = adapt(value[i])
-            values.append(value)
-        qn = connection.ops.quote_name
-        table, names = qn(self.model._meta.db_table), ", ".join(qn(c) for c in columns)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for value in values:
-                        copy.write_row(value)
-            else:
-                placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", values)
-        self.rows = []
-        return count
-
-
-def _reserve_ids(model, count: int) -> list[int]:
-    """`count` fresh primary keys: from the sequence on PostgreSQL, above every id ever used on SQLite."""
-    table, pk = model._meta.db_table, model._meta.pk.column
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [table, pk, count])
-            return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT MAX({connection.ops.quote_name(pk)}) FROM {connection.ops.quote_name(table)}")
-        top = cursor.fetchone()[0] or 0
-        if connection.vendor == "sqlite":  # AUTOINCREMENT never reuses an id, even a deleted one
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-            row = cursor.fetchone()
-            top = max(top, row[0] if row else 0)
-    return list(range(top + 1, top + 1 + count))
 
 
 def _start_data(rule: rules.Rule) -> dict:
@@ -375,11 +286,11 @@ class _Maker:
         self._new_tables()
 
     def _new_tables(self) -> None:
-        self.t_requests = _Table(Request, ids=True)
-        self.t_tasks = _Table(UnitTask, ids=True)
-        self.t_clocks = _Table(Clock, ids=True)
-        self.t_ledger = _Table(ClockEvent)
-        self.t_events = _Table(RequestEvent)
+        self.t_requests = Rows(Request, ids=True)
+        self.t_tasks = Rows(UnitTask, ids=True)
+        self.t_clocks = Rows(Clock, ids=True)
+        self.t_ledger = Rows(ClockEvent)
+        self.t_events = Rows(RequestEvent)
 
     def _lead_units(self, category: str) -> list[int]:
         found = [pk for word in LEAD_UNITS.get(category, []) for pk, name in self.cast.unit_names.items()

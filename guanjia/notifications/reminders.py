@@ -5,7 +5,7 @@ Deadlines are data (the requests' Clock rows); this service reads them and sends
 - due soon (临期): a running clock due by the end of the next working day;
 - overdue (超期催办): a running clock past its deadline, at the first run in working hours after it;
 - escalation (超期升级): a clock overdue for N working days (settings.GUANJIA_REMINDER_ESCALATE_AFTER_DAYS,
-  default 3), to the leaders;
+  default 3), to the enterprise's contact leader, else its workstation head, else the zone's leaders;
 - rate (评价提醒): a resolved request not yet rated after 1 working day, to the enterprise's contacts.
 
 Each reminder is sent once per deadline: a `ReminderSent` row (unique per clock or request,
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -29,6 +30,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from guanjia.core.bulk import Rows
 from guanjia.core.calendar import CalendarUnavailable, WorkingCalendar
 from guanjia.core.choices import Role
 from guanjia.notifications import selectors
@@ -91,10 +93,11 @@ def _working_days_back(calendar: WorkingCalendar, today: dt.date, n: int) -> dt.
 
 
 class _People:
-    """Who is reminded: loaded once per run, one query per group."""
+    """Who is reminded: groups loaded once per run (one query each), single people once per chunk."""
 
     def __init__(self):
         self._admins = self._leaders = self._handlers = None
+        self._people: dict[int, object] = {}
 
     def admins(self, zone_id: int) -> list:
         if self._admins is None:
@@ -111,32 +114,67 @@ class _People:
             self._handlers = selectors.handlers_by_unit()
         return self._handlers.get(unit_id, [])
 
-    def responsible(self, clock) -> list:
+    def load(self, ids: set) -> None:
+        """Read the active people among `ids` not read yet (butlers, contact leaders, station heads): one query."""
+        missing = {pk for pk in ids if pk and pk not in self._people}
+        if missing:
+            self._people.update(dict.fromkeys(missing))  # None: gone or inactive
+            self._people.update(selectors.people_by_id(missing))
+
+    def person(self, pk: int | None):
+        return self._people.get(pk) if pk else None
+
+    def responsible(self, row) -> list:
         """Who must act on a clock: the unit's handlers for a unit deadline, else the butler (or the center)."""
         from guanjia.requests.choices import ClockKind
 
-        request = clock.request
-        if clock.kind == ClockKind.UNIT and clock.unit_task_id:
-            return self.handlers(clock.unit_task.unit_id)
-        if request.butler_id and request.butler.is_active:
-            return [request.butler]
-        return self.admins(request.zone_id)
+        if row.kind == ClockKind.UNIT and row.unit_id:
+            return self.handlers(row.unit_id)
+        butler = self.person(row.butler_id)
+        return [butler] if butler is not None else self.admins(row.zone_id)
 
-    def leaders_for(self, request) -> list:
-        """The enterprise's contact leader (联系领导), else every leader of the zone."""
-        leader = request.enterprise.contact_leader
-        if leader is not None and leader.is_active:
-            return [leader]
-        return self.leaders(request.zone_id)
+    def leaders_for(self, row) -> list:
+        """Who hears of an escalation: the enterprise's contact leader (联系领导), else the head of its
+        workstation (站长), else every leader of the zone (the same order as an escalation by hand)."""
+        for pk in (row.contact_leader_id, row.head_id):
+            person = self.person(pk)
+            if person is not None:
+                return [person]
+        return self.leaders(row.zone_id)
+
+
+# What a reminder needs of a running clock, read as plain values: a backlog run reads hundreds of
+# thousands of clocks, and model instances of each clock's request, enterprise, people and unit
+# were most of its time.
+CLOCK_VALUES = {
+    "id": "pk", "request_id": "request_id", "kind": "kind", "due_at": "due_at", "zone_id": "request__zone_id",
+    "number": "request__number", "title": "request__title", "butler_id": "request__butler_id",
+    "enterprise": "request__enterprise__name", "contact_leader_id": "request__enterprise__contact_leader_id",
+    "head_id": "request__enterprise__workstation__head_id", "unit_id": "unit_task__unit_id",
+    "unit": "unit_task__unit__name",
+}
 
 
 class _Run:
     def __init__(self, *, now: dt.datetime, calendar: WorkingCalendar, summary: ReminderSummary):
+        from guanjia.requests.choices import ClockKind
+
         self.now, self.calendar, self.summary = now, calendar, summary
         self.today = timezone.localtime(now).date()
         self.people = _People()
         self.fanout = Fanout(now=now)
         self._overdue_days: dict[dt.date, int] = {}
+        self._due_texts: dict[dt.datetime, str] = {}
+        self.kind_labels = {kind: str(label) for kind, label in ClockKind.choices}
+        self.texts = {
+            ReminderKind.DUE_SOON: (_("临期提醒：%(request)s"), _("%(enterprise)s：%(clock)s将于 %(due)s 到期，请抓紧办理。")),
+            ReminderKind.OVERDUE: (_("超期催办：%(request)s"),
+                                   _("%(enterprise)s：%(clock)s已于 %(due)s 到期，请尽快办理并反馈。")),
+            ReminderKind.ESCALATION: (
+                _("超期升级：%(request)s"),
+                _("%(enterprise)s：%(clock)s已超期 %(days)d 个工作日（%(due)s 到期），责任人：%(who)s。")),
+        }
+        self.nobody = _("未指定")
 
     def overdue_days(self, due_at: dt.datetime) -> int:
         """Working days a deadline is over by today; one count per due date, however many clocks share it."""
@@ -147,57 +185,59 @@ class _Run:
 
     # -- texts ----------------------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _due_text(due_at: dt.datetime) -> str:
-        return timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
+    def _due_text(self, due_at: dt.datetime) -> str:
+        text = self._due_texts.get(due_at)
+        if text is None:
+            text = self._due_texts[due_at] = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
+        return text
 
-    @staticmethod
-    def _clock_label(clock) -> str:
-        label = str(clock.get_kind_display())
-        if clock.unit_task_id:
-            label = f"{clock.unit_task.unit.name} {label}"
-        return label
+    def _clock_label(self, row) -> str:
+        label = self.kind_labels[row.kind]
+        return f"{row.unit} {label}" if row.unit_id else label
 
-    def _notice(self, kind: str, request, title: str, body: str, recipients: list) -> Notice:
-        return Notice(zone_id=request.zone_id, kind=REMINDER_NOTIFICATION_KIND[kind],
-                      title=title % {"request": f"{request.number} {request.title}"}, body=body,
-                      recipients=recipients, link=request_link(request.pk), request_id=request.pk)
+    def _notice(self, kind: str, *, zone_id: int, request_id: int, number: str, request_title: str, title: str,
+                body: str, recipients: list) -> Notice:
+        return Notice(zone_id=zone_id, kind=REMINDER_NOTIFICATION_KIND[kind],
+                      title=title % {"request": f"{number} {request_title}"}, body=body,
+                      recipients=recipients, link=request_link(request_id), request_id=request_id)
 
-    def clock_notice(self, kind: str, clock) -> Notice:
-        request = clock.request
-        values = {"clock": self._clock_label(clock), "due": self._due_text(clock.due_at),
-                  "enterprise": request.enterprise.name}
-        if kind == ReminderKind.DUE_SOON:
-            return self._notice(kind, request, _("临期提醒：%(request)s"),
-                                _("%(enterprise)s：%(clock)s将于 %(due)s 到期，请抓紧办理。") % values,
-                                self.people.responsible(clock))
-        if kind == ReminderKind.OVERDUE:
-            return self._notice(kind, request, _("超期催办：%(request)s"),
-                                _("%(enterprise)s：%(clock)s已于 %(due)s 到期，请尽快办理并反馈。") % values,
-                                self.people.responsible(clock))
-        overdue = self.overdue_days(clock.due_at)
-        who = "、".join(str(p) for p in self.people.responsible(clock)) or _("未指定")
-        return self._notice(kind, request, _("超期升级：%(request)s"),
-                            _("%(enterprise)s：%(clock)s已超期 %(days)d 个工作日（%(due)s 到期），责任人：%(who)s。")
-                            % {**values, "days": overdue, "who": who},
-                            self.people.leaders_for(request))
+    def clock_notice(self, kind: str, row) -> Notice:
+        """The notice of one clock's reminder, from its row of CLOCK_VALUES."""
+        values = {"clock": self._clock_label(row), "due": self._due_text(row.due_at), "enterprise": row.enterprise}
+        title, body = self.texts[kind]
+        if kind == ReminderKind.ESCALATION:
+            who = "、".join(str(p) for p in self.people.responsible(row)) or self.nobody
+            values.update(days=self.overdue_days(row.due_at), who=who)
+            recipients = self.people.leaders_for(row)
+        else:
+            recipients = self.people.responsible(row)
+        return self._notice(kind, zone_id=row.zone_id, request_id=row.request_id, number=row.number,
+                            request_title=row.title, title=title, body=body % values, recipients=recipients)
 
     def rate_notice(self, request, contacts: list) -> Notice:
-        return self._notice(ReminderKind.RATE, request, _("评价提醒：%(request)s"),
-                            _("您的诉求已于 %(date)s 办结，请对办理结果进行评价。")
+        return self._notice(ReminderKind.RATE, zone_id=request.zone_id, request_id=request.pk, number=request.number,
+                            request_title=request.title, title=_("评价提醒：%(request)s"),
+                            body=_("您的诉求已于 %(date)s 办结，请对办理结果进行评价。")
                             % {"date": timezone.localtime(request.resolved_at).strftime("%Y-%m-%d")},
-                            contacts)
+                            recipients=contacts)
 
     # -- the work -------------------------------------------------------------------------------------------------
 
-    def commit(self, kind: str, items: list[tuple[ReminderSent, Notice]]) -> None:
-        """Write one chunk's keys, notices and deliveries together; a key already taken skips the chunk."""
+    def commit(self, kind: str, items: list[tuple[dict, Notice]]) -> None:
+        """Write one chunk's keys, notices and deliveries together; a key already taken skips the chunk.
+
+        The rows are written by `Rows` (COPY on PostgreSQL): a backlog makes hundreds of
+        thousands of notices, and `bulk_create` spent most of the run compiling their values.
+        """
+        keys = Rows(ReminderSent)
+        for values, _notice in items:
+            keys.new(kind=kind, sent_at=self.now, **values)
         try:
             with transaction.atomic():
-                ReminderSent.objects.bulk_create([key for key, _notice in items], batch_size=CHUNK)
+                keys.write()
                 planned = self.fanout.plan(notice for _key, notice in items)
                 self.fanout.save(planned)
-                send_after_commit([d.pk for d in planned.deliveries])
+                send_after_commit(planned.delivery_ids())
         except IntegrityError:
             # Another run (the command beside the scheduled job) took some of these keys
             # meanwhile; what it did not send is found again by the next run.
@@ -216,13 +256,16 @@ class _Run:
         return (Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, cancelled=False,
                                      request__status__in=OPEN_STATUSES)
                 .filter(~Exists(sent))
-                .select_related("request__enterprise__contact_leader", "request__butler", "unit_task__unit")
                 .order_by("pk"))
 
     def clocks(self, kind: str, queryset) -> None:
-        for chunk in _chunks(queryset.iterator(chunk_size=CHUNK), CHUNK):
-            items = [(ReminderSent(kind=kind, request_id=c.request_id, clock=c, due_at=c.due_at, sent_at=self.now),
-                      self.clock_notice(kind, c)) for c in chunk]
+        rows = queryset.values_list(*CLOCK_VALUES.values(), named=True)
+        Row = namedtuple("Row", CLOCK_VALUES)  # noqa: N806 - the rows under our own names
+        for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
+            chunk = [Row._make(values) for values in chunk]
+            self.people.load({pk for row in chunk for pk in (row.butler_id, row.contact_leader_id, row.head_id)})
+            items = [({"request_id": row.request_id, "clock_id": row.id, "due_at": row.due_at},
+                      self.clock_notice(kind, row)) for row in chunk]
             self.commit(kind, items)
 
     def rates(self, resolved_before: dt.datetime) -> None:
@@ -236,7 +279,7 @@ class _Run:
                     .filter(~Exists(sent)).select_related("enterprise").order_by("pk"))
         for chunk in _chunks(queryset.iterator(chunk_size=CHUNK), CHUNK):
             contacts = selectors.enterprise_contacts({r.enterprise_id for r in chunk})
-            items = [(ReminderSent(kind=ReminderKind.RATE, request=r, due_at=r.resolved_at, sent_at=self.now),
+            items = [({"request_id": r.pk, "clock_id": None, "due_at": r.resolved_at},
                       self.rate_notice(r, contacts.get(r.enterprise_id, []))) for r in chunk]
             self.commit(ReminderKind.RATE, items)
 

@@ -50,6 +50,11 @@ def enterprise_contacts(enterprise_ids: Iterable[int]) -> dict[int, list]:
     return contacts
 
 
+def people_by_id(ids: Iterable[int]) -> dict[int, object]:
+    """Some active people by primary key, in one query (the inactive and unknown are left out)."""
+    return {person.pk: person for person in _people().filter(pk__in=list(ids))}
+
+
 def people_by_zone(role: str) -> dict[int, list]:
     """Every zone's active people holding a role, in one query (for a run over many zones)."""
     by_zone: dict[int, list] = defaultdict(list)

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -21,6 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from guanjia.core.bulk import Rows
 from guanjia.core.choices import Role
 from guanjia.core.services import save_validated
 from guanjia.notifications import channels, selectors
@@ -92,10 +93,29 @@ class Notice:
     at: dt.datetime | None = None  # when it happened (a timeline event's time); default: now
 
 
-@dataclass
 class Planned:
-    notifications: list[Notification] = field(default_factory=list)
-    deliveries: list[Delivery] = field(default_factory=list)
+    """The rows a fan-out will write: inbox rows (notifications) and their deliveries, as dicts.
+
+    After `Fanout.save`, each row holds its "id" (a notification's only when it has deliveries).
+    """
+
+    def __init__(self):
+        self._notifications, self._deliveries = Rows(Notification), Rows(Delivery, ids=True)
+        self.notifications, self.deliveries = self._notifications.rows, self._deliveries.rows
+
+    def notify(self, **values) -> dict:
+        return self._notifications.new(**values)
+
+    def deliver(self, **values) -> dict:
+        return self._deliveries.new(**values)
+
+    def delivery_ids(self) -> list[int]:
+        return [row["id"] for row in self.deliveries]
+
+    def save(self) -> None:
+        self._notifications.ids = bool(self.deliveries)  # a delivery refers to its notification's id
+        self._notifications.write()
+        self._deliveries.write()
 
 
 def request_link(request_id: int) -> str:
@@ -150,32 +170,32 @@ class Fanout:
         planned = Planned()
         for notice in notices:
             seen_people, seen_endpoints = set(), set()
+            title = notice.title[:200]
             for person in notice.recipients:
                 if person.pk in seen_people or not person.is_active:
                     continue
                 seen_people.add(person.pk)
-                notification = Notification(
-                    zone_id=notice.zone_id, recipient=person, kind=notice.kind, title=notice.title[:200],
+                notification = planned.notify(
+                    zone_id=notice.zone_id, recipient_id=person.pk, kind=notice.kind, title=title,
                     body=notice.body, link=notice.link, request_id=notice.request_id, event_id=notice.event_id,
                     created_at=notice.at or self.now,
                 )
-                planned.notifications.append(notification)
                 if self.email and person.email:
-                    planned.deliveries.append(self._delivery(notification, Channel.EMAIL))
+                    self._deliver(planned, notification, Channel.EMAIL)
                 for endpoint in self.endpoints_for(person):
                     if endpoint.zone_id == notice.zone_id and endpoint.pk not in seen_endpoints:
                         seen_endpoints.add(endpoint.pk)
-                        planned.deliveries.append(self._delivery(notification, Channel.WEBHOOK, endpoint))
+                        self._deliver(planned, notification, Channel.WEBHOOK, endpoint.pk)
         return planned
 
-    def _delivery(self, notification: Notification, channel: str, endpoint=None) -> Delivery:
-        return Delivery(notification=notification, channel=channel, endpoint=endpoint,
+    def _deliver(self, planned: Planned, notification: dict, channel: str, endpoint_id: int | None = None) -> None:
+        planned.deliver(notification_id=notification, channel=channel, endpoint_id=endpoint_id,
                         next_attempt_at=self.now, created_at=self.now)
 
     @staticmethod
     def save(planned: Planned) -> None:
-        Notification.objects.bulk_create(planned.notifications, batch_size=BULK_BATCH)
-        Delivery.objects.bulk_create(planned.deliveries, batch_size=BULK_BATCH)
+        """Write the planned rows: one statement per table (COPY on PostgreSQL), no model instances."""
+        planned.save()
 
 
 def send_after_commit(delivery_ids: Sequence[int]) -> None:
@@ -291,7 +311,7 @@ def notify_request_event(*, event_id: int) -> list[int]:
         fanout = Fanout()
         planned = fanout.plan(notices)
         fanout.save(planned)
-    return [d.pk for d in planned.deliveries]
+    return planned.delivery_ids()
 
 
 # -- sending ------------------------------------------------------------------------------------------------------
