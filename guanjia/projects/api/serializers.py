@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from guanjia.core.api import VisibleRelatedField
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import User, Workstation
 from guanjia.projects.models import Project
@@ -28,16 +29,12 @@ class ProjectSerializer(serializers.ModelSerializer):
         source="total_investment", max_digits=16, decimal_places=2, read_only=True, help_text="总投资（万元）"
     )
     is_key = serializers.BooleanField(read_only=True)
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = VisibleRelatedField(Enterprise)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    workstation = serializers.PrimaryKeyRelatedField(
-        queryset=Workstation.objects.all(), required=False, allow_null=True
-    )
-    butler = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    workstation = VisibleRelatedField(Workstation, required=False, allow_null=True)
+    butler = VisibleRelatedField(User, required=False, allow_null=True)
     butler_name = serializers.CharField(source="butler.__str__", read_only=True, default=None)
-    contact_leader = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
-    )
+    contact_leader = VisibleRelatedField(User, required=False, allow_null=True)
     contact_leader_name = serializers.CharField(source="contact_leader.__str__", read_only=True, default=None)
     archived = serializers.BooleanField(source="is_archived", read_only=True)
 
@@ -50,13 +47,3 @@ class ProjectSerializer(serializers.ModelSerializer):
             "description", "archived", "created_at", "updated_at",
         ]
         read_only_fields = ["stage", "created_at", "updated_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            user = request.user
-            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
-            self.fields["workstation"].queryset = Workstation.objects.visible_to(user)
-            self.fields["butler"].queryset = User.objects.visible_to(user)
-            self.fields["contact_leader"].queryset = User.objects.visible_to(user)

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from guanjia.core.api import BuiltOnceModelSerializer, VisibleRelatedField
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Unit, User
 from guanjia.projects.models import Project
@@ -17,17 +18,16 @@ class UnitTaskSerializer(serializers.ModelSerializer):
                   "return_reason"]
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class RequestSerializer(BuiltOnceModelSerializer):
     """A request as API.md lists it, plus its clocks' summary; writing it raises a request."""
 
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = VisibleRelatedField(Enterprise, select_related=("butler",))
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=False, allow_null=True)
+    project = VisibleRelatedField(Project, required=False, allow_null=True)
     source = serializers.ChoiceField(choices=Source.choices, required=False)
     category = serializers.ChoiceField(choices=Category.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
-    addressed_leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False,
-                                                          allow_null=True)
+    addressed_leader = VisibleRelatedField(User, required=False, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     butler_name = serializers.CharField(source="butler.__str__", read_only=True, default=None)
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, default=None)
@@ -47,15 +47,6 @@ class RequestSerializer(serializers.ModelSerializer):
             "reopen_count", "version", "created_at",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            user = request.user
-            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user)
-            self.fields["project"].queryset = Project.objects.visible_to(user)
-            self.fields["addressed_leader"].queryset = User.objects.visible_to(user)
-
 
 class RequestDetailSerializer(RequestSerializer):
     unit_tasks = UnitTaskSerializer(many=True, read_only=True)
@@ -70,23 +61,15 @@ class ActionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     answer = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True)
-    co_units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False)
+    lead_unit = VisibleRelatedField(Unit, required=False, allow_null=True)
+    co_units = VisibleRelatedField(Unit, many=True, required=False)
     unit_due = serializers.DateField(required=False, allow_null=True)
     rating = serializers.ChoiceField(choices=Rating.choices, required=False)
     days = serializers.IntegerField(required=False, min_value=1, max_value=365)
     target = serializers.ChoiceField(choices=EscalationTarget.choices, required=False)
     resolve = serializers.BooleanField(required=False, default=False)
-    into = serializers.PrimaryKeyRelatedField(queryset=Request.objects.all(), required=False)
+    into = VisibleRelatedField(Request, required=False)
     version = serializers.IntegerField(required=False, help_text=_("乐观锁：传入读取时的版本号，被他人改动后返回 409。"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["lead_unit"].queryset = Unit.objects.visible_to(request.user)
-            self.fields["co_units"].child_relation.queryset = Unit.objects.visible_to(request.user)
-            self.fields["into"].queryset = Request.objects.visible_to(request.user)
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -133,3 +133,31 @@ def test_roles_that_do_not_take_requests_cannot_raise_one(api, world):
     api.force_authenticate(world.supervisor)
     assert api.post(LIST, {"enterprise": world.ent1.pk, "category": "land", "title": "x",
                            "description": "y"}, format="json").status_code == 403
+
+
+def test_raising_refers_only_to_rows_the_caller_can_see(api, world):
+    from guanjia.requests.models import Request
+
+    api.force_authenticate(world.butler1)
+    body = {"category": "land", "title": "x", "description": "y", "source": "visit"}
+    for extra in ({"enterprise": world.foreign_enterprise.pk},
+                  {"enterprise": world.ent1.pk, "project": world.foreign_project.pk},
+                  {"enterprise": world.ent1.pk, "source": "letter", "addressed_leader": world.foreign_admin.pk}):
+        response = api.post(LIST, {**body, **extra}, format="json")
+        assert response.status_code == 400, extra
+        assert set(response.json()) & {"enterprise", "project", "addressed_leader"}, response.json()
+    assert not Request.objects.exists()
+
+
+def test_raising_takes_a_fixed_number_of_queries(api, world):
+    api.force_authenticate(world.butler1)
+    raise_api(api, world)  # the zone's counter for the year exists from here on
+    with CaptureQueriesContext(connection) as captured:
+        raise_api(api, world)
+    # The enterprise (with its butler); then in the transaction the number (one UPDATE … RETURNING),
+    # the request, the clock rule, the calendar (2), the sign clock and its ledger row, the timeline
+    # event; besides the transaction's own statements. (The caller's roles are read once per request
+    # and held by the test's user object.)
+    statements = [q["sql"] for q in captured.captured_queries
+                  if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN"))]
+    assert len(statements) == 9, "\n".join(sql[:120] for sql in statements)

@@ -54,6 +54,14 @@ def test_raise_numbers_and_starts_the_sign_clock(world):
     assert (event.action, event.from_status, event.to_status, event.actor) == ("raise", "", "submitted", world.butler1)
 
 
+@time_machine.travel(at(2026, 3, 2, 9, 0), tick=False)
+def test_numbers_without_update_returning(world, monkeypatch):
+    """A database without UPDATE … RETURNING (SQLite before 3.35) numbers through the locked counter row."""
+    raise_one(world)
+    monkeypatch.setattr(s, "_update_returning", lambda: False)
+    assert [raise_one(world).number for _n in range(2)] == ["GJ-2026-000002", "GJ-2026-000003"]
+
+
 @time_machine.travel(at(2026, 3, 6, 15, 0), tick=False)
 def test_portal_whistle_has_a_24_hour_sign_clock(world):
     request = raise_one(world, actor=world.ent1_user, source="visit")
