@@ -1,3 +1,5 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Window
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -7,3 +9,39 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class WindowPaginator(Paginator):
+    """Reads a page and the total in one query (`COUNT(*) OVER ()`); Django's Paginator counts first.
+
+    Meant for lists sorted by a computed value, where the database reads every row to sort
+    anyway and a separate COUNT costs as much as the page. Past the last page it still
+    counts, so that the view can answer 404.
+    """
+
+    def page(self, number):
+        number = self._at_least_one(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list.annotate(paginator_total=Window(Count("*")))
+                    [bottom:bottom + self.per_page + self.orphans])
+        if rows:
+            self.count = rows[0].paginator_total  # overrides the cached property: no COUNT query
+        elif number == 1:
+            self.count = 0
+        number = self.validate_number(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(rows[:top - bottom], number, self)
+
+    def _at_least_one(self, number) -> int:
+        """`validate_number` without the check against the last page, which needs the total."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number

@@ -97,6 +97,25 @@ def test_list_and_worklist_query_counts_are_fixed(client, world):
     assert (count(reverse("requests:list")), count(reverse("requests:worklist")), count(reverse("home"))) == before
 
 
+def test_worklist_pages_within_its_query_budget(client, world):
+    for _n in range(31):
+        raise_one(world)  # ent1's: butler1's worklist
+    client.force_login(world.butler1)
+
+    def get(url):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        return response, len(ctx)
+
+    # session, user (with the zone), roles, the page with its total, and the unread notices
+    first, queries = get(reverse("requests:worklist"))
+    assert first.status_code == 200 and queries == 5
+    assert first.context["paginator"].count == 31 and len(first.context["object_list"]) == 30
+    second, queries = get(reverse("requests:worklist") + "?page=2")
+    assert second.status_code == 200 and queries == 5 and len(second.context["object_list"]) == 1
+    assert client.get(reverse("requests:worklist") + "?page=3").status_code == 404
+
+
 def test_clock_rule_pages(client, world):
     from guanjia.requests.models import ClockRule
 
