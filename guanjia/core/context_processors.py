@@ -1,4 +1,8 @@
+from functools import lru_cache
+
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanjia.core.choices import Role
 
@@ -6,7 +10,7 @@ from guanjia.core.choices import Role
 # into the "更多" menu so the bar fits on one line.
 NAVIGATION = [
     ("home", _("我的工作台"), "house", None),
-    ("enterprises:list", _("企业"), "buildings", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
+    ("enterprises:list", pgettext_lazy("plural", "企业"), "buildings", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
                                                    Role.ENTERPRISE}),
     ("projects:list", _("项目"), "kanban", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.ENTERPRISE}),
     ("requests:worklist", _("我的待办"), "inbox", None),
@@ -25,16 +29,36 @@ NAVIGATION = [
 ]
 
 
+@lru_cache(maxsize=256)
+def _address(name: str, prefix: str, urlconf) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+def address(name: str) -> str:
+    """`reverse(name)` for a URL without arguments, remembered per script prefix and URLconf.
+
+    The menu reverses a dozen names on every page, always to the same addresses.
+    """
+    return _address(name, get_script_prefix(), get_urlconf())
+
+
+def _is_active(path: str, url: str) -> bool:
+    """The menu entry of the page: its own address, or one under the same section."""
+    return path == url or (url != "/" and path[:12] == url[:12])
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     roles = user.role_codes
     items, more, target = [], [], None
-    for url, label, icon, allowed in NAVIGATION:
-        if url == "MORE":
+    for name, label, icon, allowed in NAVIGATION:
+        if name == "MORE":
             target = more
             continue
         if allowed is None or user.is_superuser or roles & allowed:
-            (items if target is None else target).append({"url": url, "label": label, "icon": icon})
+            url = address(name)
+            (items if target is None else target).append(
+                {"url": url, "label": label, "icon": icon, "active": _is_active(request.path, url)})
     return {"nav_items": items, "nav_more": more}

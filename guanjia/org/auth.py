@@ -1,5 +1,7 @@
 """Login hardening: repeated failures lock a username (and the address it came from) for a while."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -51,3 +53,15 @@ class LockoutAuthenticationForm(AuthenticationForm):
             raise
         clear_failures(self.request, username)
         return cleaned
+
+
+class ModelBackend(DjangoModelBackend):
+    """Django's ModelBackend, reading the signed-in person with their zone: every page's header names it."""
+
+    def get_user(self, user_id):
+        UserModel = get_user_model()  # noqa: N806 - Django's own name for it
+        try:
+            user = UserModel._default_manager.select_related("zone").get(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

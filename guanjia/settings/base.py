@@ -104,7 +104,7 @@ AUTH_USER_MODEL = "org.User"
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "guanjia.org.auth.ModelBackend",  # Django's, reading the person's zone along
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -23,6 +23,19 @@ def test_login_and_home_per_role(client, world):
     assert "供电公司" in client.get(reverse("home")).content.decode()
 
 
+def test_the_menu_marks_the_section_of_the_page(client, world):
+    import re
+
+    client.post(reverse("login"), {"username": "butler1", "password": PASSWORD})  # a real sign-in, our backend
+    for url, label in ((reverse("requests:worklist"), "我的待办"), (reverse("enterprises:list"), "企业"),
+                       (reverse("home"), "我的工作台")):
+        page = client.get(url).content.decode()
+        active = re.findall(r'class="nav-link text-nowrap active" href="([^"]+)"><i class="bi bi-[\w-]+"></i> (\S+)</a>',
+                            page)
+        assert active == [(url, label)], (url, active)
+        assert world.zone.name in page  # the header names the zone, read with the person
+
+
 def test_login_locks_after_repeated_failures(client, world):
     for _n in range(5):
         response = client.post(reverse("login"), {"username": "admin", "password": "nope"})
