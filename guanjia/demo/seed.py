@@ -23,6 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from guanjia.core.choices import Role
 from guanjia.core.models import AssignmentBase
@@ -232,7 +233,7 @@ class _Generator:
         while done < total:
             size = min(self.batch_size, total - done)
             self._enterprise_batch(size)
-            self._progress(_("企业"), done, done + size, total)
+            self._progress(pgettext("plural", "企业"), done, done + size, total)
             done += size
 
     def _enterprise_batch(self, size: int) -> None:

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EnterprisesConfig(AppConfig):
     name = "guanjia.enterprises"
     label = "enterprises"
-    verbose_name = _("企业")
+    verbose_name = pgettext_lazy("plural", "企业")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

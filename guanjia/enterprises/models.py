@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanjia.core.choices import Role
 from guanjia.core.models import ArchivableModel, AssignmentBase, ScopedQuerySet, TimeStampedModel
@@ -89,7 +90,7 @@ class Enterprise(TimeStampedModel, ArchivableModel):
 
     class Meta:
         verbose_name = _("企业")
-        verbose_name_plural = _("企业")
+        verbose_name_plural = pgettext_lazy("plural", "企业")
         ordering = ["name", "pk"]
         indexes = [
             models.Index(fields=["zone", "name"], name="enterprise_zone_name"),

@@ -179,3 +179,23 @@ def test_a_user_who_switches_to_english_sees_english(client, world):
 
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "我的工作台" in client.get("/").content.decode()
+
+
+def test_one_chinese_word_with_two_meanings_has_two_english_ones():
+    """企业 is the menu of enterprises and the label of one; 恢复 resumes a request and restores an archive."""
+    from django.utils.translation import gettext, pgettext
+
+    from guanjia.core.context_processors import NAVIGATION
+    from guanjia.enterprises.models import Enterprise
+    from guanjia.requests.choices import Action
+    from guanjia.requests.models import Request
+
+    with translation.override("en"):
+        menu = {name: str(label) for name, label, *_rest in NAVIGATION}
+        assert menu["enterprises:list"] == "Enterprises"
+        assert str(Request._meta.get_field("enterprise").verbose_name) == "Enterprise"
+        assert (str(Enterprise._meta.verbose_name), str(Enterprise._meta.verbose_name_plural)) == (
+            "Enterprise", "Enterprises")
+        assert str(Action.RESUME.label) == "Resume"
+        assert pgettext("archive", "恢复") == "Restore"
+        assert gettext("企业") == "Enterprise"
