@@ -1,0 +1,47 @@
+"""What the browser tests do over and over: sign in through the form, and watch what the pages fetch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from guanjia.tests_support.factories import PASSWORD
+
+
+def sign_in(page, username: str) -> None:
+    """Through the login form, as a person would; the test factories give everyone the same password."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("form button.btn-primary")
+    assert urlsplit(page.url).path == "/", f"{username} was not signed in: {page.url}"
+
+
+@dataclass
+class NetworkLog:
+    """Every URL a browser context asked for (documents, scripts, styles, fonts, images, XHR), in order."""
+
+    requested: list[str] = field(default_factory=list)
+    # Stopped by the page's own Content-Security-Policy before leaving the browser (the API docs page
+    # keeps Redoc's logo from its CDN that way): never sent, so not a request to that host.
+    blocked: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def watch(self, context) -> None:
+        context.on("request", lambda request: self.requested.append(request.url))
+        context.on("requestfailed", self._failed)
+        context.on("response", lambda r: self.failures.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+    def _failed(self, request) -> None:
+        if request.failure == "csp":
+            self.blocked.append(request.url)
+        else:
+            self.failures.append(f"{request.failure} {request.url}")
+
+    def foreign(self, own_url: str) -> list[str]:
+        """URLs sent to any host but `own_url`'s (data: and blob: URLs never leave the page)."""
+        own = urlsplit(own_url).netloc
+        return [url for url in self.requested
+                if urlsplit(url).scheme not in {"data", "blob"} and urlsplit(url).netloc != own
+                and url not in self.blocked]
