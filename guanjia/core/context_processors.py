@@ -1,9 +1,7 @@
-from functools import lru_cache
-
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from guanjia.core.addresses import address
 from guanjia.core.choices import Role
 
 # (url name, label, icon, roles that see it; None = everyone signed in). Entries after MORE go
@@ -27,19 +25,6 @@ NAVIGATION = [
     ("notifications:webhooks", _("群机器人"), "robot", {Role.ADMIN}),
     ("calendar:calculator", _("工作日计算器"), "calendar3", None),
 ]
-
-
-@lru_cache(maxsize=256)
-def _address(name: str, prefix: str, urlconf) -> str:
-    return reverse(name, urlconf=urlconf)
-
-
-def address(name: str) -> str:
-    """`reverse(name)` for a URL without arguments, remembered per script prefix and URLconf.
-
-    The menu reverses a dozen names on every page, always to the same addresses.
-    """
-    return _address(name, get_script_prefix(), get_urlconf())
 
 
 def _is_active(path: str, url: str) -> bool:

@@ -56,21 +56,38 @@ def audit_source(source: str) -> str:
 @register.filter
 def due_badge(due, warn_hours: int = 24) -> str:
     """A deadline as a coloured badge: 红牌 overdue, 黄牌 due soon, green otherwise."""
-    from django.utils import timezone
-    from django.utils.html import format_html
+    return DeadlineBadges(warn_hours=warn_hours)(due)
 
-    if not due:
-        return ""
-    now = timezone.now()
-    local = timezone.localtime(due)
-    if due < now:
-        colour, word = "danger", _("超期")
-    elif (due - now).total_seconds() <= int(warn_hours) * 3600:
-        colour, word = "warning", _("临期")
-    else:
-        colour, word = "success", _("正常")
-    return format_html('<span class="badge text-bg-{}" title="{}">{} {}</span>', colour, word,
-                       local.strftime("%Y-%m-%d %H:%M"), word)  # a fixed format: no locale lookups per row
+
+class DeadlineBadges:
+    """`due_badge` for tables: one moment and the three words, translated once, for all the rows."""
+
+    def __init__(self, now=None, warn_hours: int = 24):
+        from django.utils import timezone
+        from django.utils.html import conditional_escape
+
+        self.now = now or timezone.now()
+        self.warn_seconds = int(warn_hours) * 3600
+        self.words = {"danger": conditional_escape(_("超期")), "warning": conditional_escape(_("临期")),
+                      "success": conditional_escape(_("正常"))}
+
+    def __call__(self, due) -> str:
+        from django.utils import timezone
+        from django.utils.safestring import mark_safe
+
+        if not due:
+            return ""
+        if due < self.now:
+            colour = "danger"
+        elif (due - self.now).total_seconds() <= self.warn_seconds:
+            colour = "warning"
+        else:
+            colour = "success"
+        word = self.words[colour]
+        # Safe by construction: a colour of our own, an escaped word and a date of digits (a fixed
+        # format: no locale lookups per row).
+        return mark_safe(f'<span class="badge text-bg-{colour}" title="{word}">'  # noqa: S308
+                         f'{timezone.localtime(due).strftime("%Y-%m-%d %H:%M")} {word}</span>')
 
 
 @cache
@@ -78,13 +95,8 @@ def _choice_labels(field) -> dict:
     return dict(field.flatchoices)
 
 
-@register.filter
-def display(obj, field_name: str) -> str:
-    """`obj.get_<field>_display()` for table rows.
+def choice_labels(model, field_name: str) -> dict:
+    """A field's choices as {value: label}, translated and escaped now (once per page, not per row)."""
+    from django.utils.html import conditional_escape
 
-    Django's version rebuilds the field's choice dict on every call, hashing (and so translating)
-    every lazy label: for a page of 30 rows that was a quarter of the worklist's rendering time.
-    """
-    field = obj._meta.get_field(field_name)
-    value = getattr(obj, field.attname)
-    return str(_choice_labels(field).get(value, value))
+    return {value: conditional_escape(label) for value, label in _choice_labels(model._meta.get_field(field_name)).items()}
