@@ -1,5 +1,9 @@
+from functools import lru_cache
+
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from guanjia.core.addresses import address
 from guanjia.core.choices import Role
@@ -33,17 +37,31 @@ def _is_active(path: str, url: str) -> bool:
 
 
 def navigation(request):
+    """The menu of the signed-in person's roles, its section marked: `nav_menu`, ready-made HTML."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     roles = user.role_codes
+    shown = tuple((name, name != "MORE" and _is_active(request.path, address(name)))
+                  for name, _label, _icon, allowed in NAVIGATION
+                  if name == "MORE" or allowed is None or user.is_superuser or roles & allowed)
+    return {"nav_menu": _menu(shown, get_language(), get_script_prefix(), get_urlconf())}
+
+
+@lru_cache(maxsize=512)
+def _menu(shown: tuple[tuple[str, bool], ...], language: str, prefix: str, urlconf) -> str:
+    """The menu's markup, rendered once per set of entries, marked section and language.
+
+    It depends on nothing else (no name, no token), and rendering its dozen links through
+    template nodes cost every page about 0.2 ms.
+    """
+    entries = {name: (label, icon) for name, label, icon, _allowed in NAVIGATION}
     items, more, target = [], [], None
-    for name, label, icon, allowed in NAVIGATION:
+    for name, active in shown:
         if name == "MORE":
             target = more
             continue
-        if allowed is None or user.is_superuser or roles & allowed:
-            url = address(name)
-            (items if target is None else target).append(
-                {"url": url, "label": label, "icon": icon, "active": _is_active(request.path, url)})
-    return {"nav_items": items, "nav_more": more}
+        label, icon = entries[name]
+        (items if target is None else target).append(
+            {"url": address(name), "label": label, "icon": icon, "active": active})
+    return render_to_string("_menu.html", {"nav_items": items, "nav_more": more})

@@ -9,12 +9,15 @@ from guanjia.core.choices import Role
 from guanjia.requests.choices import OPEN_STATUSES, Action, Status, UnitTaskStatus
 from guanjia.requests.models import Clock, Request, RequestEvent, UnitTask
 
+# The soonest running (not paused) deadline of a request's clocks. The same for everybody, so it is
+# built once; `Subquery` copies it for each use and it is never evaluated itself.
+_NEXT_DUE = Clock.objects.filter(request=OuterRef("pk"), stopped_at__isnull=True, paused_at__isnull=True,
+                                 cancelled=False).order_by("due_at").values("due_at")[:1]
+
 
 def with_next_due(queryset):
     """Annotate each request with the soonest running (not paused) deadline of any of its clocks."""
-    running = Clock.objects.filter(request=OuterRef("pk"), stopped_at__isnull=True, paused_at__isnull=True,
-                                   cancelled=False).order_by("due_at").values("due_at")[:1]
-    return queryset.annotate(next_due=Subquery(running))
+    return queryset.annotate(next_due=Subquery(_NEXT_DUE))
 
 
 # What waits for a butler: their own requests in these statuses.

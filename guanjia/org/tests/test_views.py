@@ -80,3 +80,15 @@ def test_deploy_checklist_is_clean_in_production(monkeypatch):
             call_command("check", "--deploy", "--fail-level", "WARNING")
         except SystemExit as exit_:  # pragma: no cover - the message says what failed
             pytest.fail(f"check --deploy failed: {exit_}")
+
+
+def test_the_menu_follows_the_roles_and_the_language(client, world):
+    client.force_login(world.butler1)
+    page = client.get(reverse("home")).content.decode()
+    assert "我的待办" in page and "时限规则" not in page  # an admin's entry
+    client.force_login(world.admin)
+    page = client.get(reverse("home")).content.decode()
+    assert "时限规则" in page and 'class="dropdown-item" href="/requests/rules/"' in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("home")).content.decode()
+    assert "</i> My to-dos</a>" in page and "我的待办" not in page and "时限规则" not in page
