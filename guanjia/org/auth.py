@@ -56,15 +56,12 @@ class LockoutAuthenticationForm(AuthenticationForm):
 
 
 class ModelBackend(DjangoModelBackend):
-    """Django's ModelBackend, reading the signed-in person with their zone and roles in one query.
-
-    Every page's header names the zone, and every page and API call checks the roles.
-    """
+    """Django's ModelBackend, reading the signed-in person with their zone: every page's header names it."""
 
     def get_user(self, user_id):
         UserModel = get_user_model()  # noqa: N806 - Django's own name for it
         try:
-            user = UserModel._default_manager.select_related("zone").with_role_codes().get(pk=user_id)
+            user = UserModel._default_manager.select_related("zone").get(pk=user_id)
         except UserModel.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

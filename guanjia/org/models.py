@@ -6,8 +6,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.choices import Role as RoleCode
@@ -143,23 +142,6 @@ class UserQuerySet(ScopedQuerySet):
     def with_role(self, role: str) -> UserQuerySet:
         return self.filter(roles=role)
 
-    def with_role_codes(self) -> UserQuerySet:
-        """Read each person's role codes in the same query (`User.role_codes` then asks no more)."""
-        codes = (User.roles.through.objects.filter(user=OuterRef("pk")).order_by().values("user")
-                 .annotate(codes=_Joined("role")).values("codes"))
-        return self.annotate(role_list=Coalesce(Subquery(codes), Value("")))
-
-
-class _Joined(models.Aggregate):
-    """A group's strings joined by commas: GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
-
-    function = "GROUP_CONCAT"
-    output_field = models.CharField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="STRING_AGG", template="%(function)s(%(expressions)s, ',')",
-                           **extra_context)
-
 
 def _servers_of(enterprise_id: int) -> Q:
     from guanjia.enterprises.models import Enterprise
@@ -213,13 +195,13 @@ class User(AbstractUser):
 
     @cached_property
     def role_codes(self) -> frozenset[str]:
-        """The person's roles, read once per request (with the person, when read `with_role_codes()`)."""
+        """The person's roles, read once per request.
+
+        Read from the link table alone: a role's primary key is its code, so no join is needed.
+        """
         if self.pk is None:
             return frozenset()
-        listed = self.__dict__.get("role_list")
-        if listed is not None:
-            return frozenset(code for code in listed.split(",") if code)
-        return frozenset(self.roles.values_list("code", flat=True))
+        return frozenset(User.roles.through.objects.filter(user=self.pk).values_list("role", flat=True))
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_codes & set(roles))

@@ -48,4 +48,4 @@ def test_query_count_is_fixed(api, world):
     before = count()
     for _n in range(20):
         ProjectFactory(enterprise=world.ent1, butler=world.butler1)
-    assert count() == before == 4  # session, the person with their roles, count, page
+    assert count() == before == 5  # session, user, roles, count, page

@@ -107,12 +107,12 @@ def test_worklist_pages_within_its_query_budget(client, world):
             response = client.get(url)
         return response, len(ctx)
 
-    # session, the person (with zone and roles), the page with its total, and the unread notices
+    # session, user (with the zone), roles, the page with its total, and the unread notices
     first, queries = get(reverse("requests:worklist"))
-    assert first.status_code == 200 and queries == 4
+    assert first.status_code == 200 and queries == 5
     assert first.context["paginator"].count == 31 and len(first.context["object_list"]) == 30
     second, queries = get(reverse("requests:worklist") + "?page=2")
-    assert second.status_code == 200 and queries == 4 and len(second.context["object_list"]) == 1
+    assert second.status_code == 200 and queries == 5 and len(second.context["object_list"]) == 1
     assert client.get(reverse("requests:worklist") + "?page=3").status_code == 404
 
 
