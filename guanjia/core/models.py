@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -36,12 +38,10 @@ class ScopedQuerySet(models.QuerySet):
         roles = user.role_codes
         if roles & ZONE_WIDE_ROLES:
             return self.filter(**{self.zone_field: user.zone_id})
-        q = Q(pk__in=[])
-        for role in roles:
-            role_q = self.scope_for_role(user, role)
-            if role_q is not None:
-                q |= role_q
-        return self.filter(q, **{self.zone_field: user.zone_id})
+        reaches = [q for q in (self.scope_for_role(user, role) for role in sorted(roles)) if q is not None]
+        if not reaches:
+            return self.none()
+        return self.filter(reduce(operator.or_, reaches), **{self.zone_field: user.zone_id})
 
     def scope_for_role(self, user: User, role: str) -> Q | None:
         """The rows a user reaches through one role that is not zone-wide (None: none)."""
