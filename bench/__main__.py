@@ -141,7 +141,7 @@ def _request_figures(args, data_dir: Path, zone, admin, engine: str) -> int:
     events = RequestEvent.objects.filter(request__zone=zone).count()
     year = timezone.localdate().year
     print(f"\nGuanjia request benchmark on {engine}: {requests:,} requests, {events:,} timeline rows, "
-          f"{args.enterprises} enterprises; median of {args.repeat} interleaved runs")
+          f"{args.enterprises} enterprises; median of {args.repeat} runs, each case alternating with its floor")
     cases = rf.worklist_and_stats_cases(zone=zone, admin=admin, year=year)
     for figure in rf.measure_cases(cases, repeat=args.repeat, budget=3):
         print(figure.line(), flush=True)
