@@ -119,6 +119,16 @@ def _in(field: str, start: dt.datetime, end: dt.datetime) -> Q:
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
+def _of_period(base: QuerySet, start: dt.datetime, end: dt.datetime) -> QuerySet:
+    """The requests that any count can include: received or accepted in the period.
+
+    Every count filters on one of the two, so this changes no figure; it lets the database read
+    the period through its (zone, created_at) and (zone, accepted_at) indexes instead of every
+    request the caller may see, and spares the other rows the clock subqueries.
+    """
+    return base.filter(_in("created_at", start, end) | _in("accepted_at", start, end))
+
+
 def _aggregates(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[str, Count]:
     """Every count of the figures as conditional aggregates (COUNT … FILTER), one column each."""
     received, accepted = _in("created_at", start, end), _in("accepted_at", start, end)
@@ -202,7 +212,7 @@ def request_stats(queryset: QuerySet, *, date_from: dt.date, date_to: dt.date, n
     now = now or timezone.now()
     start, end = _bounds(date_from, date_to)
     base = _base(queryset)
-    counts = base.aggregate(**_aggregates(start, end, now))
+    counts = _of_period(base, start, end).aggregate(**_aggregates(start, end, now))
     avg = _working_days(base, start, end, calendar=calendar).get(None)
     return _figures(counts, avg)
 
@@ -224,8 +234,7 @@ def request_stats_by(queryset: QuerySet, by: str, *, date_from: dt.date, date_to
         return _by_month(base, start, end, now, date_from, date_to, calendar)
     spec = BREAKDOWNS[by]
     aggregates = _aggregates(start, end, now)
-    groups = (base.filter(_in("created_at", start, end) | _in("accepted_at", start, end))
-              .values(spec.field, *spec.label_fields).annotate(**aggregates))
+    groups = _of_period(base, start, end).values(spec.field, *spec.label_fields).annotate(**aggregates)
     averages = _working_days(base, start, end, key=spec.field, calendar=calendar)
     rows = []
     for group in groups:
