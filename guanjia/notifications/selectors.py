@@ -19,7 +19,7 @@ def inbox(user):
 
 
 def unread_count(user) -> int:
-    return Notification.objects.visible_to(user).unread().count()
+    return Notification.objects.unread_count(user)
 
 
 def _people():

@@ -68,3 +68,22 @@ def test_matrix(client, world, objects, role):
             if visible == (response.status_code == 404) or response.status_code >= 500:
                 failures.append(f"{url_name} {key}: {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+def test_the_unread_count_is_the_count_of_the_visible_unread_notices(world):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import timezone
+
+    from guanjia.notifications.tests.factories import NotificationFactory
+    from guanjia.org.models import User
+
+    for person, unread, read in ((world.butler1, 3, 2), (world.admin, 1, 0), (world.leader, 0, 4),
+                                 (world.unit_user1, 2, 0)):
+        NotificationFactory.create_batch(unread, recipient=person)
+        NotificationFactory.create_batch(read, recipient=person, read_at=timezone.now())
+    superuser = User.objects.create_superuser("root-notices", zone=world.zone)
+    world.unit_user1.is_active = False  # signed out for good: no inbox
+    people = [world.butler1, world.admin, world.leader, world.unit_user1, superuser, AnonymousUser()]
+    counts = [Notification.objects.unread_count(person) for person in people]
+    assert counts == [Notification.objects.visible_to(person).unread().count() for person in people]
+    assert counts == [3, 1, 0, 0, 0, 0]
