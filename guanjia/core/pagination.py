@@ -24,8 +24,8 @@ class WindowPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list.annotate(paginator_total=Window(Count("*")))
                     [bottom:bottom + self.per_page + self.orphans])
-        if rows:
-            self.count = rows[0].paginator_total  # overrides the cached property: no COUNT query
+        if rows:  # overrides the cached property: no COUNT query
+            self.count = rows[0]["paginator_total"] if isinstance(rows[0], dict) else rows[0].paginator_total
         elif number == 1:
             self.count = 0
         number = self.validate_number(number)

@@ -26,14 +26,14 @@ def _is_enterprise_only(user) -> bool:
 
 
 class RequestListView(FilteredListView):
-    queryset = LIST_QUERYSET
+    model = Request
     filterset_class = RequestFilterSet
     template_name = "requests/request_list.html"
     partial_template_name = "requests/_request_table.html"
     paginate_by = 30
 
     def get_queryset(self):
-        return selectors.with_next_due(super().get_queryset())
+        return selectors.table_rows(selectors.with_next_due(super().get_queryset()))
 
 
 class WorklistView(ScopedMixin, generic.ListView):
@@ -45,10 +45,7 @@ class WorklistView(ScopedMixin, generic.ListView):
     paginator_class = WindowPaginator  # sorted by the next deadline: counting apart costs as much as the page
 
     def get_queryset(self):
-        # Only the table's columns: the rest of three tables' rows would be read and decoded for nothing.
-        return selectors.worklist(self.request.user).only(
-            "number", "title", "urgency", "category", "status", "enterprise__name", "butler__name",
-            "butler__username")  # str(user) is the name, else the username
+        return selectors.table_rows(selectors.worklist(self.request.user))
 
 
 class RaiseView(ServiceFormView):

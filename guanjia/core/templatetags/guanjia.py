@@ -1,6 +1,7 @@
-from functools import cache
+from functools import lru_cache
 
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from guanjia.core.masking import mask_phone
@@ -67,14 +68,12 @@ class DeadlineBadges:
         from django.utils.html import conditional_escape
 
         self.now = now or timezone.now()
+        self.zone = timezone.get_current_timezone()
         self.warn_seconds = int(warn_hours) * 3600
         self.words = {"danger": conditional_escape(_("超期")), "warning": conditional_escape(_("临期")),
                       "success": conditional_escape(_("正常"))}
 
     def __call__(self, due) -> str:
-        from django.utils import timezone
-        from django.utils.safestring import mark_safe
-
         if not due:
             return ""
         if due < self.now:
@@ -87,16 +86,18 @@ class DeadlineBadges:
         # Safe by construction: a colour of our own, an escaped word and a date of digits (a fixed
         # format: no locale lookups per row).
         return mark_safe(f'<span class="badge text-bg-{colour}" title="{word}">'  # noqa: S308
-                         f'{timezone.localtime(due).strftime("%Y-%m-%d %H:%M")} {word}</span>')
+                         f'{due.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")} {word}</span>')
 
 
-@cache
-def _choice_labels(field) -> dict:
-    return dict(field.flatchoices)
+@lru_cache(maxsize=256)
+def _choice_labels(field, language: str) -> dict:
+    from django.utils.html import conditional_escape
+
+    return {value: conditional_escape(label) for value, label in field.flatchoices}
 
 
 def choice_labels(model, field_name: str) -> dict:
-    """A field's choices as {value: label}, translated and escaped now (once per page, not per row)."""
-    from django.utils.html import conditional_escape
+    """A field's choices as {value: label}, translated and escaped once per language (shared: do not modify it)."""
+    from django.utils.translation import get_language
 
-    return {value: conditional_escape(label) for value, label in _choice_labels(model._meta.get_field(field_name)).items()}
+    return _choice_labels(model._meta.get_field(field_name), get_language())

@@ -8,8 +8,11 @@ from guanjia.enterprises.models import Enterprise
 
 
 @pytest.mark.parametrize(("per_page", "orphans"), [(2, 0), (1, 0), (2, 1), (5, 0)])
-def test_pages_are_djangos(world, django_assert_num_queries, per_page, orphans):
+@pytest.mark.parametrize("as_values", [False, True], ids=["instances", "values"])
+def test_pages_are_djangos(world, django_assert_num_queries, per_page, orphans, as_values):
     everything = Enterprise.objects.order_by("pk")  # the world's three enterprises
+    if as_values:
+        everything = everything.values("pk", "name")
     django = Paginator(everything, per_page, orphans=orphans)
     for number in django.page_range:
         expected = django.page(number)
@@ -17,7 +20,8 @@ def test_pages_are_djangos(world, django_assert_num_queries, per_page, orphans):
         paginator = WindowPaginator(everything, per_page, orphans=orphans)
         with django_assert_num_queries(1):
             page = paginator.page(number)
-            assert (list(page), page.has_next(), paginator.count, paginator.num_pages) == expected
+            rows = [{k: v for k, v in row.items() if k != "paginator_total"} for row in page] if as_values else list(page)
+            assert (rows, page.has_next(), paginator.count, paginator.num_pages) == expected
 
 
 def test_empty_list_past_the_end_and_bad_numbers(world, django_assert_num_queries):

@@ -10,7 +10,7 @@ from guanjia.org.models import User
 from guanjia.requests import services as s
 from guanjia.requests.models import Request, UnitTask
 from guanjia.requests.selectors import worklist
-from guanjia.tests_support.factories import UserFactory
+from guanjia.tests_support.factories import UserFactory, ZoneFactory
 
 OPEN = {"submitted", "accepted", "transferred", "in_units", "returned", "escalated", "suspended"}
 
@@ -120,3 +120,12 @@ def test_worklist_of_a_person_without_a_zone_or_role_is_empty(world, django_asse
         person.role_codes  # noqa: B018  (read once, as a request does)
         with django_assert_num_queries(0):
             assert list(worklist(person)) == []
+
+
+def test_a_butler_moved_to_another_zone_no_longer_finds_the_old_zones_requests(world):
+    request = s.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="factors",
+                              title="用电增容", description="需增容。")
+    assert [r.pk for r in worklist(User.objects.get(pk=world.butler1.pk))] == [request.pk]
+    world.butler1.zone = ZoneFactory()
+    world.butler1.save(update_fields=["zone"])
+    assert list(worklist(User.objects.get(pk=world.butler1.pk))) == []  # still its butler, outside the scope

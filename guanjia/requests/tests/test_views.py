@@ -41,7 +41,10 @@ def test_staff_raise_form_errors_are_shown(client, world):
 def test_worklist_and_actions_from_the_page(client, world):
     request = raise_one(world)
     client.force_login(world.butler1)
-    assert request.title in client.get(reverse("requests:worklist")).content.decode()
+    worklist = client.get(reverse("requests:worklist")).content.decode()
+    assert request.title in worklist
+    assert "ordering=" not in worklist  # always soonest deadline first: no sort links that would not sort
+    assert "?ordering=number" in client.get(reverse("requests:list")).content.decode()
     assert request.title in client.get(reverse("home")).content.decode()
     detail = client.get(request.get_absolute_url()).content.decode()
     assert f'action="/requests/{request.pk}/act/accept/"' in detail
