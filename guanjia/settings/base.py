@@ -209,7 +209,7 @@ SPECTACULAR_SETTINGS = {
 # Background jobs and schedules: one SqliteHuey consumer (`guanjia run_huey`) by default; set
 # GUANJIA_HUEY_IMMEDIATE for tests. Always set, or huey falls back to Redis.
 HUEY = {
-    "huey_class": "huey.SqliteHuey",
+    "huey_class": "guanjia.notifications.queue.WalSqliteHuey",
     "name": "guanjia",
     "filename": str(DATA_DIR / "huey.sqlite3"),
     "immediate": False,

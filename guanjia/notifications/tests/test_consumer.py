@@ -43,3 +43,19 @@ def test_the_periodic_jobs_call_the_services(world, monkeypatch):
     tasks.send_due_deliveries.call_local()
     tasks.run_reminders.call_local()
     assert calls == ["send", "remind"]
+
+
+
+def test_the_queue_file_is_wal_with_normal_sync_and_keeps_its_jobs(tmp_path):
+    """Enqueueing no longer waits for the disk (synchronous=NORMAL), and what one connection queues, another reads."""
+    from guanjia.notifications.queue import WalSqliteHuey
+    from guanjia.settings import base
+
+    assert base.HUEY["huey_class"] == "guanjia.notifications.queue.WalSqliteHuey"
+    web = WalSqliteHuey("jobs", filename=str(tmp_path / "huey.sqlite3"))
+    conn = web.storage.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert conn.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL; SQLite's default FULL is 2
+    web.storage.enqueue(b"job", 0)
+    consumer_side = WalSqliteHuey("jobs", filename=str(tmp_path / "huey.sqlite3"))
+    assert consumer_side.storage.dequeue() == b"job"
