@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanjia.core.management.base import LocalizedCommand
 from guanjia.demo import zone as demo
 from guanjia.demo.wipe import wipe_database
 from guanjia.org.models import Zone
@@ -22,7 +23,7 @@ def start_job_consumer(command: BaseCommand) -> None:
         command.stdout.write(_("后台任务已启动（pid %(pid)s）。") % {"pid": process.pid})
 
 
-class Command(BaseCommand):
+class Command(LocalizedCommand):
     help = gettext_lazy(
         "迁移数据库；数据库中没有园区时加载咸阳高新区演示数据（--reset 清空后重新加载）；"
         "打印演示账号，并在 127.0.0.1 上启动服务。"

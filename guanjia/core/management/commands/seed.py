@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanjia.core.management.base import LocalizedCommand
 from guanjia.demo.seed import seed_zone
 from guanjia.demo.seed_requests import seed_requests
 from guanjia.requests.choices import Status
@@ -18,7 +19,7 @@ def _non_negative(value: str) -> int:
     return number
 
 
-class Command(BaseCommand):
+class Command(LocalizedCommand):
     help = gettext_lazy(
         "批量生成基准测试数据：N 家企业（默认再加 N/5 个项目）及 M 条诉求，同一 --seed 生成相同数据。"
         "默认写入新园区“压测高新区<seed>”，或用 --zone-name 指定（已有园区则沿用其工作站与管家）；"

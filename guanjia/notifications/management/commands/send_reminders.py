@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanjia.core.management.base import LocalizedCommand
 from guanjia.notifications.choices import ReminderKind
 from guanjia.notifications.reminders import reminders_run
 
 
-class Command(BaseCommand):
+class Command(LocalizedCommand):
     help = gettext_lazy("发送临期、超期催办、超期升级和评价提醒（每条只发一次；非工作时间不发送）。")
 
     def add_arguments(self, parser):
