@@ -1,11 +1,17 @@
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from guanjia.org import views as org_views
 
 urlpatterns = [
     path("", org_views.HomeView.as_view(), name="home"),
+    # Browsers ask for /favicon.ico on pages that name no icon (a JSON answer, the schema). Lazy: in
+    # production the hashed name is read from collectstatic's manifest, which `check` runs before.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("guanjia/favicon.svg"), permanent=True)),
     path("accounts/login/", org_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(

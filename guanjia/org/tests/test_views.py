@@ -36,6 +36,20 @@ def test_the_menu_marks_the_section_of_the_page(client, world):
         assert world.zone.name in page  # the header names the zone, read with the person
 
 
+def test_every_page_names_our_icon_and_favicon_ico_leads_to_it(client, world):
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    icon = static("guanjia/favicon.svg")
+    assert finders.find("guanjia/favicon.svg")
+    assert f'<link rel="icon" href="{icon}"' in client.get(reverse("login")).content.decode()
+    client.force_login(world.butler1)
+    assert f'<link rel="icon" href="{icon}"' in client.get(reverse("home")).content.decode()
+    assert f'<link rel="icon" href="{icon}"' in client.get("/api/redoc/").content.decode()
+    answer = client.get("/favicon.ico")
+    assert (answer.status_code, answer["Location"]) == (301, icon)
+
+
 def test_login_locks_after_repeated_failures(client, world):
     for _n in range(5):
         response = client.post(reverse("login"), {"username": "admin", "password": "nope"})
