@@ -47,6 +47,10 @@ class ScopedQuerySet(models.QuerySet):
         """The rows a user reaches through one role that is not zone-wide (None: none)."""
         return None
 
+    def shows(self, user: User | None, pk) -> bool:
+        """Whether `user` may open row `pk`: a page links to a related record only then (else it would 404)."""
+        return pk is not None and self.visible_to(user).filter(pk=pk).exists()
+
     def active(self) -> ScopedQuerySet:
         return self.filter(archived_at__isnull=True)
 

@@ -27,10 +27,11 @@ def dashboard(user) -> dict:
         building=Count("pk", filter=Q(stage__in=[Stage.LAND, Stage.STARTED])),
     )
     from guanjia.requests.selectors import worklist
+    from guanjia.requests.services import may_raise
 
     todo = worklist(user)
     data = {"enterprise_counts": ent_counts, "project_counts": proj_counts,
-            "worklist": list(todo[:8]), "worklist_count": todo.count()}
+            "worklist": list(todo[:8]), "worklist_count": todo.count(), "may_raise": may_raise(user)}
     if user.has_role(Role.BUTLER):
         data["my_enterprises"] = list(enterprises.filter(butler=user.pk).select_related("workstation")[:10])
         data["my_projects"] = list(projects.filter(butler=user.pk).select_related("enterprise")[:10])

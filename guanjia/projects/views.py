@@ -10,6 +10,7 @@ from guanjia.core.views import (
     ScopedDetailView,
     ServiceFormView,
 )
+from guanjia.enterprises.models import Enterprise
 from guanjia.projects import services
 from guanjia.projects.choices import STAGE_DATE_FIELDS
 from guanjia.projects.filtersets import ProjectFilterSet
@@ -39,6 +40,7 @@ class ProjectDetailView(HistoryMixin, ScopedDetailView):
         context["can_change"] = user.has_perm("projects.change_project", project)
         context["can_assign"] = user.has_perm("projects.assign_project", project)
         context["can_archive"] = user.has_perm("projects.archive_project", project)
+        context["enterprise_shown"] = Enterprise.objects.shows(user, project.enterprise_id)
         context["stage_dates"] = [
             (Project._meta.get_field(field).verbose_name, getattr(project, field)) for _s, field in STAGE_DATE_FIELDS
         ]

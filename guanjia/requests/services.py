@@ -195,6 +195,11 @@ def _create_unit_tasks(request: Request, lead_unit, co_units, at, unit_due: dt.d
 # -- raising a request ------------------------------------------------------------------------------------------
 
 
+def may_raise(user) -> bool:
+    """Whether the person may register a request at all (the pages show the button only then)."""
+    return bool(user.is_superuser or user.role_codes & RAISE_ROLES)
+
+
 @transaction.atomic
 def request_raise(
     *,
@@ -211,7 +216,7 @@ def request_raise(
     at: dt.datetime | None = None,
 ) -> Request:
     """Register a request (诉求) from any channel; it waits to be signed for (签收) under its clock."""
-    if not (actor.is_superuser or actor.role_codes & RAISE_ROLES):
+    if not may_raise(actor):
         raise PermissionDenied(_("您的角色不能登记诉求。"))
     attachments = list(attachments)
     check_uploads(attachments)

@@ -11,6 +11,7 @@ from guanjia.core.choices import Role
 from guanjia.core.errors import Conflict
 from guanjia.core.pagination import WindowPaginator
 from guanjia.core.views import FilteredListView, ScopedDetailView, ScopedMixin, ServiceFormView
+from guanjia.enterprises.models import Enterprise
 from guanjia.meetings.selectors import action_items_for_request
 from guanjia.requests import actions, selectors, services
 from guanjia.requests.choices import CLOCK_COLOURS, Action, ClockKind, ClockState
@@ -35,6 +36,9 @@ class RequestListView(FilteredListView):
     def get_queryset(self):
         return selectors.table_rows(selectors.with_next_due(super().get_queryset()))
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, may_raise=services.may_raise(self.request.user))
+
 
 class WorklistView(ScopedMixin, generic.ListView):
     """我的待办: what needs me now, soonest deadline first."""
@@ -54,8 +58,7 @@ class RaiseView(ServiceFormView):
     template_name = "requests/request_form.html"
 
     def check_permission(self, obj=None) -> None:
-        user = self.request.user
-        if not (user.is_superuser or user.role_codes & services.RAISE_ROLES):
+        if not services.may_raise(self.request.user):
             raise PermissionDenied
 
     def get_initial(self):
@@ -90,6 +93,7 @@ class RequestDetailView(ScopedDetailView):
             "enterprise_only": enterprise_only,
             "resolution_kind": ClockKind.RESOLUTION,
             "action_items": action_items_for_request(request, user),
+            "enterprise_shown": Enterprise.objects.shows(user, request.enterprise_id),
         })
         return context
 

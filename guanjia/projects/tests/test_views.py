@@ -41,3 +41,14 @@ def test_create_with_dates_out_of_order_shows_error(client, world):
     })
     project = Project.objects.get(name="二期扩建项目")
     assert response.status_code == 302 and project.stage == "started"
+
+
+def test_the_investor_is_a_link_only_for_those_who_may_open_it(client, world):
+    """A project's own butler may serve a project whose enterprise another workstation's butler serves."""
+    project = ProjectFactory(enterprise=world.ent2, workstation=world.ws1, butler=world.butler1)
+    link = f'<a href="{world.ent2.get_absolute_url()}">{world.ent2.name}</a>'
+    for person, linked in ((world.butler1, False), (world.butler2, True), (world.admin, True)):
+        client.force_login(person)
+        page = client.get(project.get_absolute_url()).content.decode()
+        assert (link in page, world.ent2.name in page) == (linked, True), person
+        assert (client.get(world.ent2.get_absolute_url()).status_code == 200) == linked, person

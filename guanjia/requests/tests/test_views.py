@@ -137,3 +137,32 @@ def test_clock_rule_pages(client, world):
     assert response.status_code == 200 and "正整数" in response.content.decode()
     client.force_login(world.leader)
     assert client.get(reverse("requests:rules")).status_code == 403
+
+
+def test_the_raise_button_shows_only_to_those_who_may_raise(client, world):
+    """A unit's handler or a supervisor saw 登记诉求 on the list, and it answered 403."""
+    create = reverse("requests:create")
+    shown = {}
+    for name, person in world.users().items():
+        client.force_login(person)
+        allowed = client.get(create).status_code
+        assert allowed in (200, 403), (name, allowed)
+        on_list = f'href="{create}"' in client.get(reverse("requests:list")).content.decode()
+        on_home = f'href="{create}"' in client.get(reverse("home")).content.decode()
+        assert on_list == on_home == (allowed == 200), (name, allowed, on_list, on_home)
+        shown[name] = on_list
+    assert shown == {"admin": True, "leader": True, "butler1": True, "butler2": True, "unit1": False,
+                     "unit2": False, "supervisor": False, "ent1": True, "ent2": True}
+
+
+def test_the_enterprise_is_a_link_only_for_those_who_may_open_it(client, world):
+    """A unit's handler sees the request transferred to it, not the enterprise's record: its name, no dead link."""
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1)
+    link = f'<a href="{world.ent1.get_absolute_url()}">{world.ent1.name}</a>'
+    for person, linked in ((world.butler1, True), (world.admin, True), (world.ent1_user, True),
+                           (world.unit_user1, False)):
+        client.force_login(person)
+        page = client.get(request.get_absolute_url()).content.decode()
+        assert (link in page, world.ent1.name in page) == (linked, True), person
+        assert (client.get(world.ent1.get_absolute_url()).status_code == 200) == linked, person
