@@ -43,6 +43,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.encoding import smart_str
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from guanjia.core.audit import audit_context
 from guanjia.core.choices import AuditSource, Role
@@ -131,7 +132,7 @@ class RowError:
         where = _("第%(n)d行") % {"n": self.row_number}
         if self.column:
             where += _("“%(column)s”列") % {"column": self.column}
-        return f"{where}：{self.message}"
+        return f"{where}{pgettext('label separator', '：')}{self.message}"
 
 
 @dataclass

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View, generic
 
 from guanjia.core.choices import Role
@@ -110,7 +111,8 @@ class ActionView(ScopedMixin, View):
         form = ActionForm(request.POST, request.FILES, request=request)
         if not form.is_valid():
             for field, errors in form.errors.items():
-                messages.error(request, f"{form.fields[field].label if field in form.fields else ''}：{errors[0]}")
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}{pgettext('label separator', '：')}{errors[0]}" if label else errors[0])
             return HttpResponseRedirect(obj.get_absolute_url())
         try:
             actions.perform(action, actor=request.user, request=obj, data=form.data_for(action),

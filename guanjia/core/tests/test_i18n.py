@@ -199,3 +199,18 @@ def test_one_chinese_word_with_two_meanings_has_two_english_ones():
         assert str(Action.RESUME.label) == "Resume"
         assert pgettext("archive", "恢复") == "Restore"
         assert gettext("企业") == "Enterprise"
+
+
+# Translated text: {% translate "…" %} and {% blocktranslate %}…{% endblocktranslate %}.
+_TRANSLATED = re.compile(
+    r'\{% (?:translate|trans) "[^"]*"[^%]*%\}|\{% blocktrans(?:late)?[^%]*%\}.*?\{% endblocktrans(?:late)? %\}', re.S)
+
+
+def test_templates_write_no_full_width_colon_outside_a_translation():
+    """An English page must not read "Butler：李玲": the separator is `{% translate "：" context "label separator" %}`."""
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for template in root.rglob("templates/**/*.html"):
+        text = _TRANSLATED.sub("", template.read_text(encoding="utf-8"))
+        offenders += [f"{template.relative_to(root)}:{n}" for n, line in enumerate(text.splitlines(), 1) if "：" in line]
+    assert not offenders, offenders

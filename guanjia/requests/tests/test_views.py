@@ -166,3 +166,15 @@ def test_the_enterprise_is_a_link_only_for_those_who_may_open_it(client, world):
         page = client.get(request.get_absolute_url()).content.decode()
         assert (link in page, world.ent1.name in page) == (linked, True), person
         assert (client.get(world.ent1.get_absolute_url()).status_code == 200) == linked, person
+
+
+def test_labels_are_separated_in_the_reader_s_language(client, world):
+    """"责任管家：李玲" in Chinese; "Responsible butler: 李玲" in English, not with the full-width colon."""
+    request = raise_one(world)
+    client.force_login(world.butler1)
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert f"责任管家：{world.butler1}" in page
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert f": {world.butler1}</div>" in page and "：" not in page.replace(request.title, "")
