@@ -55,13 +55,21 @@ class ScopedReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sc
     pass
 
 
+_WITH_CHILDREN = (serializers.BaseSerializer, serializers.ManyRelatedField, serializers.ListField,
+                  serializers.DictField)
+
+
 class BuiltOnceModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer whose fields are built from the model once per class, then copied per instance.
 
     DRF builds a ModelSerializer's fields from the model's metadata on every instantiation;
-    on a hot write (raising a request) that was a fifth of the call. Copying is what DRF does
-    for declared fields anyway. A subclass that builds fields depending on the instance or its
-    context must not use this.
+    on a hot write (raising a request) that was a fifth of the call. A subclass that builds
+    fields depending on the instance or its context must not use this.
+
+    DRF's own copy (`deepcopy`) builds each field again from its arguments. A field without
+    children is only configuration until `bind()` gives it a name and a parent, which are set on
+    the copy, so a shallow copy is enough there; fields with children (nested serializers,
+    lists, many-related) bind those children to themselves and are deep-copied as DRF does.
     """
 
     def get_fields(self):
@@ -70,7 +78,8 @@ class BuiltOnceModelSerializer(serializers.ModelSerializer):
         if prototype is None:
             prototype = super().get_fields()
             cls._prototype_fields = prototype
-        return copy.deepcopy(prototype)
+        return {name: copy.deepcopy(field) if isinstance(field, _WITH_CHILDREN) else copy.copy(field)
+                for name, field in prototype.items()}
 
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):

@@ -46,8 +46,10 @@ DEFAULT_RULES: dict[tuple[str, str, str], Rule] = {
 
 def rule_for(*, zone_id: int, kind: str, source: str, category: str, urgency: str) -> Rule:
     """The zone's most specific rule for this clock, else the default."""
-    candidates = ClockRule.objects.filter(zone=zone_id, kind=kind, source__in=["", source],
-                                          category__in=["", category], urgency__in=["", urgency])
+    # A zone has a few rules per kind: matching them here keeps the query the ORM builds on each
+    # raise small (three IN lookups cost more to compile than the rows they would filter out).
+    candidates = [r for r in ClockRule.objects.filter(zone=zone_id, kind=kind)
+                  if r.source in ("", source) and r.category in ("", category) and r.urgency in ("", urgency)]
     best = max(candidates, key=lambda r: (bool(r.category), bool(r.source), bool(r.urgency)), default=None)
     if best is not None:
         return Rule(best.measure, best.amount, best.warn_hours)
