@@ -1,7 +1,33 @@
 """Filter pieces shared by every model's FilterSet."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from guanjia.core.forms import MAX_ID
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A related row by id (`?enterprise=12`): a whole number a row id can be, else the filter is invalid
+    (400 in the API; ignored on a page). Anything else would reach the database, which refuses it."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year (`?signed_year=2026`), within the years a date can have."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
 
 
 class ArchivedFilterMixin(django_filters.FilterSet):
@@ -27,7 +53,7 @@ class ArchivedFilterMixin(django_filters.FilterSet):
         return queryset
 
 
-class PersonFilter(django_filters.NumberFilter):
+class PersonFilter(IdFilter):
     """A person by id (`?butler=12`): links and the API use it; the page offers a name search instead,
     because a zone may have thousands of people and a select of them all is slow to render."""
 

@@ -5,6 +5,35 @@ from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.choices import Role
 
+# The largest id a row can have (a signed 64-bit integer, on SQLite and PostgreSQL alike). A larger
+# number typed into an address or a form is no row; handed to the database it would be an error.
+MAX_ID = 2**63 - 1
+
+
+def is_id(value) -> bool:
+    """Whether `value` (as a form or a query string gives it) is a whole number a row id can be."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return False
+    return 1 <= number <= MAX_ID
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that answers "not a valid value" for an id no row can have.
+
+    Django checks each id by filtering with it, which the database refuses for a number
+    beyond its integers (a 500); ids are therefore checked to be in range first.
+    """
+
+    def _check_values(self, value):
+        if (self.to_field_name or "pk") == "pk":
+            for pk in value:
+                if not is_id(pk):
+                    raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                                params={"pk": pk})
+        return super()._check_values(value)
+
 
 class RequestFormMixin:
     """Forms get the request so that every choice list is limited to what the user may see."""

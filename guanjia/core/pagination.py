@@ -2,6 +2,8 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
 from rest_framework.pagination import PageNumberPagination
 
+from guanjia.core.forms import MAX_ID
+
 
 class Pagination(PageNumberPagination):
     """API.md: `?page=` and `?page_size=` (at most 500)."""
@@ -44,4 +46,6 @@ class WindowPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page > MAX_ID:  # an offset the database refuses: no such page
+            raise EmptyPage(self.error_messages["no_results"])
         return number

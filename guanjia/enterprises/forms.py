@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.choices import Role
-from guanjia.core.forms import RequestFormMixin, people_with_role
+from guanjia.core.forms import IdsField, RequestFormMixin, people_with_role
 from guanjia.enterprises.models import Contact, Enterprise
 from guanjia.org.models import Workstation
 
@@ -16,6 +16,7 @@ class EnterpriseForm(RequestFormMixin, forms.ModelForm):
         fields = ["name", "uscc", "industry", "scale", "tags", "address", "legal_representative",
                   "workstation", "butler", "contact_leader", "note"]
         widgets = {"tags": forms.CheckboxSelectMultiple, "note": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"tags": IdsField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanjia.core.filtersets import IdFilter
 from guanjia.meetings.choices import ItemState, ItemStatus, Kind, Status
 from guanjia.meetings.models import ActionItem, Meeting
 
@@ -39,7 +40,7 @@ class MeetingFilterSet(_StyledFilterSet):
                                         widget=forms.DateInput(attrs={"type": "date"}))
     unit = django_filters.ModelChoiceFilter(label=_("参会单位"), field_name="units", queryset=_units,
                                             method="filter_unit")
-    request = django_filters.NumberFilter(label=_("议题诉求"), method="filter_request")
+    request = IdFilter(label=_("议题诉求"), method="filter_request")
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(("starts_at", "starts_at"), ("title", "title"), ("status", "status")),
@@ -72,8 +73,8 @@ class ActionItemFilterSet(_StyledFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=ItemState.choices, method="filter_state")
     owner_unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=_units)
-    meeting = django_filters.NumberFilter(label=_("会议"), field_name="meeting")
-    request = django_filters.NumberFilter(label=_("关联诉求"), field_name="request")
+    meeting = IdFilter(label=_("会议"), field_name="meeting")
+    request = IdFilter(label=_("关联诉求"), field_name="request")
     due_from = django_filters.DateFilter(label=_("时限起"), field_name="deadline", lookup_expr="date__gte",
                                          widget=forms.DateInput(attrs={"type": "date"}))
     due_to = django_filters.DateFilter(label=_("时限止"), field_name="deadline", lookup_expr="date__lte",

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.choices import Role
-from guanjia.core.forms import RequestFormMixin
+from guanjia.core.forms import IdsField, RequestFormMixin
 from guanjia.meetings.choices import Status
 from guanjia.meetings.models import Meeting
 
@@ -51,7 +51,8 @@ class MeetingForm(RequestFormMixin, forms.ModelForm):
                    "attendees": forms.SelectMultiple(attrs={"size": 6}),
                    "requests": forms.SelectMultiple(attrs={"size": 6}),
                    "projects": forms.SelectMultiple(attrs={"size": 6})}
-        field_classes = {"starts_at": forms.DateTimeField}
+        field_classes = {"starts_at": forms.DateTimeField, "units": IdsField, "attendees": IdsField,
+                         "requests": IdsField, "projects": IdsField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

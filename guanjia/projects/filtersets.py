@@ -3,7 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from guanjia.core.filtersets import ArchivedFilterMixin, PersonFilter, person_name_filter
+from guanjia.core.filtersets import (
+    ArchivedFilterMixin,
+    IdFilter,
+    PersonFilter,
+    YearFilter,
+    person_name_filter,
+)
 from guanjia.enterprises.filtersets import _workstations
 from guanjia.projects.choices import KeyLevel, Stage
 from guanjia.projects.models import Project
@@ -14,12 +20,12 @@ class ProjectFilterSet(ArchivedFilterMixin):
     stage = django_filters.ChoiceFilter(label=_("阶段"), choices=Stage.choices)
     key_level = django_filters.ChoiceFilter(label=_("重点级别"), choices=[c for c in KeyLevel.choices if c[0]])
     is_key = django_filters.BooleanFilter(label=_("重点项目"), method="filter_is_key")
-    enterprise = django_filters.NumberFilter(label=_("投资企业"), field_name="enterprise")
+    enterprise = IdFilter(label=_("投资企业"), field_name="enterprise")
     workstation = django_filters.ModelChoiceFilter(label=_("工作站"), queryset=_workstations)
     butler = PersonFilter(label=_("项目管家"), field_name="butler")
     butler_name = person_name_filter("butler", _("管家姓名"))
-    signed_year = django_filters.NumberFilter(label=_("签约年份"), field_name="signed_on", lookup_expr="year")
-    started_year = django_filters.NumberFilter(label=_("开工年份"), field_name="started_on", lookup_expr="year")
+    signed_year = YearFilter(label=_("签约年份"), field_name="signed_on", lookup_expr="year")
+    started_year = YearFilter(label=_("开工年份"), field_name="started_on", lookup_expr="year")
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(("name", "name"), ("total_investment", "total_investment"), ("stage", "stage"),

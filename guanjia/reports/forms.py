@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from guanjia.reports.selectors import BREAKDOWNS, default_period
 
 DATE_ERRORS = {"invalid": _("日期格式应为 YYYY-MM-DD，例如 2025-09-26。")}
+# Periods count local days as moments, which year 1 or 9999 would overflow; no request is that old or young.
+DATE_BOUNDS = [MinValueValidator(dt.date(1900, 1, 1)), MaxValueValidator(dt.date(2999, 12, 31))]
 
 
 class RequestStatsForm(forms.Form):
@@ -25,9 +30,11 @@ class RequestStatsForm(forms.Form):
         date_widget = {"type": "date", "class": "form-control form-control-sm"}
         self.fields["from"] = forms.DateField(
             label=_("开始日期"), required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS,
+            validators=DATE_BOUNDS,
             widget=forms.DateInput(attrs=date_widget, format="%Y-%m-%d"))
         self.fields["to"] = forms.DateField(
             label=_("结束日期"), required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS,
+            validators=DATE_BOUNDS,
             widget=forms.DateInput(attrs=date_widget, format="%Y-%m-%d"))
         self.fields["by"] = forms.ChoiceField(
             label=_("分组"), required=False,

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanjia.core.filtersets import PersonFilter, person_name_filter
+from guanjia.core.filtersets import IdFilter, PersonFilter, person_name_filter
 from guanjia.requests.choices import OPEN_STATUSES, Category, Source, Status, Urgency
 from guanjia.requests.models import Clock, Request
 
@@ -19,8 +19,8 @@ class RequestFilterSet(django_filters.FilterSet):
     urgency = django_filters.ChoiceFilter(label=_("紧急程度"), choices=Urgency.choices)
     butler = PersonFilter(label=_("责任管家"), field_name="butler")
     butler_name = person_name_filter("butler", _("管家姓名"))
-    enterprise = django_filters.NumberFilter(label=_("企业"), field_name="enterprise")
-    lead_unit = django_filters.NumberFilter(label=_("牵头单位"), field_name="lead_unit")
+    enterprise = IdFilter(label=_("企业"), field_name="enterprise")
+    lead_unit = IdFilter(label=_("牵头单位"), field_name="lead_unit")
     overdue = django_filters.BooleanFilter(label=_("超期"), method="filter_overdue")
     created_from = django_filters.DateFilter(label=_("受理起"), field_name="created_at", lookup_expr="date__gte")
     created_to = django_filters.DateFilter(label=_("受理止"), field_name="created_at", lookup_expr="date__lte")

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.choices import Role
-from guanjia.core.forms import RequestFormMixin, people_with_role
+from guanjia.core.forms import IdsField, RequestFormMixin, people_with_role
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Unit
 from guanjia.projects.models import Project
@@ -68,7 +68,7 @@ class ActionForm(RequestFormMixin, forms.Form):
     reason = forms.CharField(label=_("理由"), required=False)
     resolve = forms.BooleanField(label=_("答复即办结"), required=False)
     lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=None, required=False)
-    co_units = forms.ModelMultipleChoiceField(label=_("协办单位"), queryset=None, required=False)
+    co_units = IdsField(label=_("协办单位"), queryset=None, required=False)
     unit_due = forms.DateField(label=_("办理时限（可选）"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("延期工作日"), required=False, min_value=1, max_value=30)

@@ -70,6 +70,8 @@ def test_by_unit_rows(get, dataset):
     ({"to": "yesterday"}, "to"),
     ({"from": "2025-10-01", "to": "2025-09-30"}, "to"),
     ({"by": "weather"}, "by"),
+    ({"from": "0001-01-01"}, "from"),  # moments a database cannot hold
+    ({"to": "9999-12-31"}, "to"),
 ])
 def test_bad_input_is_a_field_error_in_chinese(get, dataset, params, field):
     response = get(dataset.world.admin, **params)
