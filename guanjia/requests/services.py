@@ -55,10 +55,15 @@ def _lock(request: Request) -> Request:
     return Request.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=request.pk)
 
 
-def _begin(*, actor, request: Request, action: str, version: int | None = None) -> Request:
-    """Lock the row, then check who may act (403) and whether the status allows it (409)."""
+def check_may_act(actor, action: str) -> None:
+    """403 for a role that may never take this action (checked before anything else is looked at)."""
     if not (actor.is_superuser or actor.role_codes & ACTION_ROLES[action]):
         raise PermissionDenied(_("您的角色不能执行“%(action)s”。") % {"action": _label(action)})
+
+
+def _begin(*, actor, request: Request, action: str, version: int | None = None) -> Request:
+    """Lock the row, then check who may act (403) and whether the status allows it (409)."""
+    check_may_act(actor, action)
     locked = _lock(request)
     if version is not None and version != locked.version:
         raise Conflict(_("该诉求已被他人处理，请刷新后再试。"))
@@ -172,19 +177,32 @@ def _check_units(request: Request, lead_unit, co_units) -> list:
     return co_units
 
 
+def _withdraw_unit_tasks(request: Request, at: dt.datetime) -> None:
+    """Withdraw (撤回) the units' open tasks and stop their clocks: the request has left the units' hands."""
+    for task in request.unit_tasks.filter(status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]):
+        task.status = UnitTaskStatus.CANCELLED
+        task.save(update_fields=["status", "updated_at"])
+        for clock in task.clocks.filter(stopped_at__isnull=True, cancelled=False):
+            clocks.cancel(clock, at=at)
+
+
 def _create_unit_tasks(request: Request, lead_unit, co_units, at, unit_due: dt.date | None) -> list[UnitTask]:
-    if unit_due is not None and unit_due < timezone.localtime(service_now()).date():
-        raise ValidationError({"unit_due": _("办理时限不能早于今天。")})
+    fixed = None
+    if unit_due is not None:
+        from guanjia.core import calendar as workcal
+
+        today = timezone.localtime(service_now()).date()
+        if unit_due < today:
+            raise ValidationError({"unit_due": _("办理时限不能早于今天。")})
+        # The close of the last working day on or before the chosen date (today's close for today).
+        try:
+            fixed = clocks.Rule(clocks.DAYS, workcal.working_days_between(today, unit_due), fixed=True)
+        except workcal.CalendarUnavailable as error:
+            raise ValidationError({"unit_due": error.message}) from error
     tasks = []
     for unit, role in [(lead_unit, UnitTaskRole.LEAD), *[(u, UnitTaskRole.CO) for u in co_units]]:
         task = UnitTask.objects.create(request=request, unit=unit, role=role)
-        if unit_due is not None:
-            from guanjia.core import calendar as workcal
-
-            days = max(1, workcal.working_days_between(timezone.localtime(service_now()).date(), unit_due))
-            rule = clocks.Rule(clocks.DAYS, days, fixed=True)
-        else:
-            rule = _rule(request, ClockKind.UNIT)
+        rule = fixed or _rule(request, ClockKind.UNIT)
         clock = clocks.start(request=request, kind=ClockKind.UNIT, at=at, rule=rule, unit_task=task)
         task.due_at = clock.due_at
         task.save(update_fields=["due_at"])
@@ -198,6 +216,11 @@ def _create_unit_tasks(request: Request, lead_unit, co_units, at, unit_due: dt.d
 def may_raise(user) -> bool:
     """Whether the person may register a request at all (the pages show the button only then)."""
     return bool(user.is_superuser or user.role_codes & RAISE_ROLES)
+
+
+def check_may_raise(user) -> None:
+    if not may_raise(user):
+        raise PermissionDenied(_("您的角色不能登记诉求。"))
 
 
 @transaction.atomic
@@ -216,8 +239,7 @@ def request_raise(
     at: dt.datetime | None = None,
 ) -> Request:
     """Register a request (诉求) from any channel; it waits to be signed for (签收) under its clock."""
-    if not may_raise(actor):
-        raise PermissionDenied(_("您的角色不能登记诉求。"))
+    check_may_raise(actor)
     attachments = list(attachments)
     check_uploads(attachments)
     if actor.has_role(Role.ENTERPRISE) and not actor.is_superuser and (
@@ -234,6 +256,8 @@ def request_raise(
         addressed_leader=addressed_leader, raised_by=actor, created_at=at,
     )
     errors = {}
+    if enterprise.archived_at is not None:
+        errors["enterprise"] = _("该企业已归档，不能为其登记诉求。")
     if project is not None and project.enterprise_id != enterprise.pk:
         errors["project"] = _("项目不属于该企业。")
     if source == Source.LETTER and addressed_leader is None:
@@ -293,6 +317,7 @@ def request_reply(*, actor, request: Request, answer: str, resolve: bool = False
     fields = ["first_reply_at", "answer"]
     if resolve:
         _mark_resolved(request, now)
+        _withdraw_unit_tasks(request, now)
         for clock in _running_clocks(request):
             if clock.kind == ClockKind.RESOLUTION:
                 clocks.stop(clock, at=now)
@@ -316,6 +341,8 @@ def request_transfer(*, actor, request: Request, lead_unit, co_units: Iterable =
         clocks.stop(clock, at=now)
     if request.first_reply_at is None:
         request.first_reply_at = now
+    # Transferred again (after an escalation): the units chosen now replace those still holding it.
+    _withdraw_unit_tasks(request, now)
     _create_unit_tasks(request, lead_unit, co_units, now, unit_due)
     request.status, request.lead_unit = Status.TRANSFERRED, lead_unit
     _save(request, "status", "lead_unit", "first_reply_at")
@@ -384,11 +411,7 @@ def request_reassign(*, actor, request: Request, lead_unit, co_units: Iterable =
     request = _begin(actor=actor, request=request, action=Action.REASSIGN, version=version)
     co_units = _check_units(request, lead_unit, list(co_units))
     now, before = service_now(), request.status
-    for task in request.unit_tasks.filter(status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]):
-        task.status = UnitTaskStatus.CANCELLED
-        task.save(update_fields=["status", "updated_at"])
-        for clock in task.clocks.filter(stopped_at__isnull=True, cancelled=False):
-            clocks.cancel(clock, at=now)
+    _withdraw_unit_tasks(request, now)
     _create_unit_tasks(request, lead_unit, co_units, now, unit_due)
     request.status, request.lead_unit = Status.TRANSFERRED, lead_unit
     _save(request, "status", "lead_unit")
@@ -490,9 +513,7 @@ def request_resolve(*, actor, request: Request, answer: str, comment: str = "", 
             clocks.stop(clock, at=now)
         else:
             clocks.cancel(clock, at=now)
-    for task in request.unit_tasks.filter(status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]):
-        task.status = UnitTaskStatus.CANCELLED
-        task.save(update_fields=["status", "updated_at"])
+    _withdraw_unit_tasks(request, now)
     if request.first_reply_at is None:
         request.first_reply_at = now
     _mark_resolved(request, now)
@@ -569,6 +590,7 @@ def request_merge(*, actor, request: Request, into: Request, comment: str = "", 
         raise ValidationError({"into": _("目标诉求已关闭，不能并入。")})
     request = _begin(actor=actor, request=request, action=Action.MERGE, version=version)
     now, before = service_now(), request.status
+    _withdraw_unit_tasks(request, now)
     for clock in _running_clocks(request):
         clocks.cancel(clock, at=now)
     request.status, request.merged_into = Status.MERGED, into

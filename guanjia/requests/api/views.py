@@ -38,10 +38,16 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                 Prefetch("unit_tasks", queryset=UnitTask.objects.select_related("unit")))
         return queryset
 
+    def create(self, request, *args, **kwargs):
+        services.check_may_raise(request.user)  # a role that may not raise hears so, not about its input
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.setdefault("source", "phone")
-        serializer.instance = services.request_raise(actor=self.request.user, **data)
+        # Files come as multipart `attachments`, as on the actions (checked by the service).
+        serializer.instance = services.request_raise(actor=self.request.user, **data,
+                                                     attachments=self.request.FILES.getlist("attachments"))
 
     @extend_schema(responses=EventSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -52,6 +58,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     def _act(self, request, name: str):
         obj = self.get_object()
+        services.check_may_act(request.user, name)  # 403 before the body is read, as before its state (409)
         body = ActionSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         updated = actions.perform(name, actor=request.user, request=obj, data=dict(body.validated_data),

@@ -1,5 +1,6 @@
 """The requests API of API.md: raise, list, the 15 actions, the timeline, and the error codes."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -125,14 +126,21 @@ def test_list_query_count_is_fixed(api, world):
 
 
 def test_roles_that_do_not_take_requests_cannot_raise_one(api, world):
+    """403 with the reason, before the body is looked at (a unit cannot even see the enterprise)."""
     for user in (world.supervisor, world.unit_user1):
         api.force_authenticate(user)
         response = api.post(LIST, {"enterprise": world.ent1.pk, "category": "land", "title": "x",
                                    "description": "y"}, format="json")
-        assert response.status_code in (400, 403), user
-    api.force_authenticate(world.supervisor)
-    assert api.post(LIST, {"enterprise": world.ent1.pk, "category": "land", "title": "x",
-                           "description": "y"}, format="json").status_code == 403
+        assert response.status_code == 403, user
+        assert response.json()["detail"] == "您的角色不能登记诉求。"
+
+
+def test_a_role_that_may_not_act_hears_403_whatever_the_body(api, world):
+    request = s.request_accept(actor=world.butler1, request=s.request_raise(
+        actor=world.butler1, enterprise=world.ent1, source="visit", category="land", title="x", description="y"))
+    api.force_authenticate(world.ent1_user)
+    response = api.post(f"{LIST}{request.pk}/extend/", {"days": "many"}, format="json")
+    assert response.status_code == 403 and "延期" in response.json()["detail"]
 
 
 def test_raising_refers_only_to_rows_the_caller_can_see(api, world):
@@ -161,3 +169,33 @@ def test_raising_takes_a_fixed_number_of_queries(api, world):
     statements = [q["sql"] for q in captured.captured_queries
                   if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN"))]
     assert len(statements) == 9, "\n".join(sql[:120] for sql in statements)
+
+
+def test_raising_takes_attachments_as_the_actions_do(api, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    api.force_authenticate(world.ent1_user)
+    pdf = SimpleUploadedFile("用电负荷.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    response = api.post(LIST, {"enterprise": world.ent1.pk, "category": "factors", "title": "停电",
+                               "description": "频繁停电。", "attachments": [pdf]}, format="multipart")
+    assert response.status_code == 201, response.json()
+    request = s.Request.objects.get(pk=response.json()["id"])
+    assert [a.name for a in request.attachments.all()] == ["用电负荷.pdf"]
+    bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
+    response = api.post(LIST, {"enterprise": world.ent1.pk, "category": "factors", "title": "x", "description": "y",
+                               "attachments": [bad]}, format="multipart")
+    assert response.status_code == 400 and "attachments" in response.json()
+    assert s.Request.objects.count() == 1
+
+
+@pytest.mark.parametrize("url", [
+    f"{LIST}?butler=99999999999999999999999", f"{LIST}?enterprise=99999999999999999999999",
+    f"{LIST}?lead_unit=-1", "/api/v1/enterprises/?butler=99999999999999999999999",
+    "/api/v1/projects/?signed_year=0", "/api/v1/projects/?started_year=99999",
+    "/api/v1/projects/?enterprise=99999999999999999999999", "/api/v1/meetings/?request=99999999999999999999999",
+    "/api/v1/meeting-actions/?meeting=99999999999999999999999",
+])
+def test_an_id_or_year_out_of_range_is_400_not_500(api, world, url):
+    api.force_authenticate(world.admin)
+    response = api.get(url)
+    assert response.status_code == 400, (url, response.status_code)

@@ -312,3 +312,72 @@ def test_a_rule_change_replays_open_clocks_but_not_fixed_ones(world):
     assert request.unit_tasks.get(unit=world.unit1).due_at == fixed_due  # set by hand: untouched
     with pytest.raises(ValidationError):
         s.clock_rule_save(actor=world.admin, zone=world.zone, kind="sign", measure="days", amount=0)
+
+
+def test_a_unit_deadline_past_the_known_calendar_is_a_field_error(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    last = dt.date.today().year + 2  # beyond the provisional year of any calendar loaded in tests
+    with pytest.raises(ValidationError) as error:
+        s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1, unit_due=dt.date(last, 3, 1))
+    assert "尚未公布" in error.value.message_dict["unit_due"][0]
+    request.refresh_from_db()
+    assert request.status == Status.ACCEPTED and not request.unit_tasks.exists()
+
+
+@time_machine.travel(at(2025, 9, 26, 10, 0), tick=False)  # a Friday
+def test_a_unit_deadline_ends_at_the_close_of_the_chosen_day(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1,
+                                 co_units=[world.unit2], unit_due=dt.date(2025, 9, 26))
+    assert {t.due_at for t in request.unit_tasks.all()} == {at(2025, 9, 26, 23, 59, 59, 999999)}
+    request = s.request_escalate(actor=world.butler1, request=request, target="leader")
+    # 2025-10-01..08 are the National Day holiday: chosen for the 5th, the deadline is the last working day before.
+    request = s.request_transfer(actor=world.admin, request=request, lead_unit=world.unit1,
+                                 unit_due=dt.date(2025, 10, 5))
+    assert request.unit_tasks.get(status="pending").due_at == at(2025, 9, 30, 23, 59, 59, 999999)
+
+
+def test_a_second_transfer_replaces_the_units_still_holding_the_request(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1)
+    request = s.request_unit_sign(actor=world.unit_user1, request=request)
+    request = s.request_escalate(actor=world.butler1, request=request, target="leader")
+    request = s.request_transfer(actor=world.admin, request=request, lead_unit=world.unit1, co_units=[world.unit2])
+    tasks = request.unit_tasks.order_by("pk")
+    assert [(t.unit_id, t.status) for t in tasks] == [
+        (world.unit1.pk, "cancelled"), (world.unit1.pk, "pending"), (world.unit2.pk, "pending")]
+    assert not tasks[0].clocks.filter(stopped_at__isnull=True, cancelled=False).exists()
+    s.request_unit_sign(actor=world.unit_user1, request=request)
+    with pytest.raises(Conflict):  # one task of unit 1 is open, so a second sign finds none
+        s.request_unit_sign(actor=world.unit_user1, request=request)
+
+
+@pytest.mark.parametrize("settle", ["reply", "merge"])
+def test_settling_or_merging_withdraws_the_units_tasks(world, settle):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1, co_units=[world.unit2])
+    request = s.request_unit_sign(actor=world.unit_user1, request=request)
+    request = s.request_escalate(actor=world.butler1, request=request, target="leader")
+    if settle == "reply":
+        request = s.request_reply(actor=world.butler1, request=request, answer="已协调解决", resolve=True)
+        assert request.status == Status.RESOLVED
+    else:
+        other = s.request_accept(actor=world.butler1, request=raise_one(world))
+        request = s.request_merge(actor=world.butler1, request=request, into=other)
+        assert request.status == Status.MERGED
+    assert set(request.unit_tasks.values_list("status", flat=True)) == {"cancelled"}
+    assert not request.clocks.filter(stopped_at__isnull=True, cancelled=False).exists()
+    from guanjia.requests.selectors import worklist
+
+    assert request.pk not in set(worklist(world.unit_user1).values_list("pk", flat=True))
+
+
+def test_no_request_for_an_archived_enterprise(world):
+    from django.utils import timezone
+
+    world.ent1.archived_at = timezone.now()
+    world.ent1.save(update_fields=["archived_at"])
+    with pytest.raises(ValidationError) as error:
+        raise_one(world)
+    assert "已归档" in error.value.message_dict["enterprise"][0]
+    assert not Request.objects.exists()
