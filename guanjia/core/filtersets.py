@@ -12,22 +12,18 @@ class IdFilter(django_filters.NumberFilter):
     (400 in the API; ignored on a page). Anything else would reach the database, which refuses it."""
 
     field_class = forms.IntegerField
+    bounds = (1, MAX_ID)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
+        kwargs.setdefault("min_value", self.bounds[0])
+        kwargs.setdefault("max_value", self.bounds[1])
         super().__init__(*args, **kwargs)
 
 
-class YearFilter(django_filters.NumberFilter):
+class YearFilter(IdFilter):
     """A year (`?signed_year=2026`), within the years a date can have."""
 
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 9999)
-        super().__init__(*args, **kwargs)
+    bounds = (1, 9999)
 
 
 class ArchivedFilterMixin(django_filters.FilterSet):
