@@ -41,6 +41,9 @@ class RaiseForm(RequestFormMixin, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     description = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 5}))
     attachments = MultipleFileField(label=_("附件"))
+    # One-time key of this form: sent twice (a double-click, a reload), it finds the first request.
+    intake_key = forms.CharField(label=_("重复提交校验码"), required=False, max_length=64,
+                                 widget=forms.HiddenInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

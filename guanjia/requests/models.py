@@ -108,6 +108,9 @@ class Request(TimeStampedModel):
     resolution_working_days = models.PositiveIntegerField(_("办结用时（工作日）"), null=True, blank=True,
                                                           editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The raise form's one-time key (or an API client's Idempotency-Key): a second submission of the
+    # same form by the same person finds the request the first one made instead of making another.
+    intake_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = RequestQuerySet.as_manager()
 
@@ -115,7 +118,11 @@ class Request(TimeStampedModel):
         verbose_name = _("诉求")
         verbose_name_plural = _("诉求")
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["zone", "number"], name="request_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "number"], name="request_unique_number"),
+            models.UniqueConstraint(fields=["raised_by", "intake_key"], condition=~Q(intake_key=""),
+                                    name="request_intake_once"),
+        ]
         indexes = [
             models.Index(fields=["zone", "status"], name="request_zone_status"),
             models.Index(fields=["zone", "accepted_at"], name="request_zone_accepted"),

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -223,8 +223,38 @@ def check_may_raise(user) -> None:
         raise PermissionDenied(_("您的角色不能登记诉求。"))
 
 
+INTAKE_KEY_MAX = Request._meta.get_field("intake_key").max_length
+
+
+class AlreadyRaised(Conflict):
+    """The same form (or API call with the same Idempotency-Key) was sent again: the request exists already."""
+
+    def __init__(self, request: Request):
+        super().__init__(_("该诉求已提交过（%(number)s），没有重复登记。") % {"number": request.number})
+        self.request = request
+
+
+def request_raise(*, actor, intake_key: str = "", **fields) -> Request:
+    """Register a request (诉求) from any channel; it waits to be signed for (签收) under its clock.
+
+    `fields` are `_register`'s. With an `intake_key` (the raise form's one-time key, or an API
+    client's Idempotency-Key) a second call by the same person raises `AlreadyRaised` with the
+    request the first call made. The database's unique constraint decides, so two calls at the
+    same moment (a double-click) make one request; the loser's number is rolled back with it.
+    """
+    if len(intake_key) > INTAKE_KEY_MAX:
+        raise ValidationError({"intake_key": _("重复提交校验码过长。")})
+    try:
+        return _register(actor=actor, intake_key=intake_key, **fields)
+    except IntegrityError:
+        earlier = Request.objects.filter(raised_by=actor, intake_key=intake_key).first() if intake_key else None
+        if earlier is None:
+            raise
+        raise AlreadyRaised(earlier) from None
+
+
 @transaction.atomic
-def request_raise(
+def _register(
     *,
     actor,
     enterprise,
@@ -237,8 +267,8 @@ def request_raise(
     addressed_leader=None,
     attachments: Iterable = (),
     at: dt.datetime | None = None,
+    intake_key: str = "",
 ) -> Request:
-    """Register a request (诉求) from any channel; it waits to be signed for (签收) under its clock."""
     check_may_raise(actor)
     attachments = list(attachments)
     check_uploads(attachments)
@@ -253,7 +283,7 @@ def request_raise(
         zone_id=enterprise.zone_id, enterprise=enterprise, project=project, source=source, category=category,
         urgency=urgency, title=(title or "").strip(), description=(description or "").strip(),
         butler=(project.butler if project is not None and project.butler_id else enterprise.butler),
-        addressed_leader=addressed_leader, raised_by=actor, created_at=at,
+        addressed_leader=addressed_leader, raised_by=actor, created_at=at, intake_key=intake_key,
     )
     errors = {}
     if enterprise.archived_at is not None:

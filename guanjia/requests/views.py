@@ -1,5 +1,7 @@
 """Request pages: list, 我的待办, raise (staff and the enterprise portal), detail with actions and timeline."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -63,14 +65,20 @@ class RaiseView(ServiceFormView):
             raise PermissionDenied
 
     def get_initial(self):
-        return {"enterprise": self.request.GET.get("enterprise"), "project": self.request.GET.get("project")}
+        return {"enterprise": self.request.GET.get("enterprise"), "project": self.request.GET.get("project"),
+                "intake_key": uuid.uuid4().hex}
 
     def perform(self, form):
         data = dict(form.cleaned_data)
         if form.is_portal:
             data.update(source="portal", enterprise=self.request.user.enterprise)
+        try:
+            raised = services.request_raise(actor=self.request.user, **data)
+        except services.AlreadyRaised as already:  # the form came twice: show the request the first one made
+            messages.info(self.request, already.message)
+            return already.request
         messages.success(self.request, _("诉求已提交，编号将显示在详情页。"))
-        return services.request_raise(actor=self.request.user, **data)
+        return raised
 
 
 class RequestDetailView(ScopedDetailView):

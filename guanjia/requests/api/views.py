@@ -1,7 +1,11 @@
+import re
+
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from guanjia.core.api import ScopedViewSet
@@ -15,12 +19,15 @@ from guanjia.requests.api.serializers import (
 from guanjia.requests.filtersets import RequestFilterSet
 from guanjia.requests.models import Request, UnitTask
 
+IDEMPOTENCY_KEY = re.compile(rf"[A-Za-z0-9_.:-]{{1,{services.INTAKE_KEY_MAX}}}")
+
 
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
     """Requests (诉求) the caller may see; `POST` raises one; each transition is `POST {id}/{action}/`."""
 
     queryset = Request.objects.select_related("enterprise", "butler", "lead_unit")
     filterset_class = RequestFilterSet
+    intake_key = ""  # the raising call's Idempotency-Key
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -38,15 +45,26 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
                 Prefetch("unit_tasks", queryset=UnitTask.objects.select_related("unit")))
         return queryset
 
+    @extend_schema(parameters=[OpenApiParameter(
+        "Idempotency-Key", str, OpenApiParameter.HEADER,
+        description="Optional, up to 64 letters, digits, `-`, `_`, `.` or `:`. Sent again by the same "
+                    "person, the call makes no second request and answers 200 with the first one.")])
     def create(self, request, *args, **kwargs):
         services.check_may_raise(request.user)  # a role that may not raise hears so, not about its input
-        return super().create(request, *args, **kwargs)
+        key = request.headers.get("Idempotency-Key", "")
+        if key and not IDEMPOTENCY_KEY.fullmatch(key):
+            raise ValidationError({"Idempotency-Key": _("须为 1–64 个字母、数字或 - _ . : 。")})
+        self.intake_key = key
+        try:
+            return super().create(request, *args, **kwargs)
+        except services.AlreadyRaised as already:
+            return Response(self.get_serializer(already.request).data, status=status.HTTP_200_OK)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.setdefault("source", "phone")
         # Files come as multipart `attachments`, as on the actions (checked by the service).
-        serializer.instance = services.request_raise(actor=self.request.user, **data,
+        serializer.instance = services.request_raise(actor=self.request.user, **data, intake_key=self.intake_key,
                                                      attachments=self.request.FILES.getlist("attachments"))
 
     @extend_schema(responses=EventSerializer(many=True))

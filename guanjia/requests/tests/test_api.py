@@ -171,6 +171,19 @@ def test_raising_takes_a_fixed_number_of_queries(api, world):
     assert len(statements) == 9, "\n".join(sql[:120] for sql in statements)
 
 
+def test_raising_again_with_the_same_idempotency_key_answers_the_first_request(api, world):
+    api.force_authenticate(world.butler1)
+    body = {"enterprise": world.ent1.pk, "category": "land", "title": "用地", "description": "x"}
+    first = api.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="c0ffee-1")
+    again = api.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="c0ffee-1")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"] and again.json()["number"] == first.json()["number"]
+    assert api.post(LIST, body, format="json").status_code == 201  # no key: every call raises one
+    bad = api.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="含空格 的键")
+    assert bad.status_code == 400 and "Idempotency-Key" in bad.json()
+    assert s.Request.objects.count() == 2
+
+
 def test_raising_takes_attachments_as_the_actions_do(api, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -62,6 +62,27 @@ def test_numbers_without_update_returning(world, monkeypatch):
     assert [raise_one(world).number for _n in range(2)] == ["GJ-2026-000002", "GJ-2026-000003"]
 
 
+@time_machine.travel(at(2026, 3, 2, 9, 0), tick=False)
+def test_the_same_intake_key_raises_once_and_spends_no_number(world):
+    first = raise_one(world, intake_key="form-1")
+    with pytest.raises(s.AlreadyRaised) as again:
+        raise_one(world, intake_key="form-1", title="双击")
+    assert again.value.request == first and first.number in again.value.message
+    # The key is the person's own: someone else's form with the same key is another request.
+    other = raise_one(world, actor=world.admin, intake_key="form-1")
+    # The refused second call's number was rolled back with it.
+    assert (first.number, other.number) == ("GJ-2026-000001", "GJ-2026-000002")
+    assert raise_one(world).number == "GJ-2026-000003"
+    assert Request.objects.filter(title="双击").count() == 0
+    assert RequestEvent.objects.filter(action="raise").count() == 3
+
+
+def test_an_intake_key_longer_than_its_column_is_a_field_error(world):
+    with pytest.raises(ValidationError) as error:
+        raise_one(world, intake_key="k" * 65)
+    assert "intake_key" in error.value.message_dict and not Request.objects.exists()
+
+
 @time_machine.travel(at(2026, 3, 6, 15, 0), tick=False)
 def test_portal_whistle_has_a_24_hour_sign_clock(world):
     request = raise_one(world, actor=world.ent1_user, source="visit")

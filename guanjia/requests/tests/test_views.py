@@ -34,8 +34,29 @@ def test_staff_raise_form_errors_are_shown(client, world):
     response = client.post(reverse("requests:create"), {"enterprise": world.ent1.pk, "source": "letter",
                                                         "category": "land", "urgency": "normal", "title": "x",
                                                         "description": "y"})
-    assert response.status_code == 200 and "直通车须选择收信领导" in response.content.decode()
+    page = response.content.decode()
+    assert response.status_code == 200 and "直通车须选择收信领导" in page
+    assert "诉求已提交" not in page  # no success message for what was not saved
     assert not Request.objects.exists()
+
+
+def test_the_raise_form_sent_twice_makes_one_request(client, world):
+    client.force_login(world.butler1)
+    form = client.get(reverse("requests:create")).context["form"]
+    key = form.initial["intake_key"]
+    assert key and f'value="{key}"' in str(form["intake_key"])
+    data = {"enterprise": world.ent1.pk, "source": "visit", "category": "land", "urgency": "normal",
+            "title": "二期用地", "description": "需新增用地。", "intake_key": key}
+    first = client.post(reverse("requests:create"), data)
+    again = client.post(reverse("requests:create"), data, follow=True)  # a double-click, or a reload
+    request = Request.objects.get()
+    assert first.url == request.get_absolute_url() and again.redirect_chain[-1][0] == request.get_absolute_url()
+    assert "已提交过" in again.content.decode() and request.number in again.content.decode()
+    # A new form is a new key: the same words raised again are a second request.
+    fresh = client.get(reverse("requests:create")).context["form"].initial["intake_key"]
+    assert fresh != key
+    client.post(reverse("requests:create"), {**data, "intake_key": fresh})
+    assert Request.objects.count() == 2
 
 
 def test_worklist_and_actions_from_the_page(client, world):
