@@ -103,3 +103,9 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
             return self.model._default_manager.none()
         queryset = self.model._default_manager.visible_to(user)
         return queryset.select_related(*self.select_related) if self.select_related else queryset
+
+    def to_internal_value(self, data):
+        # The database would read 1.5 as row 1: a fraction is no id.
+        if isinstance(data, float) and not data.is_integer():
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)

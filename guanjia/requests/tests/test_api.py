@@ -157,6 +157,15 @@ def test_raising_refers_only_to_rows_the_caller_can_see(api, world):
     assert not Request.objects.exists()
 
 
+@pytest.mark.parametrize("value", [1.5, True, "1.5", "abc", -1, 0, 99999999999999999999999, [1], {"id": 1}])
+def test_raising_with_an_id_that_is_no_id_is_400(api, world, value):
+    api.force_authenticate(world.butler1)
+    response = api.post(LIST, {"enterprise": value, "category": "land", "title": "x", "description": "y"},
+                        format="json")
+    assert response.status_code == 400 and "enterprise" in response.json(), (value, response.content[:200])
+    assert not s.Request.objects.exists()
+
+
 def test_raising_takes_a_fixed_number_of_queries(api, world):
     api.force_authenticate(world.butler1)
     raise_api(api, world)  # the zone's counter for the year exists from here on
