@@ -96,6 +96,7 @@ def test_request_figures_measure_and_leave_the_data_as_they_found_it(seeded_requ
     before = (Request.objects.count(), Notification.objects.count(), ReminderSent.objects.count())
     rate = rf.measure_raise(zone=zone, admin=admin, posts=3, rounds=1)
     assert rate.rate > 0 and rate.share > 0 and "of the floor's" in rate.line()
+    assert rate.ceiling_rate > 0 and "no signed-in call does better" in rate.line()
     moment = rf.reminder_moment(timezone.make_aware(dt.datetime(2026, 6, 30, 9, 0)))
     assert moment == timezone.make_aware(dt.datetime(2026, 6, 29, 10, 0))  # Monday: Tuesday 10:00 not yet
     figure, detail = rf.measure_reminders(now=moment)

@@ -16,5 +16,6 @@ urlpatterns = [
     path("bench/floor/worklist-center/", floors.floor_worklist_center),
     path("bench/floor/stats/", floors.floor_stats),
     path("bench/floor/post/", floors.floor_post),
+    path("bench/ceiling/signed-in-post/", floors.signed_in_post),
     path("", include("guanjia.urls")),
 ]
