@@ -12,11 +12,11 @@ from guanjia.requests.choices import ACTION_ROLES, TRANSITIONS, Action, UnitTask
 ACTION_SERVICES = {
     Action.ACCEPT: (services.request_accept, ["comment"]),
     Action.REPLY: (services.request_reply, ["answer", "resolve", "comment"]),
-    Action.TRANSFER: (services.request_transfer, ["lead_unit", "co_units", "unit_due", "comment"]),
+    Action.TRANSFER: (services.request_transfer, ["lead_unit", "co_units", "unit_due", "co_unit_due", "comment"]),
     Action.SIGN: (services.request_unit_sign, ["comment"]),
     Action.FEEDBACK: (services.request_unit_feedback, ["comment", "attachments"]),
     Action.RETURN: (services.request_return, ["reason"]),
-    Action.REASSIGN: (services.request_reassign, ["lead_unit", "co_units", "unit_due", "comment"]),
+    Action.REASSIGN: (services.request_reassign, ["lead_unit", "co_units", "unit_due", "co_unit_due", "comment"]),
     Action.EXTEND: (services.request_extend, ["days", "reason"]),
     Action.SUSPEND: (services.request_suspend, ["reason", "comment"]),
     Action.RESUME: (services.request_resume, ["comment"]),
@@ -29,7 +29,7 @@ ACTION_SERVICES = {
 }
 # Fields a caller may leave out: the service then answers with its own clear message.
 DEFAULTS = {"comment": "", "answer": "", "reason": "", "resolve": False, "lead_unit": None, "co_units": [],
-            "unit_due": None, "rating": "", "target": "", "attachments": []}
+            "unit_due": None, "co_unit_due": None, "rating": "", "target": "", "attachments": []}
 # Fields without which the action cannot be understood at all.
 REQUIRED = {Action.EXTEND: ["days"], Action.MERGE: ["into"]}
 

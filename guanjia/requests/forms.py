@@ -74,6 +74,9 @@ class ActionForm(RequestFormMixin, forms.Form):
     co_units = IdsField(label=_("协办单位"), queryset=None, required=False)
     unit_due = forms.DateField(label=_("办理时限（可选）"), required=False,
                                widget=forms.DateInput(attrs={"type": "date"}))
+    co_unit_due = forms.DateField(label=_("协办时限（可选）"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text=_("不填与牵头单位相同。"))
     days = forms.IntegerField(label=_("延期工作日"), required=False, min_value=1, max_value=30)
     target = forms.ChoiceField(label=_("升级至"), required=False, choices=[("", "—"), *EscalationTarget.choices])
     rating = forms.ChoiceField(label=_("评价"), required=False, choices=[("", "—"), *Rating.choices])

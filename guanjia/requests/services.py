@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from guanjia.core.choices import Role
@@ -186,23 +186,39 @@ def _withdraw_unit_tasks(request: Request, at: dt.datetime) -> None:
             clocks.cancel(clock, at=at)
 
 
-def _create_unit_tasks(request: Request, lead_unit, co_units, at, unit_due: dt.date | None) -> list[UnitTask]:
-    fixed = None
-    if unit_due is not None:
-        from guanjia.core import calendar as workcal
+def _chosen_due(due: dt.date | None, field: str) -> clocks.Rule | None:
+    """A deadline chosen by hand as a fixed rule: the close of the last working day on or before `due`."""
+    if due is None:
+        return None
+    from guanjia.core import calendar as workcal
 
-        today = timezone.localtime(service_now()).date()
-        if unit_due < today:
-            raise ValidationError({"unit_due": _("办理时限不能早于今天。")})
-        # The close of the last working day on or before the chosen date (today's close for today).
-        try:
-            fixed = clocks.Rule(clocks.DAYS, workcal.working_days_between(today, unit_due), fixed=True)
-        except workcal.CalendarUnavailable as error:
-            raise ValidationError({"unit_due": error.message}) from error
+    today = timezone.localtime(service_now()).date()
+    if due < today:
+        raise ValidationError({field: _("办理时限不能早于今天。")})
+    try:  # today's close for today
+        return clocks.Rule(clocks.DAYS, workcal.working_days_between(today, due), fixed=True)
+    except workcal.CalendarUnavailable as error:
+        raise ValidationError({field: error.message}) from error
+
+
+def _create_unit_tasks(request: Request, lead_unit, co_units, at, unit_due: dt.date | None,
+                       co_unit_due: dt.date | None = None) -> list[UnitTask]:
+    """One task and clock per unit. `unit_due` sets every unit's deadline, `co_unit_due` the co-units'
+    (协办单位 usually answer the lead unit before it must answer); else each follows the zone's rule."""
+    lead_rule = _chosen_due(unit_due, "unit_due") or _rule(request, ClockKind.UNIT)
+    co_rule = _chosen_due(co_unit_due, "co_unit_due") or lead_rule
+    if co_unit_due is not None:
+        if not co_units:
+            raise ValidationError({"co_unit_due": _("未选择协办单位，无需填写协办时限。")})
+        lead_due, _provisional = clocks.compute_due(start=at, measure=lead_rule.measure, amount=lead_rule.amount)
+        co_due, _provisional = clocks.compute_due(start=at, measure=co_rule.measure, amount=co_rule.amount)
+        if co_due > lead_due:
+            raise ValidationError({"co_unit_due": _("协办时限不能晚于牵头单位的时限（%(due)s）。") % {
+                "due": formats.date_format(timezone.localtime(lead_due).date(), "SHORT_DATE_FORMAT")}})
     tasks = []
-    for unit, role in [(lead_unit, UnitTaskRole.LEAD), *[(u, UnitTaskRole.CO) for u in co_units]]:
+    for unit, role, rule in [(lead_unit, UnitTaskRole.LEAD, lead_rule),
+                             *[(u, UnitTaskRole.CO, co_rule) for u in co_units]]:
         task = UnitTask.objects.create(request=request, unit=unit, role=role)
-        rule = fixed or _rule(request, ClockKind.UNIT)
         clock = clocks.start(request=request, kind=ClockKind.UNIT, at=at, rule=rule, unit_task=task)
         task.due_at = clock.due_at
         task.save(update_fields=["due_at"])
@@ -362,7 +378,8 @@ def request_reply(*, actor, request: Request, answer: str, resolve: bool = False
 
 @transaction.atomic
 def request_transfer(*, actor, request: Request, lead_unit, co_units: Iterable = (), comment: str = "",
-                     unit_due: dt.date | None = None, version: int | None = None) -> Request:
+                     unit_due: dt.date | None = None, co_unit_due: dt.date | None = None,
+                     version: int | None = None) -> Request:
     """转办: hand the request to a lead unit and co-units, each with its own deadline."""
     request = _begin(actor=actor, request=request, action=Action.TRANSFER, version=version)
     co_units = _check_units(request, lead_unit, list(co_units))
@@ -373,7 +390,7 @@ def request_transfer(*, actor, request: Request, lead_unit, co_units: Iterable =
         request.first_reply_at = now
     # Transferred again (after an escalation): the units chosen now replace those still holding it.
     _withdraw_unit_tasks(request, now)
-    _create_unit_tasks(request, lead_unit, co_units, now, unit_due)
+    _create_unit_tasks(request, lead_unit, co_units, now, unit_due, co_unit_due)
     request.status, request.lead_unit = Status.TRANSFERRED, lead_unit
     _save(request, "status", "lead_unit", "first_reply_at")
     _event(request=request, actor=actor, action=Action.TRANSFER, from_status=before, comment=comment,
@@ -436,13 +453,14 @@ def request_return(*, actor, request: Request, reason: str, version: int | None 
 
 @transaction.atomic
 def request_reassign(*, actor, request: Request, lead_unit, co_units: Iterable = (), comment: str = "",
-                     unit_due: dt.date | None = None, version: int | None = None) -> Request:
+                     unit_due: dt.date | None = None, co_unit_due: dt.date | None = None,
+                     version: int | None = None) -> Request:
     """仲裁改派: the center settles a return and transfers the request again."""
     request = _begin(actor=actor, request=request, action=Action.REASSIGN, version=version)
     co_units = _check_units(request, lead_unit, list(co_units))
     now, before = service_now(), request.status
     _withdraw_unit_tasks(request, now)
-    _create_unit_tasks(request, lead_unit, co_units, now, unit_due)
+    _create_unit_tasks(request, lead_unit, co_units, now, unit_due, co_unit_due)
     request.status, request.lead_unit = Status.TRANSFERRED, lead_unit
     _save(request, "status", "lead_unit")
     _event(request=request, actor=actor, action=Action.REASSIGN, from_status=before, comment=comment,

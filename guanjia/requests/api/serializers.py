@@ -63,7 +63,10 @@ class ActionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     lead_unit = VisibleRelatedField(Unit, required=False, allow_null=True)
     co_units = VisibleRelatedField(Unit, many=True, required=False)
-    unit_due = serializers.DateField(required=False, allow_null=True)
+    unit_due = serializers.DateField(required=False, allow_null=True,
+                                     help_text=_("各承办单位的办理时限（转办、改派）；不填按园区时限规则。"))
+    co_unit_due = serializers.DateField(required=False, allow_null=True,
+                                        help_text=_("协办单位的办理时限，不晚于牵头单位的时限；不填同 unit_due。"))
     rating = serializers.ChoiceField(choices=Rating.choices, required=False)
     days = serializers.IntegerField(required=False, min_value=1, max_value=365)
     target = serializers.ChoiceField(choices=EscalationTarget.choices, required=False)

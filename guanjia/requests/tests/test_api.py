@@ -50,6 +50,21 @@ def test_actions_through_the_api(api, world):
     assert timeline[2]["from_status"] == "accepted" and timeline[2]["to_status"] == "transferred"
 
 
+def test_transfer_takes_a_deadline_for_the_co_units(api, world):
+    from django.utils import timezone
+
+    api.force_authenticate(world.butler1)
+    url = f"{LIST}{raise_api(api, world)['id']}/"
+    api.post(f"{url}accept/", {}, format="json")
+    body = {"lead_unit": world.unit1.pk, "co_unit_due": timezone.localdate().isoformat()}
+    response = api.post(f"{url}transfer/", body, format="json")  # no co-units: nothing to date
+    assert response.status_code == 400 and "co_unit_due" in response.json()
+    response = api.post(f"{url}transfer/", {**body, "co_units": [world.unit2.pk]}, format="json")
+    assert response.status_code == 200, response.json()
+    dues = {t["role"]: t["due_at"] for t in response.json()["unit_tasks"]}
+    assert dues["co"] < dues["lead"]
+
+
 def test_error_codes(api, world):
     api.force_authenticate(world.butler1)
     request_id = raise_api(api, world)["id"]

@@ -358,6 +358,34 @@ def test_a_unit_deadline_ends_at_the_close_of_the_chosen_day(world):
     assert request.unit_tasks.get(status="pending").due_at == at(2025, 9, 30, 23, 59, 59, 999999)
 
 
+@time_machine.travel(at(2025, 9, 22, 10, 0), tick=False)  # a Monday
+def test_co_units_may_be_given_an_earlier_deadline_than_the_lead_unit(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1,
+                                 co_units=[world.unit2], co_unit_due=dt.date(2025, 9, 26))
+    dues = {t.unit_id: t.due_at for t in request.unit_tasks.all()}
+    # The lead unit keeps the rule's 10 working days: 9-23..26, 28 (a make-up Sunday), 29, 30, then
+    # after the National Day holiday 10-09, 10-10 and 10-11 (a make-up Saturday).
+    assert dues == {world.unit1.pk: at(2025, 10, 11, 23, 59, 59, 999999),
+                    world.unit2.pk: at(2025, 9, 26, 23, 59, 59, 999999)}
+
+
+@time_machine.travel(at(2025, 9, 22, 10, 0), tick=False)
+@pytest.mark.parametrize(("units", "dues", "message"), [
+    ([], {"co_unit_due": dt.date(2025, 9, 26)}, "未选择协办单位"),
+    ([1], {"unit_due": dt.date(2025, 9, 24), "co_unit_due": dt.date(2025, 9, 26)}, "不能晚于牵头单位的时限"),
+    ([1], {"co_unit_due": dt.date(2025, 9, 19)}, "不能早于今天"),
+])
+def test_co_unit_deadline_errors_write_nothing(world, units, dues, message):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    with pytest.raises(ValidationError) as error:
+        s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1,
+                           co_units=[world.unit2] if units else [], **dues)
+    assert message in error.value.message_dict["co_unit_due"][0]
+    request.refresh_from_db()
+    assert request.status == Status.ACCEPTED and not request.unit_tasks.exists()
+
+
 def test_a_second_transfer_replaces_the_units_still_holding_the_request(world):
     request = s.request_accept(actor=world.butler1, request=raise_one(world))
     request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1)

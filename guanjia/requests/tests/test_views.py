@@ -4,6 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from guanjia.requests import services as s
 from guanjia.requests.models import Request
@@ -77,9 +78,15 @@ def test_worklist_and_actions_from_the_page(client, world):
     assert response.status_code == 200 and "刷新" in response.content.decode()
     response = client.post(reverse("requests:act", args=[request.pk, "transfer"]), {"comment": "x"}, follow=True)
     assert "请选择牵头单位" in response.content.decode()
-    client.post(reverse("requests:act", args=[request.pk, "transfer"]), {"lead_unit": world.unit1.pk})
+    assert 'name="co_unit_due"' in client.get(request.get_absolute_url()).content.decode()
+    today = timezone.localdate()
+    client.post(reverse("requests:act", args=[request.pk, "transfer"]),
+                {"lead_unit": world.unit1.pk, "co_units": [world.unit2.pk], "co_unit_due": today.isoformat()})
     request.refresh_from_db()
     assert request.status == "transferred"
+    co_task = request.unit_tasks.get(role="co")
+    assert timezone.localtime(co_task.due_at).date() == today < timezone.localtime(request.unit_tasks.get(
+        role="lead").due_at).date()
 
 
 def test_unit_signs_and_enterprise_rates_from_pages(client, world):
