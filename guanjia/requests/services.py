@@ -243,10 +243,14 @@ INTAKE_KEY_MAX = Request._meta.get_field("intake_key").max_length
 
 
 class AlreadyRaised(Conflict):
-    """The same form (or API call with the same Idempotency-Key) was sent again: the request exists already."""
+    """The same form (or API call with the same Idempotency-Key) was sent again: the request exists already.
 
-    def __init__(self, request: Request):
-        super().__init__(_("该诉求已提交过（%(number)s），没有重复登记。") % {"number": request.number})
+    `request` is that request, or None if the sender can no longer see it.
+    """
+
+    def __init__(self, request: Request | None):
+        super().__init__(_("该诉求已提交过（%(number)s），没有重复登记。") % {"number": request.number}
+                         if request is not None else _("该诉求已提交过，没有重复登记。"))
         self.request = request
 
 
@@ -263,10 +267,10 @@ def request_raise(*, actor, intake_key: str = "", **fields) -> Request:
     try:
         return _register(actor=actor, intake_key=intake_key, **fields)
     except IntegrityError:
-        earlier = Request.objects.filter(raised_by=actor, intake_key=intake_key).first() if intake_key else None
-        if earlier is None:
+        earlier = Request.objects.filter(raised_by=actor, intake_key=intake_key)
+        if not intake_key or not earlier.exists():
             raise
-        raise AlreadyRaised(earlier) from None
+        raise AlreadyRaised(earlier.visible_to(actor).first()) from None
 
 
 @transaction.atomic

@@ -75,6 +75,8 @@ class RaiseView(ServiceFormView):
         try:
             raised = services.request_raise(actor=self.request.user, **data)
         except services.AlreadyRaised as already:  # the form came twice: show the request the first one made
+            if already.request is None:
+                raise
             messages.info(self.request, already.message)
             return already.request
         messages.success(self.request, _("诉求已提交，编号将显示在详情页。"))

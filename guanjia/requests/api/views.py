@@ -58,6 +58,8 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         try:
             return super().create(request, *args, **kwargs)
         except services.AlreadyRaised as already:
+            if already.request is None:  # no longer the caller's to see: a plain 409
+                raise
             return Response(self.get_serializer(already.request).data, status=status.HTTP_200_OK)
 
     def perform_create(self, serializer):

@@ -77,6 +77,19 @@ def test_the_same_intake_key_raises_once_and_spends_no_number(world):
     assert RequestEvent.objects.filter(action="raise").count() == 3
 
 
+def test_a_repeat_names_the_earlier_request_only_to_one_who_still_sees_it(world):
+    from guanjia.enterprises.models import Enterprise
+
+    raise_one(world, intake_key="form-1")
+    # The enterprise passed to another workstation's butler meanwhile.
+    Enterprise.objects.filter(pk=world.ent1.pk).update(butler=world.butler2, workstation=world.ws2)
+    Request.objects.update(butler=world.butler2)
+    with pytest.raises(s.AlreadyRaised) as again:
+        raise_one(world, intake_key="form-1")
+    assert again.value.request is None and "GJ-" not in again.value.message
+    assert Request.objects.count() == 1
+
+
 def test_an_intake_key_longer_than_its_column_is_a_field_error(world):
     with pytest.raises(ValidationError) as error:
         raise_one(world, intake_key="k" * 65)
