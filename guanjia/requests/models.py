@@ -108,9 +108,6 @@ class Request(TimeStampedModel):
     resolution_working_days = models.PositiveIntegerField(_("办结用时（工作日）"), null=True, blank=True,
                                                           editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
-    # The raise form's one-time key (or an API client's Idempotency-Key): a second submission of the
-    # same form by the same person finds the request the first one made instead of making another.
-    intake_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = RequestQuerySet.as_manager()
 
@@ -118,11 +115,7 @@ class Request(TimeStampedModel):
         verbose_name = _("诉求")
         verbose_name_plural = _("诉求")
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["zone", "number"], name="request_unique_number"),
-            models.UniqueConstraint(fields=["raised_by", "intake_key"], condition=~Q(intake_key=""),
-                                    name="request_intake_once"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["zone", "number"], name="request_unique_number")]
         indexes = [
             models.Index(fields=["zone", "status"], name="request_zone_status"),
             models.Index(fields=["zone", "accepted_at"], name="request_zone_accepted"),
@@ -142,6 +135,25 @@ class Request(TimeStampedModel):
     @property
     def status_colour(self) -> str:
         return STATUS_COLOURS.get(self.status, "secondary")
+
+
+class RequestIntake(models.Model):
+    """The one-time key of a raise form (or an API client's Idempotency-Key), kept with the request it made.
+
+    A second submission of the same form by the same person finds that request instead of making
+    another. Its own table, so that the requests table and the plans SQLite makes for it stay as
+    they are.
+    """
+
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="intake")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["raised_by", "key"], name="request_intake_once")]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class RequestCounter(models.Model):

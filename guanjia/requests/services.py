@@ -33,7 +33,7 @@ from guanjia.requests.choices import (
     UnitTaskRole,
     UnitTaskStatus,
 )
-from guanjia.requests.models import Attachment, Request, RequestCounter, RequestEvent, UnitTask
+from guanjia.requests.models import Attachment, Request, RequestCounter, RequestEvent, RequestIntake, UnitTask
 from guanjia.requests.signals import request_event_committed
 
 MAX_EXTENSIONS = 2
@@ -239,7 +239,7 @@ def check_may_raise(user) -> None:
         raise PermissionDenied(_("您的角色不能登记诉求。"))
 
 
-INTAKE_KEY_MAX = Request._meta.get_field("intake_key").max_length
+INTAKE_KEY_MAX = RequestIntake._meta.get_field("key").max_length
 
 
 class AlreadyRaised(Conflict):
@@ -267,7 +267,7 @@ def request_raise(*, actor, intake_key: str = "", **fields) -> Request:
     try:
         return _register(actor=actor, intake_key=intake_key, **fields)
     except IntegrityError:
-        earlier = Request.objects.filter(raised_by=actor, intake_key=intake_key)
+        earlier = Request.objects.filter(intake__raised_by=actor, intake__key=intake_key)
         if not intake_key or not earlier.exists():
             raise
         raise AlreadyRaised(earlier.visible_to(actor).first()) from None
@@ -303,7 +303,7 @@ def _register(
         zone_id=enterprise.zone_id, enterprise=enterprise, project=project, source=source, category=category,
         urgency=urgency, title=(title or "").strip(), description=(description or "").strip(),
         butler=(project.butler if project is not None and project.butler_id else enterprise.butler),
-        addressed_leader=addressed_leader, raised_by=actor, created_at=at, intake_key=intake_key,
+        addressed_leader=addressed_leader, raised_by=actor, created_at=at,
     )
     errors = {}
     if enterprise.archived_at is not None:
@@ -325,6 +325,8 @@ def _register(
         raise ValidationError(errors)
     request.number = _allocate_number(request.zone_id, timezone.localtime(at).year)
     request.save()
+    if intake_key:  # a second submission of the same form fails here, and its number rolls back
+        RequestIntake.objects.create(raised_by=actor, key=intake_key, request=request)
     clocks.start(request=request, kind=ClockKind.SIGN, at=at, rule=_rule(request, ClockKind.SIGN))
     _event(request=request, actor=actor, action=Action.RAISE, from_status="", comment=request.description,
            attachments=attachments, at=at, data={"source": source})
