@@ -7,6 +7,7 @@ from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Unit
 from guanjia.projects.models import Project
 from guanjia.requests.choices import Category, EscalationTarget, Rating, Source, SuspendReason, Urgency
+from guanjia.requests.services import INTAKE_KEY_MAX
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -42,7 +43,7 @@ class RaiseForm(RequestFormMixin, forms.Form):
     description = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 5}))
     attachments = MultipleFileField(label=_("附件"))
     # One-time key of this form: sent twice (a double-click, a reload), it finds the first request.
-    intake_key = forms.CharField(label=_("重复提交校验码"), required=False, max_length=64,
+    intake_key = forms.CharField(label=_("重复提交校验码"), required=False, max_length=INTAKE_KEY_MAX,
                                  widget=forms.HiddenInput())
 
     def __init__(self, *args, **kwargs):
