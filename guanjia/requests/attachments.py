@@ -1,12 +1,22 @@
-"""Attachment checks: size and type, with a clear Chinese message; nothing is stored on refusal."""
+"""Attachments: checks of size and type with a clear Chinese message (nothing is stored on refusal),
+and the files of a change that failed, deleted at once or by the nightly sweep."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import logging
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 ALLOWED = {
     ".pdf": b"%PDF", ".jpg": b"\xff\xd8", ".jpeg": b"\xff\xd8", ".png": b"\x89PNG", ".docx": b"PK",
@@ -14,6 +24,7 @@ ALLOWED = {
     ".ofd": b"PK",
 }
 MAX_FILES = 10
+ATTACHMENT_ROOT = "requests"  # each request's files under requests/<id>/
 
 
 def check_uploads(files) -> None:
@@ -36,3 +47,93 @@ def check_uploads(files) -> None:
             upload.seek(0)
             if head != magic:
                 raise ValidationError({"attachments": _("“%(name)s”的内容与文件类型不符。") % {"name": upload.name}})
+
+
+# -- files of a failed change -----------------------------------------------------------------------------------
+# A FileField writes its file when its row is inserted, inside the service's transaction. Files have no
+# rollback: when the transaction fails, the rows go and the files stay. A service that stores files is
+# wrapped in `removed_if_failed`, which deletes the files it stored when it raises. A change that succeeded
+# inside an outer transaction that then rolled back, or a process killed between writing and committing,
+# can still leave a file behind: `sweep_orphans` (a nightly job) deletes files no row names.
+
+_stored: ContextVar[list[str] | None] = ContextVar("guanjia_stored_files", default=None)
+
+
+def remember_stored(name: str) -> None:
+    """Note a file just written inside the current service, to delete it if the service fails."""
+    stored = _stored.get()
+    if stored is not None:
+        stored.append(name)
+
+
+def removed_if_failed(service):
+    """Wrap a service that stores attachments: when it raises, the files it wrote are deleted."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        stored: list[str] = []
+        token = _stored.set(stored)
+        try:
+            result = service(*args, **kwargs)
+        except BaseException:
+            _delete(stored)
+            raise
+        finally:
+            _stored.reset(token)
+        outer = _stored.get()
+        if outer is not None:  # a service inside another: its files go if the outer one fails
+            outer.extend(stored)
+        return result
+
+    return wrapper
+
+
+def _delete(names) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # the sweep will find it; the service's own error is the one to report
+            logger.warning("could not delete the file %s of a failed change", name, exc_info=True)
+
+
+@dataclass
+class SweepResult:
+    checked: int = 0
+    deleted: list[str] = field(default_factory=list)
+
+
+SWEEP_BATCH = 500
+
+
+def sweep_orphans(*, older_than: dt.timedelta = dt.timedelta(days=1), now: dt.datetime | None = None,
+                  dry_run: bool = False) -> SweepResult:
+    """Delete request files that no attachment row names and that are older than `older_than`.
+
+    Files are kept under `requests/<request id>/`. A file younger than `older_than` may belong to a
+    change still in progress and is left alone. The folders are compared with the rows a batch of
+    requests at a time, so the sweep's memory does not grow with the archive.
+    """
+    from guanjia.requests.models import Attachment
+
+    cutoff = (now or timezone.now()) - older_than
+    result = SweepResult()
+    try:
+        folders, _files = default_storage.listdir(ATTACHMENT_ROOT)
+    except FileNotFoundError:
+        return result
+    request_ids = sorted(int(name) for name in folders if name.isdigit())
+    for start in range(0, len(request_ids), SWEEP_BATCH):
+        batch = request_ids[start:start + SWEEP_BATCH]
+        named = set(Attachment.objects.filter(request_id__in=batch).values_list("file", flat=True))
+        for request_id in batch:
+            folder = f"{ATTACHMENT_ROOT}/{request_id}"
+            for name in default_storage.listdir(folder)[1]:
+                path = f"{folder}/{name}"
+                result.checked += 1
+                if path in named or default_storage.get_modified_time(path) >= cutoff:
+                    continue
+                if not dry_run:
+                    default_storage.delete(path)
+                    logger.info("deleted %s: no attachment names it", path)
+                result.deleted.append(path)
+    return result

@@ -282,7 +282,9 @@ def attachment_path(instance, filename: str) -> str:
     import uuid
     from pathlib import PurePath
 
-    return f"requests/{instance.request_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+    from guanjia.requests.attachments import ATTACHMENT_ROOT
+
+    return f"{ATTACHMENT_ROOT}/{instance.request_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
 class Attachment(models.Model):

@@ -19,7 +19,7 @@ from guanjia.core.choices import Role
 from guanjia.core.clock import now as service_now
 from guanjia.core.errors import Conflict
 from guanjia.requests import clocks
-from guanjia.requests.attachments import check_uploads
+from guanjia.requests.attachments import check_uploads, remember_stored, removed_if_failed
 from guanjia.requests.choices import (
     ACTION_ROLES,
     TRANSITIONS,
@@ -88,9 +88,12 @@ def _event(*, request: Request, actor, action: str, from_status: str, comment: s
 
 def _store_attachments(*, request, event, actor, files, internal: bool) -> None:
     for upload in files:
-        Attachment.objects.create(request=request, event=event, file=upload, name=upload.name[:200],
-                                  size=upload.size, content_type=getattr(upload, "content_type", "") or "",
-                                  uploaded_by=actor, internal=internal)
+        attachment = Attachment(request=request, event=event, name=upload.name[:200], size=upload.size,
+                                content_type=getattr(upload, "content_type", "") or "", uploaded_by=actor,
+                                internal=internal)
+        attachment.file.save(upload.name, upload, save=False)
+        remember_stored(attachment.file.name)  # so that it goes if the change fails after this
+        attachment.save()
 
 
 def _save(request: Request, *fields: str) -> None:
@@ -254,6 +257,7 @@ class AlreadyRaised(Conflict):
         self.request = request
 
 
+@removed_if_failed
 def request_raise(*, actor, intake_key: str = "", **fields) -> Request:
     """Register a request (诉求) from any channel; it waits to be signed for (签收) under its clock.
 
@@ -418,6 +422,7 @@ def request_unit_sign(*, actor, request: Request, comment: str = "", version: in
     return request
 
 
+@removed_if_failed
 @transaction.atomic
 def request_unit_feedback(*, actor, request: Request, comment: str, attachments: Iterable = (),
                           version: int | None = None) -> Request:
@@ -656,6 +661,7 @@ def request_merge(*, actor, request: Request, into: Request, comment: str = "", 
     return request
 
 
+@removed_if_failed
 @transaction.atomic
 def request_add_note(*, actor, request: Request, comment: str, internal: bool = True,
                      attachments: Iterable = ()) -> RequestEvent:
@@ -671,6 +677,7 @@ def request_add_note(*, actor, request: Request, comment: str, internal: bool = 
                   internal=internal, attachments=attachments)
 
 
+@removed_if_failed
 @transaction.atomic
 def request_supply(*, actor, request: Request, comment: str, attachments: Iterable = ()) -> RequestEvent:
     """企业补充材料: the enterprise adds what was asked for (visible to everyone on the request)."""
