@@ -27,6 +27,7 @@ class Rule:
     amount: int
     warn_hours: int = 24
     fixed: bool = False  # a deadline set by hand: later rule changes leave it alone
+    until: dt.date | None = None  # set by hand as a date: `amount` is the working days up to it, recounted on replay
 
 
 # When a zone has configured nothing: 签收 1 working day (吹哨 24 h, DOMAIN.md), first answer
@@ -78,8 +79,10 @@ def start(*, request, kind: str, at: dt.datetime, rule: Rule, unit_task=None) ->
         request=request, kind=kind, unit_task=unit_task, measure=rule.measure, amount=rule.amount,
         started_at=at, due_at=due, provisional=provisional, warn_hours=rule.warn_hours,
     )
-    ClockEvent.objects.create(clock=clock, kind="start", at=at,
-                              data={"measure": rule.measure, "amount": rule.amount, "fixed": rule.fixed})
+    data = {"measure": rule.measure, "amount": rule.amount, "fixed": rule.fixed}
+    if rule.until is not None:
+        data["until"] = rule.until.isoformat()
+    ClockEvent.objects.create(clock=clock, kind="start", at=at, data=data)
     return clock
 
 
@@ -134,6 +137,14 @@ def replay(clock: Clock, *, rule: Rule | None = None) -> Clock:
         clock.measure, clock.amount, clock.warn_hours = rule.measure, rule.amount, rule.warn_hours
         ClockEvent.objects.create(clock=clock, kind="recompute",
                                   data={"measure": rule.measure, "amount": rule.amount})
+    until = next((e.data.get("until") for e in events if e.kind == "start"), None)
+    if until is not None and clock.measure == DAYS:
+        # A date chosen by hand stays that date (or the last working day before it) when the calendar
+        # under it changes, e.g. when the provisional year's official dates are loaded.
+        try:
+            clock.amount = workcal.working_days_between(_local_date(clock.started_at), dt.date.fromisoformat(until))
+        except workcal.CalendarUnavailable as error:
+            raise ValidationError({"due_at": error.message}) from error
     extra_days = sum(int(e.data.get("days", 0)) for e in events if e.kind == "extend")
     paused_days, paused_hours, paused_since = 0, 0.0, None
     for event in events:

@@ -199,7 +199,7 @@ def _chosen_due(due: dt.date | None, field: str) -> clocks.Rule | None:
     if due < today:
         raise ValidationError({field: _("办理时限不能早于今天。")})
     try:  # today's close for today
-        return clocks.Rule(clocks.DAYS, workcal.working_days_between(today, due), fixed=True)
+        return clocks.Rule(clocks.DAYS, workcal.working_days_between(today, due), fixed=True, until=due)
     except workcal.CalendarUnavailable as error:
         raise ValidationError({field: error.message}) from error
 

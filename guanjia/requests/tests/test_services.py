@@ -383,6 +383,30 @@ def test_co_units_may_be_given_an_earlier_deadline_than_the_lead_unit(world):
                     world.unit2.pk: at(2025, 9, 26, 23, 59, 59, 999999)}
 
 
+def test_dates_chosen_for_units_stay_when_the_year_is_loaded(world, django_capture_on_commit_callbacks):
+    """A deadline given as a date is that date, or the last working day before it, on any calendar."""
+    from guanjia.core.calendar import calendar_load_year
+
+    with time_machine.travel(at(2026, 12, 28, 10, 0), tick=False):
+        request = s.request_accept(actor=world.butler1, request=raise_one(world))
+        request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1,
+                                     co_units=[world.unit2], unit_due=dt.date(2027, 3, 1),
+                                     co_unit_due=dt.date(2027, 2, 10))
+        dues = {t.unit_id: t.due_at for t in request.unit_tasks.all()}
+        assert dues == {world.unit1.pk: at(2027, 3, 1, 23, 59, 59, 999999),  # both on the provisional
+                        world.unit2.pk: at(2027, 2, 10, 23, 59, 59, 999999)}  # calendar, without 春节
+        # A made-up notice: 春节 2027-02-06..13 takes the co-units' date; 02-20 is a make-up Saturday.
+        holidays = [(dt.date(2027, 1, d), "元旦") for d in (1, 2, 3)] + [
+            (dt.date(2027, 2, d), "春节") for d in range(6, 14)]
+        with django_capture_on_commit_callbacks(execute=True):
+            calendar_load_year(actor=world.admin, year=2027, holidays=holidays, workdays=[dt.date(2027, 2, 20)],
+                               source="测试通知")
+    dues = {t.unit_id: t.due_at for t in request.unit_tasks.all()}
+    assert dues == {world.unit1.pk: at(2027, 3, 1, 23, 59, 59, 999999),
+                    world.unit2.pk: at(2027, 2, 5, 23, 59, 59, 999999)}  # the last working day before 02-10
+    assert not request.clocks.filter(kind=ClockKind.UNIT, provisional=True).exists()
+
+
 @time_machine.travel(at(2025, 9, 22, 10, 0), tick=False)
 @pytest.mark.parametrize(("units", "dues", "message"), [
     ([], {"co_unit_due": dt.date(2025, 9, 26)}, "未选择协办单位"),
