@@ -95,7 +95,8 @@ class Enterprise(TimeStampedModel, ArchivableModel):
         indexes = [
             models.Index(fields=["zone", "name"], name="enterprise_zone_name"),
             models.Index(fields=["zone", "workstation"], name="enterprise_zone_ws"),
-            models.Index(fields=["butler"], name="enterprise_butler"),
+            # A butler's enterprises by name (the home page): the foreign key's own index covers butler alone.
+            models.Index(fields=["butler", "name"], name="enterprise_butler_name"),
         ]
 
     def __str__(self) -> str:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from guanjia.core.choices import Role
+from guanjia.core.pagination import WindowPaginator
 from guanjia.enterprises.choices import Scale
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Workstation
 from guanjia.projects.choices import Stage
 from guanjia.projects.models import Project
+
+HOME_WORKLIST_ROWS = 8
 
 
 def dashboard(user) -> dict:
@@ -29,9 +32,11 @@ def dashboard(user) -> dict:
     from guanjia.requests.selectors import worklist
     from guanjia.requests.services import may_raise
 
-    todo = worklist(user)
+    # The first rows and the total in one query, as on 我的待办: a COUNT apart reads as much as the rows
+    # (SQLite, without statistics, counted a butler's waiting requests by walking the zone's index).
+    todo = WindowPaginator(worklist(user), HOME_WORKLIST_ROWS).page(1)
     data = {"enterprise_counts": ent_counts, "project_counts": proj_counts,
-            "worklist": list(todo[:8]), "worklist_count": todo.count(), "may_raise": may_raise(user)}
+            "worklist": todo.object_list, "worklist_count": todo.paginator.count, "may_raise": may_raise(user)}
     if user.has_role(Role.BUTLER):
         data["my_enterprises"] = list(enterprises.filter(butler=user.pk).select_related("workstation")[:10])
         data["my_projects"] = list(projects.filter(butler=user.pk).select_related("enterprise")[:10])
