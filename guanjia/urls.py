@@ -7,6 +7,8 @@ from django.views.i18n import JavaScriptCatalog
 
 from guanjia.org import views as org_views
 
+handler400 = "guanjia.core.middleware.bad_request"
+
 urlpatterns = [
     path("", org_views.HomeView.as_view(), name="home"),
     # Browsers ask for /favicon.ico on pages that name no icon (a JSON answer, the schema). Lazy: in

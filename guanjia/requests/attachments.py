@@ -27,6 +27,17 @@ MAX_FILES = 10
 ATTACHMENT_ROOT = "requests"  # each request's files under requests/<id>/
 
 
+NAME_MAX = 200  # Attachment.name's length
+
+
+def shown_name(name: str) -> str:
+    """The file's name as people see it, shortened to NAME_MAX characters without losing its type."""
+    if len(name) <= NAME_MAX:
+        return name
+    suffix = PurePath(name).suffix[:20]
+    return name[:NAME_MAX - len(suffix)] + suffix
+
+
 def check_uploads(files) -> None:
     """Refuse files that are too big, of a forbidden type, or whose content does not match their name."""
     files = list(files)

@@ -8,6 +8,7 @@ timeline row in the same transaction; notifications go out after commit.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +20,7 @@ from guanjia.core.choices import Role
 from guanjia.core.clock import now as service_now
 from guanjia.core.errors import Conflict
 from guanjia.requests import clocks
-from guanjia.requests.attachments import check_uploads, remember_stored, removed_if_failed
+from guanjia.requests.attachments import check_uploads, remember_stored, removed_if_failed, shown_name
 from guanjia.requests.choices import (
     ACTION_ROLES,
     TRANSITIONS,
@@ -42,6 +43,24 @@ RAISE_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.BUTLER, Role.ENTERPRISE})
 MAX_EXTENSION_DAYS = 30
 # The foreign keys of a new request, all given as objects already read.
 RELATED_READ = ("zone", "enterprise", "project", "butler", "addressed_leader", "raised_by")
+# Free text a person types (诉求内容, 说明, 答复, 理由): about twenty pages of Chinese, enough for a letter,
+# and a bound on what a request row, its timeline and every notice about it carry.
+TEXT_MAX = 10_000
+TEXT_FIELDS = ("description", "comment", "answer", "reason")
+
+
+def texts_limited(service):
+    """Refuse a service call whose free text is over TEXT_MAX characters, before anything is read or written."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        errors = {name: _("不能超过 %(max)d 个字（现为 %(n)d 个）。") % {"max": TEXT_MAX, "n": len(kwargs[name])}
+                  for name in TEXT_FIELDS if isinstance(kwargs.get(name), str) and len(kwargs[name]) > TEXT_MAX}
+        if errors:
+            raise ValidationError(errors)
+        return service(*args, **kwargs)
+
+    return wrapper
 
 
 # -- shared machinery -------------------------------------------------------------------------------------------
@@ -88,7 +107,7 @@ def _event(*, request: Request, actor, action: str, from_status: str, comment: s
 
 def _store_attachments(*, request, event, actor, files, internal: bool) -> None:
     for upload in files:
-        attachment = Attachment(request=request, event=event, name=upload.name[:200], size=upload.size,
+        attachment = Attachment(request=request, event=event, name=shown_name(upload.name), size=upload.size,
                                 content_type=getattr(upload, "content_type", "") or "", uploaded_by=actor,
                                 internal=internal)
         attachment.file.save(upload.name, upload, save=False)
@@ -257,6 +276,7 @@ class AlreadyRaised(Conflict):
         self.request = request
 
 
+@texts_limited
 @removed_if_failed
 def request_raise(*, actor, intake_key: str = "", **fields) -> Request:
     """Register a request (诉求) from any channel; it waits to be signed for (签收) under its clock.
@@ -340,6 +360,7 @@ def _register(
 # -- transitions ------------------------------------------------------------------------------------------------
 
 
+@texts_limited
 @transaction.atomic
 def request_accept(*, actor, request: Request, comment: str = "", version: int | None = None) -> Request:
     """签收: the butler (or the center) takes the request; the first-answer and resolution clocks start."""
@@ -357,6 +378,7 @@ def request_accept(*, actor, request: Request, comment: str = "", version: int |
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_reply(*, actor, request: Request, answer: str, resolve: bool = False, comment: str = "",
                   version: int | None = None) -> Request:
@@ -386,6 +408,7 @@ def request_reply(*, actor, request: Request, answer: str, resolve: bool = False
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_transfer(*, actor, request: Request, lead_unit, co_units: Iterable = (), comment: str = "",
                      unit_due: dt.date | None = None, co_unit_due: dt.date | None = None,
@@ -408,6 +431,7 @@ def request_transfer(*, actor, request: Request, lead_unit, co_units: Iterable =
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_unit_sign(*, actor, request: Request, comment: str = "", version: int | None = None) -> Request:
     """部门签收: a unit takes its part of the request."""
@@ -422,6 +446,7 @@ def request_unit_sign(*, actor, request: Request, comment: str = "", version: in
     return request
 
 
+@texts_limited
 @removed_if_failed
 @transaction.atomic
 def request_unit_feedback(*, actor, request: Request, comment: str, attachments: Iterable = (),
@@ -444,6 +469,7 @@ def request_unit_feedback(*, actor, request: Request, comment: str, attachments:
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_return(*, actor, request: Request, reason: str, version: int | None = None) -> Request:
     """退单: a unit gives the request back with a reason; the center arbitrates."""
@@ -462,6 +488,7 @@ def request_return(*, actor, request: Request, reason: str, version: int | None 
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_reassign(*, actor, request: Request, lead_unit, co_units: Iterable = (), comment: str = "",
                      unit_due: dt.date | None = None, co_unit_due: dt.date | None = None,
@@ -479,6 +506,7 @@ def request_reassign(*, actor, request: Request, lead_unit, co_units: Iterable =
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_extend(*, actor, request: Request, days: int, reason: str, version: int | None = None) -> Request:
     """延期: an approver moves the resolution deadline; capped in number and total days, and counted."""
@@ -507,6 +535,7 @@ def request_extend(*, actor, request: Request, days: int, reason: str, version: 
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_suspend(*, actor, request: Request, reason: str, comment: str = "", version: int | None = None
                     ) -> Request:
@@ -525,6 +554,7 @@ def request_suspend(*, actor, request: Request, reason: str, comment: str = "", 
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_resume(*, actor, request: Request, comment: str = "", version: int | None = None) -> Request:
     """恢复: the clocks run again, their deadlines moved by the working days the suspension took."""
@@ -544,6 +574,7 @@ def request_resume(*, actor, request: Request, comment: str = "", version: int |
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_escalate(*, actor, request: Request, target: str, comment: str = "", version: int | None = None
                      ) -> Request:
@@ -559,6 +590,7 @@ def request_escalate(*, actor, request: Request, target: str, comment: str = "",
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_resolve(*, actor, request: Request, answer: str, comment: str = "", version: int | None = None
                     ) -> Request:
@@ -582,6 +614,7 @@ def request_resolve(*, actor, request: Request, answer: str, comment: str = "", 
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_rate(*, actor, request: Request, rating: str, reason: str = "", version: int | None = None) -> Request:
     """回访评价 by the enterprise's contact: satisfied closes it, unsatisfied reopens it (重办)."""
@@ -614,6 +647,7 @@ def _reopen(request: Request, now) -> None:
     _start_resolution_clock(request, now)
 
 
+@texts_limited
 @transaction.atomic
 def request_reopen(*, actor, request: Request, comment: str, version: int | None = None) -> Request:
     """重办 on the center's or a leader's decision."""
@@ -628,6 +662,7 @@ def request_reopen(*, actor, request: Request, comment: str, version: int | None
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_close(*, actor, request: Request, comment: str = "", version: int | None = None) -> Request:
     """关闭 without a rating (e.g. the enterprise did not answer the 回访)."""
@@ -639,6 +674,7 @@ def request_close(*, actor, request: Request, comment: str = "", version: int | 
     return request
 
 
+@texts_limited
 @transaction.atomic
 def request_merge(*, actor, request: Request, into: Request, comment: str = "", version: int | None = None
                   ) -> Request:
@@ -661,6 +697,7 @@ def request_merge(*, actor, request: Request, into: Request, comment: str = "", 
     return request
 
 
+@texts_limited
 @removed_if_failed
 @transaction.atomic
 def request_add_note(*, actor, request: Request, comment: str, internal: bool = True,
@@ -677,6 +714,7 @@ def request_add_note(*, actor, request: Request, comment: str, internal: bool = 
                   internal=internal, attachments=attachments)
 
 
+@texts_limited
 @removed_if_failed
 @transaction.atomic
 def request_supply(*, actor, request: Request, comment: str, attachments: Iterable = ()) -> RequestEvent:

@@ -236,3 +236,36 @@ def test_an_id_or_year_out_of_range_is_400_not_500(api, world, url):
     api.force_authenticate(world.admin)
     response = api.get(url)
     assert response.status_code == 400, (url, response.status_code)
+
+
+def test_free_text_has_a_limit_and_nothing_is_written_past_it(api, world):
+    from guanjia.requests.models import Request, RequestEvent
+    from guanjia.requests.services import TEXT_MAX
+
+    api.force_authenticate(world.butler1)
+    response = api.post(LIST, {"enterprise": world.ent1.pk, "category": "land", "title": "长文",
+                               "description": "字" * (TEXT_MAX + 1), "source": "visit"}, format="json")
+    assert response.status_code == 400 and f"不能超过 {TEXT_MAX} 个字" in response.json()["description"][0]
+    assert not Request.objects.exists()
+    url = f"{LIST}{raise_api(api, world, description='字' * TEXT_MAX)['id']}/"  # the limit itself is fine
+    events = RequestEvent.objects.count()
+    api.force_authenticate(world.admin)
+    for action, body in [("accept", {"comment": "说" * (TEXT_MAX + 1)}),
+                         ("reply", {"answer": "答" * (TEXT_MAX + 1), "comment": "好"}),
+                         ("extend", {"days": 1, "reason": "理" * (TEXT_MAX + 1)})]:
+        response = api.post(f"{url}{action}/", body, format="json")
+        assert response.status_code == 400, (action, response.status_code)
+        assert list(response.json()) == [next(k for k, v in body.items() if len(str(v)) > TEXT_MAX)]
+    assert RequestEvent.objects.count() == events
+
+
+def test_a_long_file_name_keeps_its_type(api, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    api.force_authenticate(world.ent1_user)
+    upload = SimpleUploadedFile("名" * 300 + ".pdf", b"%PDF-1.4", content_type="application/pdf")
+    response = api.post(LIST, {"enterprise": world.ent1.pk, "category": "land", "title": "附件名",
+                               "description": "见附件", "attachments": [upload]}, format="multipart")
+    assert response.status_code == 201, response.json()
+    name = s.Request.objects.get(pk=response.json()["id"]).attachments.get().name
+    assert len(name) == 200 and name.endswith(".pdf")
