@@ -82,6 +82,22 @@ class BuiltOnceModelSerializer(serializers.ModelSerializer):
                 for name, field in prototype.items()}
 
 
+class NameField(serializers.CharField):
+    """How a related row is shown (its `str`), or null where there is none: `NameField(source="butler")`.
+
+    A `source="butler.__str__"` showed the text of `None.__str__` where there is no butler (DRF calls
+    a bound method, not a method-wrapper). The row is the one the view's queryset read: select_related
+    it there, or each row costs a query.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_null", True)
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return str(value)
+
+
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """An id of a related row the caller must be able to see: looked up in `model.objects.visible_to(user)`.
 

@@ -1,4 +1,5 @@
-"""BuiltOnceModelSerializer: fields built once per class, copied per instance, never shared once bound."""
+"""The API's shared serializer pieces: BuiltOnceModelSerializer (fields built once per class, copied per
+instance, never shared once bound) and NameField (a related row as shown, or null)."""
 
 from rest_framework import serializers
 
@@ -42,3 +43,17 @@ def test_copies_serialize_alike(world):
     first, second = _ZoneSerializer(world.zone).data, _ZoneSerializer(world.zone).data
     assert first == second and first["code"] == world.zone.name
     assert first["workstation_ids"] == [ws["id"] for ws in first["workstations"]] != []
+
+
+def test_names_are_nullable_strings_in_the_schema(client, world):
+    """A `*_name` of an optional relation says null in the schema as in the data; a required one does not."""
+    client.force_login(world.admin)
+    schemas = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    optional = {"Enterprise": ["butler_name", "contact_leader_name"], "Project": ["butler_name", "contact_leader_name"],
+                "Request": ["butler_name"], "Event": ["actor_name"], "ActionItem": ["owner_person_name", "done_by_name"]}
+    for component, names in optional.items():
+        for name in names:
+            assert schemas[component]["properties"][name] == {"type": "string", "readOnly": True, "nullable": True}, (
+                component, name)
+    assert schemas["Meeting"]["properties"]["convener_name"] == {"type": "string", "readOnly": True}
+    assert schemas["Named"]["properties"]["name"] == {"type": "string", "readOnly": True}

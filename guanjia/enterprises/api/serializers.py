@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from guanjia.core.api import NameField
 from guanjia.core.masking import can_see_phones, mask_phone
 from guanjia.enterprises import industry
 from guanjia.enterprises.models import Contact, Enterprise, Tag
@@ -31,11 +32,11 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     )
     workstation_name = serializers.CharField(source="workstation.name", read_only=True, default=None)
     butler = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
-    butler_name = serializers.CharField(source="butler.__str__", read_only=True, default=None)
+    butler_name = NameField(source="butler")
     contact_leader = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False, allow_null=True
     )
-    contact_leader_name = serializers.CharField(source="contact_leader.__str__", read_only=True, default=None)
+    contact_leader_name = NameField(source="contact_leader")
     archived = serializers.BooleanField(source="is_archived", read_only=True)
 
     class Meta:

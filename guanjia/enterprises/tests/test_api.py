@@ -143,3 +143,17 @@ def test_schema_and_docs_are_served_locally(client, world):
     assert b"/api/v1/enterprises/" in schema.content
     docs = client.get("/api/docs/").content.decode()
     assert "cdn" not in docs.lower() and "/static/drf_spectacular_sidecar/" in docs
+
+
+def test_names_of_people_are_null_where_there_is_none(api, world):
+    """`*_name` is the person as shown, or null: never the text of `None.__str__`."""
+    bare = EnterpriseFactory(zone=world.zone, name="咸阳无管家测试有限公司")
+    api.force_authenticate(world.admin)
+    rows = {r["id"]: r for r in api.get(LIST, {"page_size": 500}).json()["results"]}
+    assert (rows[world.ent1.pk]["butler_name"], rows[world.ent1.pk]["contact_leader_name"]) == (
+        str(world.butler1), str(world.leader))
+    assert (rows[world.ent2.pk]["butler_name"], rows[world.ent2.pk]["contact_leader_name"]) == (
+        str(world.butler2), None)
+    assert (rows[bare.pk]["butler_name"], rows[bare.pk]["contact_leader_name"]) == (None, None)
+    detail = api.get(f"{LIST}{bare.pk}/").json()
+    assert (detail["butler_name"], detail["contact_leader_name"]) == (None, None)

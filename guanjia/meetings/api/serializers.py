@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from guanjia.core.api import NameField
 from guanjia.meetings.choices import ItemStatus, Kind
 from guanjia.meetings.models import ActionItem, Meeting
 from guanjia.org.models import Unit, User
@@ -31,13 +32,13 @@ class ActionItemSerializer(serializers.ModelSerializer):
 
     meeting_title = serializers.CharField(source="meeting.title", read_only=True)
     owner_unit_name = serializers.CharField(source="owner_unit.name", read_only=True)
-    owner_person_name = serializers.CharField(source="owner_person.__str__", read_only=True, default=None)
+    owner_person_name = NameField(source="owner_person")
     request_number = serializers.CharField(source="request.number", read_only=True, default=None)
     project_name = serializers.CharField(source="project.name", read_only=True, default=None)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     state = serializers.SerializerMethodField()
     state_display = serializers.CharField(read_only=True)
-    done_by_name = serializers.CharField(source="done_by.__str__", read_only=True, default=None)
+    done_by_name = NameField(source="done_by")
 
     class Meta:
         model = ActionItem
@@ -80,7 +81,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     convener = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
-    convener_name = serializers.CharField(source="convener.__str__", read_only=True)
+    convener_name = NameField(source="convener", allow_null=False)
     units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False)
     attendees = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
     requests = serializers.PrimaryKeyRelatedField(queryset=Request.objects.all(), many=True, required=False)
@@ -132,7 +133,7 @@ class AgendaRequestSerializer(serializers.ModelSerializer):
 
 class NamedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField(source="__str__")
+    name = NameField(source="*", allow_null=False)
 
 
 class MeetingDetailSerializer(MeetingSerializer):

@@ -182,3 +182,18 @@ def test_query_counts_are_fixed(api, world, who):
                                  days=4)
     assert [_count(api, url) for url in urls] == before
     assert api.get(LIST).json()["count"] == 16
+
+
+def test_names_of_people_are_null_where_there_is_none(api, world):
+    """`*_name` is the person as shown, or null: never the text of `None.__str__`."""
+    meeting = held_meeting(world)
+    item = services.action_item_add(actor=world.butler1, meeting=meeting, text="a", owner_unit=world.unit1, days=3)
+    api.force_authenticate(world.butler1)
+    decision = api.get(f"{LIST}{meeting.pk}/").json()["decisions"][0]
+    assert (decision["owner_person_name"], decision["done_by_name"]) == (None, None)
+    assert api.get(f"{ITEMS}{item.pk}/").json()["owner_person_name"] is None
+    services.action_item_complete(actor=world.unit_user1, item=item, result="已办")
+    body = api.get(f"{LIST}{meeting.pk}/").json()
+    assert body["decisions"][0]["done_by_name"] == str(world.unit_user1)
+    assert body["convener_name"] == str(world.butler1)
+    assert body["attendee_list"] == [{"id": world.unit_user1.pk, "name": str(world.unit_user1)}]

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from guanjia.core.api import VisibleRelatedField
+from guanjia.core.api import NameField, VisibleRelatedField
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import User, Workstation
 from guanjia.projects.models import Project
@@ -33,9 +33,9 @@ class ProjectSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     workstation = VisibleRelatedField(Workstation, required=False, allow_null=True)
     butler = VisibleRelatedField(User, required=False, allow_null=True)
-    butler_name = serializers.CharField(source="butler.__str__", read_only=True, default=None)
+    butler_name = NameField(source="butler")
     contact_leader = VisibleRelatedField(User, required=False, allow_null=True)
-    contact_leader_name = serializers.CharField(source="contact_leader.__str__", read_only=True, default=None)
+    contact_leader_name = NameField(source="contact_leader")
     archived = serializers.BooleanField(source="is_archived", read_only=True)
 
     class Meta:

@@ -49,3 +49,13 @@ def test_query_count_is_fixed(api, world):
     for _n in range(20):
         ProjectFactory(enterprise=world.ent1, butler=world.butler1)
     assert count() == before == 5  # session, user, roles, count, page
+
+
+def test_names_of_people_are_null_where_there_is_none(api, world):
+    """`*_name` is the person as shown, or null: never the text of `None.__str__`."""
+    bare = ProjectFactory(enterprise=world.ent1, name="无管家测试项目")
+    api.force_authenticate(world.admin)
+    rows = {r["id"]: r for r in api.get(LIST, {"page_size": 500}).json()["results"]}
+    assert (rows[world.project1.pk]["butler_name"], rows[world.project1.pk]["contact_leader_name"]) == (
+        str(world.butler1), None)
+    assert (rows[bare.pk]["butler_name"], rows[bare.pk]["contact_leader_name"]) == (None, None)

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from guanjia.core.api import BuiltOnceModelSerializer, VisibleRelatedField
+from guanjia.core.api import BuiltOnceModelSerializer, NameField, VisibleRelatedField
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Unit, User
 from guanjia.projects.models import Project
@@ -29,7 +29,7 @@ class RequestSerializer(BuiltOnceModelSerializer):
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     addressed_leader = VisibleRelatedField(User, required=False, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    butler_name = serializers.CharField(source="butler.__str__", read_only=True, default=None)
+    butler_name = NameField(source="butler")
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, default=None)
 
     class Meta:
@@ -76,7 +76,7 @@ class ActionSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.CharField(source="actor.__str__", read_only=True, default=None)
+    actor_name = NameField(source="actor")
     action_display = serializers.CharField(source="get_action_display", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
 

@@ -269,3 +269,19 @@ def test_a_long_file_name_keeps_its_type(api, world):
     assert response.status_code == 201, response.json()
     name = s.Request.objects.get(pk=response.json()["id"]).attachments.get().name
     assert len(name) == 200 and name.endswith(".pdf")
+
+
+def test_names_of_people_are_null_where_there_is_none(api, world):
+    """`butler_name` and the timeline's `actor_name` are the person as shown, or null (not `None.__str__`)."""
+    from guanjia.requests.models import RequestEvent
+    from guanjia.tests_support.factories import EnterpriseFactory
+
+    unserved = EnterpriseFactory(zone=world.zone, name="咸阳无管家测试有限公司")
+    request = s.request_raise(actor=world.admin, enterprise=unserved, source="visit", category="land", title="用地",
+                              description="x")
+    RequestEvent.objects.create(request=request, actor=None, action="note", comment="系统提醒")
+    api.force_authenticate(world.admin)
+    assert request.butler is None
+    assert api.get(f"{LIST}{request.pk}/").json()["butler_name"] is None
+    assert [r["butler_name"] for r in api.get(LIST).json()["results"]] == [None]
+    assert [e["actor_name"] for e in api.get(f"{LIST}{request.pk}/timeline/").json()] == [str(world.admin), None]
