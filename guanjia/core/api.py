@@ -101,13 +101,16 @@ class NameField(serializers.CharField):
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """An id of a related row the caller must be able to see: looked up in `model.objects.visible_to(user)`.
 
-    The scoped queryset is built only when a value is validated (a serializer that only
-    reads builds none), from the request in the serializer's context; without a signed-in
-    caller nothing is visible. `select_related` names relations to read along with the row.
+    Every writable relation of the API is one of these, so that a row outside the caller's scope
+    "does not exist" (400) and a fraction is no id. The scoped queryset is built only when a value
+    is validated (a serializer that only reads builds none), from the request in the serializer's
+    context; without a signed-in caller nothing is visible. `limit_choices_to` (a dict or a Q, as on
+    a model's ForeignKey) narrows the visible rows further; `select_related` names relations to read
+    along with the row.
     """
 
-    def __init__(self, model=None, *, select_related: tuple[str, ...] = (), **kwargs):
-        self.model, self.select_related = model, select_related
+    def __init__(self, model=None, *, select_related: tuple[str, ...] = (), limit_choices_to=None, **kwargs):
+        self.model, self.select_related, self.limit_choices_to = model, select_related, limit_choices_to
         if not kwargs.get("read_only"):
             kwargs["queryset"] = model._default_manager.all()  # for the schema; the scoped one is below
         super().__init__(**kwargs)
@@ -118,6 +121,8 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         if user is None or not user.is_authenticated:
             return self.model._default_manager.none()
         queryset = self.model._default_manager.visible_to(user)
+        if self.limit_choices_to is not None:
+            queryset = queryset.complex_filter(self.limit_choices_to)
         return queryset.select_related(*self.select_related) if self.select_related else queryset
 
     def to_internal_value(self, data):

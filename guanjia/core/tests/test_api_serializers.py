@@ -57,3 +57,47 @@ def test_names_are_nullable_strings_in_the_schema(client, world):
                 component, name)
     assert schemas["Meeting"]["properties"]["convener_name"] == {"type": "string", "readOnly": True}
     assert schemas["Named"]["properties"]["name"] == {"type": "string", "readOnly": True}
+
+
+def _serializer_classes():
+    import guanjia.api_urls  # noqa: F401 (every API view, and so every serializer, is imported)
+
+    seen, stack = [], [serializers.Serializer]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            stack.append(sub)
+            ours = sub.__module__.startswith("guanjia.") and ".tests." not in sub.__module__
+            base = issubclass(sub, serializers.ModelSerializer) and not hasattr(sub, "Meta")
+            if ours and not base and sub not in seen:
+                seen.append(sub)
+    return seen
+
+
+def _writable_relations(serializer, prefix=""):
+    for name, field in serializer.fields.items():
+        if field.read_only:
+            continue
+        if isinstance(field, serializers.ManyRelatedField):
+            field = field.child_relation
+        if isinstance(field, serializers.ListSerializer):
+            field = field.child
+        if isinstance(field, serializers.RelatedField):
+            yield prefix + name, field
+        elif isinstance(field, serializers.BaseSerializer):
+            yield from _writable_relations(field, f"{prefix}{name}.")
+
+
+def test_every_writable_relation_goes_through_visible_to():
+    """An id in a body is looked up in what the caller may see, and a fraction is no id (VisibleRelatedField)."""
+    from guanjia.core.api import VisibleRelatedField
+    from guanjia.enterprises.models import Tag
+
+    shared_catalogues = {Tag}  # named, not numbered, and the same for every zone
+    classes = _serializer_classes()
+    assert len(classes) > 20, [c.__name__ for c in classes]
+    offenders = [
+        f"{cls.__module__}.{cls.__name__}.{name}: {type(field).__name__}"
+        for cls in classes for name, field in _writable_relations(cls())
+        if not isinstance(field, VisibleRelatedField) and field.queryset.model not in shared_catalogues
+    ]
+    assert offenders == []

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from guanjia.core.api import NameField
+from guanjia.core.api import NameField, VisibleRelatedField
 from guanjia.core.masking import can_see_phones, mask_phone
 from guanjia.enterprises import industry
 from guanjia.enterprises.models import Contact, Enterprise, Tag
@@ -27,15 +27,11 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     tags = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tag.objects.all(), required=False)
     industry = serializers.ChoiceField(choices=industry.CHOICES, required=False, allow_blank=True)
     industry_name = serializers.CharField(source="industry_label", read_only=True)
-    workstation = serializers.PrimaryKeyRelatedField(
-        queryset=Workstation.objects.all(), required=False, allow_null=True
-    )
+    workstation = VisibleRelatedField(Workstation, required=False, allow_null=True)
     workstation_name = serializers.CharField(source="workstation.name", read_only=True, default=None)
-    butler = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    butler = VisibleRelatedField(User, required=False, allow_null=True)
     butler_name = NameField(source="butler")
-    contact_leader = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
-    )
+    contact_leader = VisibleRelatedField(User, required=False, allow_null=True)
     contact_leader_name = NameField(source="contact_leader")
     archived = serializers.BooleanField(source="is_archived", read_only=True)
 
@@ -49,18 +45,6 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
         # Uniqueness and the check character are the service's job (one message, same on every path).
         extra_kwargs = {"uscc": {"validators": []}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            from guanjia.org.models import User as Person
-            from guanjia.org.models import Workstation as Station
-
-            # Writable relations resolve only within what the caller may see (else "does not exist").
-            self.fields["workstation"].queryset = Station.objects.visible_to(request.user)
-            self.fields["butler"].queryset = Person.objects.visible_to(request.user)
-            self.fields["contact_leader"].queryset = Person.objects.visible_to(request.user)
 
 
 class EnterpriseDetailSerializer(EnterpriseSerializer):

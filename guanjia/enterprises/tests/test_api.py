@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from guanjia.enterprises.models import Enterprise
 from guanjia.tests_support.factories import PASSWORD, EnterpriseFactory, make_uscc
 
 LIST = "/api/v1/enterprises/"
@@ -157,3 +158,18 @@ def test_names_of_people_are_null_where_there_is_none(api, world):
     assert (rows[bare.pk]["butler_name"], rows[bare.pk]["contact_leader_name"]) == (None, None)
     detail = api.get(f"{LIST}{bare.pk}/").json()
     assert (detail["butler_name"], detail["contact_leader_name"]) == (None, None)
+
+
+@pytest.mark.parametrize("field", ["workstation", "butler", "contact_leader"])
+def test_a_fraction_is_no_id(api, world, field):
+    """The database would read leader.pk + 0.5 as the leader: the relation is refused, nothing changes."""
+    target = {"workstation": world.ws1, "butler": world.butler1, "contact_leader": world.leader}[field]
+    api.force_authenticate(world.admin)
+    response = api.patch(f"{LIST}{world.ent2.pk}/", {field: target.pk + 0.5}, format="json")
+    assert response.status_code == 400 and field in response.json(), response.json()
+    response = api.post(LIST, {"name": "咸阳华星光电有限公司", "uscc": make_uscc(778), field: target.pk + 0.5},
+                        format="json")
+    assert response.status_code == 400 and field in response.json(), response.json()
+    world.ent2.refresh_from_db()
+    assert (world.ent2.workstation, world.ent2.butler, world.ent2.contact_leader) == (world.ws2, world.butler2, None)
+    assert not Enterprise.objects.filter(name="咸阳华星光电有限公司").exists()

@@ -1,30 +1,16 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from guanjia.core.api import NameField
+from guanjia.core.api import NameField, VisibleRelatedField
 from guanjia.meetings.choices import ItemStatus, Kind
 from guanjia.meetings.models import ActionItem, Meeting
 from guanjia.org.models import Unit, User
 from guanjia.projects.models import Project
 from guanjia.requests.models import Request
 
-
-def _limit(serializer, field: str, queryset) -> None:
-    """Writable relations resolve only within what the caller may see (else "does not exist")."""
-    target = serializer.fields[field]
-    if hasattr(target, "child_relation"):
-        target.child_relation.queryset = queryset
-    else:
-        target.queryset = queryset
-
-
-def _user(serializer):
-    request = serializer.context.get("request")
-    return request.user if request is not None and request.user.is_authenticated else None
-
-
-def _staff(user):
-    return User.objects.visible_to(user).filter(is_active=True, enterprise__isnull=True)
+# Who may convene a meeting or own a decision: active staff, never an enterprise's own contact.
+# Anyone else "does not exist" here; the service gives its reasons for the ones left.
+STAFF = {"is_active": True, "enterprise__isnull": True}
 
 
 class ActionItemSerializer(serializers.ModelSerializer):
@@ -56,22 +42,13 @@ class ActionItemCreateSerializer(serializers.Serializer):
     """The body of `POST /meetings/{id}/decisions/`: the deadline is `days` working days or a `due_date`."""
 
     text = serializers.CharField()
-    owner_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
-    owner_person = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    owner_unit = VisibleRelatedField(Unit)
+    owner_person = VisibleRelatedField(User, required=False, allow_null=True, limit_choices_to=STAFF)
     days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=365,
                                     help_text=_("自会议日期次日起算的工作日数；与 due_date 二选一。"))
     due_date = serializers.DateField(required=False, allow_null=True, help_text=_("不能早于会议日期。"))
-    request = serializers.PrimaryKeyRelatedField(queryset=Request.objects.all(), required=False, allow_null=True)
-    project = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), required=False, allow_null=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            _limit(self, "owner_unit", Unit.objects.visible_to(user))
-            _limit(self, "owner_person", _staff(user))
-            _limit(self, "request", Request.objects.visible_to(user))
-            _limit(self, "project", Project.objects.visible_to(user))
+    request = VisibleRelatedField(Request, required=False, allow_null=True)
+    project = VisibleRelatedField(Project, required=False, allow_null=True)
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -80,12 +57,12 @@ class MeetingSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    convener = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    convener = VisibleRelatedField(User, required=False, allow_null=True, limit_choices_to=STAFF)
     convener_name = NameField(source="convener", allow_null=False)
-    units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False)
-    attendees = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
-    requests = serializers.PrimaryKeyRelatedField(queryset=Request.objects.all(), many=True, required=False)
-    projects = serializers.PrimaryKeyRelatedField(queryset=Project.objects.all(), many=True, required=False)
+    units = VisibleRelatedField(Unit, many=True, required=False)
+    attendees = VisibleRelatedField(User, many=True, required=False)
+    requests = VisibleRelatedField(Request, many=True, required=False)
+    projects = VisibleRelatedField(Project, many=True, required=False)
     settled_requests = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     item_count = serializers.SerializerMethodField()
     open_item_count = serializers.SerializerMethodField()
@@ -97,16 +74,6 @@ class MeetingSerializer(serializers.ModelSerializer):
                   "status", "status_display", "units", "attendees", "requests", "projects", "settled_requests",
                   "item_count", "open_item_count", "overdue_item_count", "created_at", "updated_at"]
         read_only_fields = ["status", "created_at", "updated_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            _limit(self, "convener", _staff(user))
-            _limit(self, "units", Unit.objects.visible_to(user))
-            _limit(self, "attendees", User.objects.visible_to(user))
-            _limit(self, "requests", Request.objects.visible_to(user))
-            _limit(self, "projects", Project.objects.visible_to(user))
 
     # Annotated on lists (selectors.meeting_list); counted from the prefetched items on a detail.
     def get_item_count(self, meeting) -> int:
@@ -129,6 +96,7 @@ class AgendaRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = Request
         fields = ["id", "number", "title", "enterprise", "enterprise_name", "status", "status_display"]
+        read_only_fields = fields  # the agenda is set by the meeting's `requests` ids
 
 
 class NamedSerializer(serializers.Serializer):
@@ -161,14 +129,8 @@ class CancelSerializer(serializers.Serializer):
 
 
 class SettleSerializer(serializers.Serializer):
-    request = serializers.PrimaryKeyRelatedField(queryset=Request.objects.all())
+    request = VisibleRelatedField(Request)
     answer = serializers.CharField(allow_blank=True, default="")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = _user(self)
-        if user is not None:
-            _limit(self, "request", Request.objects.visible_to(user))
 
 
 class CompleteSerializer(serializers.Serializer):

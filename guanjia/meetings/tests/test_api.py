@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guanjia.meetings import services
+from guanjia.meetings.models import Meeting
 from guanjia.meetings.tests.factories import held_meeting, make_meeting, raise_request
 
 LIST = "/api/v1/meetings/"
@@ -197,3 +198,61 @@ def test_names_of_people_are_null_where_there_is_none(api, world):
     assert body["decisions"][0]["done_by_name"] == str(world.unit_user1)
     assert body["convener_name"] == str(world.butler1)
     assert body["attendee_list"] == [{"id": world.unit_user1.pk, "name": str(world.unit_user1)}]
+
+
+def _fraction(pk: int) -> float:
+    """An id the database would round down to `pk` if it were let through."""
+    return pk + 0.5
+
+
+@pytest.mark.parametrize("field", ["convener", "units", "attendees", "requests", "projects"])
+def test_a_fraction_is_no_id_when_convening(api, world, field):
+    ids = {"convener": world.admin.pk, "units": world.unit1.pk, "attendees": world.unit_user1.pk,
+           "requests": raise_request(world).pk, "projects": world.project1.pk}
+    value = _fraction(ids[field]) if field == "convener" else [_fraction(ids[field])]
+    api.force_authenticate(world.admin)
+    response = api.post(LIST, {"title": "x", "starts_at": "2026-03-02T09:00:00+08:00", field: value}, format="json")
+    assert response.status_code == 400 and field in response.json(), response.json()
+    assert not Meeting.objects.exists()
+
+
+def test_a_fraction_is_no_id_when_editing_deciding_or_settling(api, world):
+    request = raise_request(world)
+    meeting = held_meeting(world, requests=[request])
+    url = f"{LIST}{meeting.pk}/"
+    api.force_authenticate(world.butler1)
+    response = api.patch(url, {"units": [_fraction(world.unit2.pk)]}, format="json")
+    assert response.status_code == 400 and "units" in response.json()
+    assert list(meeting.units.all()) == [world.unit1]
+    response = api.post(f"{url}decisions/", {"text": "x", "owner_unit": _fraction(world.unit1.pk),
+                                             "owner_person": _fraction(world.unit_user1.pk), "days": 3},
+                        format="json")
+    assert response.status_code == 400 and {"owner_unit", "owner_person"} <= set(response.json())
+    for field, pk in (("request", request.pk), ("project", world.project1.pk)):
+        response = api.post(f"{url}decisions/", {"text": "x", "owner_unit": world.unit1.pk, "days": 3,
+                                                 field: _fraction(pk)}, format="json")
+        assert response.status_code == 400 and field in response.json()
+    assert not meeting.action_items.exists()
+    response = api.post(f"{url}settle/", {"request": _fraction(request.pk), "answer": "x"}, format="json")
+    assert response.status_code == 400 and "request" in response.json()
+    assert not meeting.settled_requests.exists()
+
+
+def test_relations_outside_the_callers_scope_do_not_exist(api, world):
+    """Each writable relation looks its id up in what the caller may see: else 400 "does not exist"."""
+    from guanjia.tests_support.factories import UnitFactory
+
+    meeting = held_meeting(world)
+    foreign_unit = UnitFactory(zone=world.other_zone)
+    api.force_authenticate(world.admin)
+    for field, value in (("convener", world.ent1_user.pk), ("convener", world.foreign_admin.pk),
+                         ("units", [foreign_unit.pk]), ("attendees", [world.foreign_admin.pk]),
+                         ("projects", [world.foreign_project.pk])):
+        response = api.post(LIST, {"title": "x", "starts_at": "2026-03-02T09:00:00+08:00", field: value},
+                            format="json")
+        assert response.status_code == 400 and "不存在" in response.json()[field][0], (field, response.json())
+    for field, value in (("owner_unit", foreign_unit.pk), ("owner_person", world.ent1_user.pk)):
+        body = {"text": "x", "owner_unit": world.unit1.pk, "days": 3, field: value}
+        response = api.post(f"{LIST}{meeting.pk}/decisions/", body, format="json")
+        assert response.status_code == 400 and "不存在" in response.json()[field][0], (field, response.json())
+    assert Meeting.objects.count() == 1 and not meeting.action_items.exists()

@@ -30,6 +30,7 @@ class WorkstationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Workstation
         fields = ["id", "name", "area", "head"]
+        read_only_fields = fields  # the API only lists workstations
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -38,6 +39,7 @@ class PersonSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "username", "name", "roles", "unit", "enterprise", "workstation"]
+        read_only_fields = fields  # the API only lists people
 
     def get_roles(self, user) -> list[str]:
         return sorted(role.code for role in user.roles.all())

@@ -16,6 +16,7 @@ class UnitTaskSerializer(serializers.ModelSerializer):
         model = UnitTask
         fields = ["id", "unit", "unit_name", "role", "status", "due_at", "signed_at", "done_at", "feedback",
                   "return_reason"]
+        read_only_fields = fields  # shown with the request; units change through its actions
 
 
 class RequestSerializer(BuiltOnceModelSerializer):
@@ -84,6 +85,9 @@ class EventSerializer(serializers.ModelSerializer):
         model = RequestEvent
         fields = ["id", "at", "actor", "actor_name", "action", "action_display", "from_status", "to_status",
                   "comment", "unit", "unit_name", "internal", "data"]
+        # The timeline is written by the actions only. (Not `= fields`: the schema would lose
+        # the blank choice of from_status/to_status.)
+        read_only_fields = ["actor", "unit"]
 
 
 ACTIONS = [a for a in Action.values if a not in (Action.RAISE, Action.NOTE, Action.SUPPLY, Action.MERGE)]
