@@ -115,7 +115,7 @@ class ActionItemForm(RequestFormMixin, forms.Form):
     days = forms.IntegerField(label=_("时限（工作日）"), min_value=1, max_value=365, required=False,
                               help_text=_("自会议日期次日起算；与截止日期二选一。"))
     due_date = forms.DateField(label=_("截止日期"), required=False, widget=DATE_WIDGET,
-                               help_text=_("不能早于会议日期。"))
+                               help_text=_("不能早于会议日期，也不能早于今天。"))
     request = forms.ModelChoiceField(label=_("关联诉求"), queryset=None, required=False)
     project = forms.ModelChoiceField(label=_("关联项目"), queryset=None, required=False)
 

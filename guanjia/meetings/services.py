@@ -29,6 +29,9 @@ from guanjia.requests.choices import TERMINAL_STATUSES as REQUEST_TERMINAL_STATU
 CONVENER_ROLES = frozenset({Role.ADMIN, Role.BUTLER, Role.LEADER})
 EDITABLE_FIELDS = ("kind", "title", "starts_at", "place", "units", "attendees", "requests", "projects", "minutes")
 MAX_DEADLINE_DAYS = 365
+# Deadlines count working days from the meeting's local date, which year 1 or 9999 would overflow;
+# the same bounds as the statistics' period (reports.forms.DATE_BOUNDS).
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 # -- shared checks ----------------------------------------------------------------------------------------------
@@ -58,6 +61,20 @@ def _check_convener(zone_id: int, convener, actor) -> dict:
     if (not convener.is_active or convener.zone_id != zone_id
             or not (convener.is_superuser or convener.role_codes & CONVENER_ROLES)):
         return {"convener": [_("召集人须为本园区的管家、工作站站长（领导）或管理员。")]}
+    return {}
+
+
+def _check_starts_at(starts_at) -> dict:
+    """The meeting's time must fall on a day between EARLIEST_DATE and LATEST_DATE (in the zone's time zone)."""
+    if starts_at is None:
+        return {}  # full_clean says it is required
+    try:
+        day = timezone.localtime(starts_at).date()
+    except OverflowError:  # e.g. 0001-01-01 at +14:00: before year 1 in UTC
+        day = None
+    if day is None or not EARLIEST_DATE <= day <= LATEST_DATE:
+        return {"starts_at": [_("会议时间须在 %(earliest)s 至 %(latest)s 之间。") % {
+            "earliest": f"{EARLIEST_DATE:%Y-%m-%d}", "latest": f"{LATEST_DATE:%Y-%m-%d}"}]}
     return {}
 
 
@@ -121,6 +138,8 @@ def meeting_create(
         meeting.full_clean()
     except ValidationError as error:
         errors.update(error.message_dict)
+    if "starts_at" not in errors:
+        errors.update(_check_starts_at(meeting.starts_at))
     errors.update(_check_convener(actor.zone_id, convener, actor))
     errors.update(_check_related(actor.zone_id, units=units, attendees=attendees, requests=requests,
                                  projects=projects))
@@ -155,6 +174,8 @@ def meeting_update(*, actor, meeting: Meeting, **fields) -> Meeting:
         meeting.full_clean()
     except ValidationError as error:
         errors.update(error.message_dict)
+    if "starts_at" in fields and "starts_at" not in errors:
+        errors.update(_check_starts_at(meeting.starts_at))
     if meeting.status == Status.PLANNED and (meeting.minutes or "").strip():
         errors["minutes"] = [_("会议召开后才能填写纪要。")]
     if meeting.status == Status.HELD and "minutes" in fields and not (meeting.minutes or "").strip():
@@ -264,7 +285,8 @@ def action_item_add(
     """Record a decision of a held meeting as an action item (督办事项) with an owner and a deadline.
 
     The deadline is either `days` working days counted from the meeting date (次日起算,
-    closing at the end of the last day) or a `due_date` not before the meeting date.
+    closing at the end of the last day) or a `due_date` not before the meeting date, nor
+    before today (a date set by hand, as a unit's 办理时限, is set for the days to come).
     """
     meeting = _begin(actor=actor, meeting=meeting, action=Action.ADD_ACTION_ITEM)
     text = (text or "").strip()
@@ -285,6 +307,7 @@ def action_item_add(
     if project is not None and not meeting.projects.filter(pk=project.pk).exists():
         errors["project"] = [_("该项目不在本次会议的议题中。")]
     deadline, provisional = None, False
+    today = timezone.localtime(service_now()).date()
     if (days is None) == (due_date is None):
         errors["days"] = [_("请给出完成时限：工作日数或截止日期，二选一。")]
     elif days is not None:
@@ -299,6 +322,12 @@ def action_item_add(
     elif due_date < meeting.meeting_date:
         errors["due_date"] = [_("完成时限（%(due)s）不能早于会议日期（%(date)s）。") % {
             "due": f"{due_date:%Y-%m-%d}", "date": f"{meeting.meeting_date:%Y-%m-%d}"}]
+    elif due_date < today:
+        errors["due_date"] = [_("完成时限（%(due)s）不能早于今天（%(today)s）。") % {
+            "due": f"{due_date:%Y-%m-%d}", "today": f"{today:%Y-%m-%d}"}]
+    elif due_date > LATEST_DATE:
+        errors["due_date"] = [_("完成时限（%(due)s）不能晚于 %(latest)s。") % {
+            "due": f"{due_date:%Y-%m-%d}", "latest": f"{LATEST_DATE:%Y-%m-%d}"}]
     else:
         deadline = dt.datetime.combine(due_date, workcal.END_OF_DAY, tzinfo=timezone.get_default_timezone())
     _raise(errors)

@@ -46,7 +46,7 @@ class ActionItemCreateSerializer(serializers.Serializer):
     owner_person = VisibleRelatedField(User, required=False, allow_null=True, limit_choices_to=STAFF)
     days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=365,
                                     help_text=_("自会议日期次日起算的工作日数；与 due_date 二选一。"))
-    due_date = serializers.DateField(required=False, allow_null=True, help_text=_("不能早于会议日期。"))
+    due_date = serializers.DateField(required=False, allow_null=True, help_text=_("不能早于会议日期，也不能早于今天。"))
     request = VisibleRelatedField(Request, required=False, allow_null=True)
     project = VisibleRelatedField(Project, required=False, allow_null=True)
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from guanjia.meetings import services
 from guanjia.meetings.models import Meeting
-from guanjia.meetings.tests.factories import held_meeting, make_meeting, raise_request
+from guanjia.meetings.tests.factories import at, held_meeting, make_meeting, raise_request
 
 LIST = "/api/v1/meetings/"
 ITEMS = "/api/v1/meeting-actions/"
@@ -127,8 +127,6 @@ def test_filters(api, world):
 
 def test_action_items_list_and_overdue_filter(api, world):
     import time_machine
-
-    from guanjia.meetings.tests.factories import at
 
     meeting = held_meeting(world)
     services.action_item_add(actor=world.butler1, meeting=meeting, text="当天完成", owner_unit=world.unit1,
@@ -256,3 +254,25 @@ def test_relations_outside_the_callers_scope_do_not_exist(api, world):
         response = api.post(f"{LIST}{meeting.pk}/decisions/", body, format="json")
         assert response.status_code == 400 and "不存在" in response.json()[field][0], (field, response.json())
     assert Meeting.objects.count() == 1 and not meeting.action_items.exists()
+
+
+@pytest.mark.parametrize("starts_at", ["0001-01-01T00:00:00-12:00", "0001-01-01T00:00:00+14:00",
+                                       "1899-12-31T12:00:00+08:00", "9999-12-31T23:59:59+14:00"])
+def test_the_meeting_time_has_bounds(api, world, starts_at):
+    meeting = make_meeting(world)
+    api.force_authenticate(world.butler1)
+    response = api.post(LIST, {"title": "x", "starts_at": starts_at}, format="json")
+    assert response.status_code == 400 and "starts_at" in response.json(), response.json()
+    response = api.patch(f"{LIST}{meeting.pk}/", {"starts_at": starts_at}, format="json")
+    assert response.status_code == 400 and "starts_at" in response.json(), response.json()
+    assert Meeting.objects.get().starts_at == meeting.starts_at
+
+
+def test_a_decision_is_not_due_before_today(api, world):
+    meeting = held_meeting(world, starts_at=at(2026, 2, 26, 9, 0))  # today is 2026-03-02
+    api.force_authenticate(world.butler1)
+    response = api.post(f"{LIST}{meeting.pk}/decisions/", {"text": "x", "owner_unit": world.unit1.pk,
+                                                           "due_date": "2026-02-27"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"due_date": ["完成时限（2026-02-27）不能早于今天（2026-03-02）。"]}
+    assert not meeting.action_items.exists()

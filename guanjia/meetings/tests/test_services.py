@@ -103,6 +103,32 @@ def test_bad_input_is_a_field_error_and_nothing_written(world, field, value, mes
     assert not Meeting.objects.exists()
 
 
+PLUS_14 = dt.timezone(dt.timedelta(hours=14))
+BOUNDS_MESSAGE = "会议时间须在 1900-01-01 至 2999-12-31 之间。"
+
+
+@pytest.mark.parametrize("starts_at", [
+    at(1, 1, 1, 0, 0), dt.datetime(1, 1, 1, tzinfo=PLUS_14),  # the latter is before year 1 in UTC
+    at(1899, 12, 31, 23, 59), at(3000, 1, 1, 0, 0), dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=PLUS_14),
+])
+def test_the_meeting_time_lies_between_1900_and_2999(world, starts_at):
+    with pytest.raises(ValidationError) as error:
+        make_meeting(world, starts_at=starts_at)
+    assert error.value.message_dict["starts_at"] == [BOUNDS_MESSAGE]
+    assert not Meeting.objects.exists()
+    meeting = make_meeting(world)
+    with pytest.raises(ValidationError) as error:
+        services.meeting_update(actor=world.butler1, meeting=meeting, starts_at=starts_at)
+    assert error.value.message_dict["starts_at"] == [BOUNDS_MESSAGE]
+    meeting.refresh_from_db()
+    assert meeting.starts_at == at(2026, 3, 2, 9, 30)
+
+
+def test_the_bounds_of_the_meeting_time_are_included(world):
+    assert day(make_meeting(world, starts_at=at(1900, 1, 1, 0, 0)).starts_at) == dt.date(1900, 1, 1)
+    assert day(make_meeting(world, starts_at=at(2999, 12, 31, 23, 59)).starts_at) == dt.date(2999, 12, 31)
+
+
 def test_a_closed_request_cannot_be_put_on_the_agenda(world):
     request = raise_request(world)
     request_services.request_resolve(actor=world.butler1, request=request, answer="已办")
@@ -214,6 +240,19 @@ def test_deadline_as_a_date_not_before_the_meeting(world):
         add_item(world, meeting, days=None, due_date=dt.date(2026, 3, 1))
     assert error.value.message_dict["due_date"] == ["完成时限（2026-03-01）不能早于会议日期（2026-03-02）。"]
     assert ActionItem.objects.count() == 1
+
+
+def test_deadline_as_a_date_not_before_today(world):
+    """A meeting registered after the fact: its decisions' dates may not lie in the past already."""
+    meeting = held_meeting(world, starts_at=at(2026, 2, 26, 9, 0))  # today is Monday 2026-03-02
+    with pytest.raises(ValidationError) as error:
+        add_item(world, meeting, days=None, due_date=dt.date(2026, 2, 27))
+    assert error.value.message_dict["due_date"] == ["完成时限（2026-02-27）不能早于今天（2026-03-02）。"]
+    with pytest.raises(ValidationError) as error:
+        add_item(world, meeting, days=None, due_date=dt.date(3000, 1, 1))
+    assert error.value.message_dict["due_date"] == ["完成时限（3000-01-01）不能晚于 2999-12-31。"]
+    assert not ActionItem.objects.exists()
+    assert day(add_item(world, meeting, days=None, due_date=dt.date(2026, 3, 2)).deadline) == dt.date(2026, 3, 2)
 
 
 BAD_ITEMS = {

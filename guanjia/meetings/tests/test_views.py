@@ -229,6 +229,21 @@ def test_errors_come_back_on_the_form_in_chinese(client, world):
     assert not ActionItem.objects.exists()
 
 
+def test_the_pages_check_the_dates_as_the_api_does(client, world):
+    """The bounds live in the services: the pages answer with the same words."""
+    meeting = held_meeting(world, starts_at=at(2026, 2, 26, 9, 0))  # today is 2026-03-02
+    client.force_login(world.butler1)
+    for starts_at in ("0001-01-01T00:00", "9999-12-31T23:59"):
+        response = client.post(reverse("meetings:create"), {"kind": "joint", "title": "远古会议", "starts_at": starts_at})
+        assert response.status_code == 200
+        assert "会议时间须在 1900-01-01 至 2999-12-31 之间。" in response.content.decode(), starts_at
+    response = client.post(reverse("meetings:action-add", args=[meeting.pk]), {
+        "text": "x", "owner_unit": world.unit1.pk, "due_date": "2026-02-27"})
+    assert response.status_code == 200
+    assert "完成时限（2026-02-27）不能早于今天（2026-03-02）。" in response.content.decode()
+    assert Meeting.objects.count() == 1 and not ActionItem.objects.exists()
+
+
 def test_close_refused_is_a_message_not_an_error(client, world):
     meeting = make_meeting(world)
     client.force_login(world.butler1)
