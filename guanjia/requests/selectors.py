@@ -84,6 +84,13 @@ def worklist(user):
             .order_by(F("next_due").asc(nulls_last=True), "pk"))
 
 
+def unit_tasks():
+    """Unit tasks with their unit and `due_provisional`: whether the task's deadline was counted on the
+    provisional calendar (its clock's flag, as a request's own `due_provisional` is its resolution clock's)."""
+    return UnitTask.objects.select_related("unit").annotate(
+        due_provisional=Exists(Clock.objects.filter(unit_task=OuterRef("pk"), provisional=True)))
+
+
 def _now():
     from django.utils import timezone
 

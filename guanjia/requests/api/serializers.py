@@ -11,11 +11,14 @@ from guanjia.requests.models import Request, RequestEvent, UnitTask
 
 class UnitTaskSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
+    # Annotated by selectors.unit_tasks (the task's clock's flag), so the tasks are read in one query.
+    due_provisional = serializers.BooleanField(
+        read_only=True, help_text=_("时限按临时日历计算（跨入尚未公布放假安排的年份），公布后自动重算。"))
 
     class Meta:
         model = UnitTask
-        fields = ["id", "unit", "unit_name", "role", "status", "due_at", "signed_at", "done_at", "feedback",
-                  "return_reason"]
+        fields = ["id", "unit", "unit_name", "role", "status", "due_at", "due_provisional", "signed_at", "done_at",
+                  "feedback", "return_reason"]
         read_only_fields = fields  # shown with the request; units change through its actions
 
 

@@ -17,7 +17,7 @@ from guanjia.requests.api.serializers import (
     RequestSerializer,
 )
 from guanjia.requests.filtersets import RequestFilterSet
-from guanjia.requests.models import Request, UnitTask
+from guanjia.requests.models import Request
 
 IDEMPOTENCY_KEY = re.compile(rf"[A-Za-z0-9_.:-]{{1,{services.INTAKE_KEY_MAX}}}")
 
@@ -40,10 +40,12 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch("unit_tasks", queryset=UnitTask.objects.select_related("unit")))
-        return queryset
+        return self._with_unit_tasks(queryset) if self.action == "retrieve" else queryset
+
+    @staticmethod
+    def _with_unit_tasks(queryset):
+        """What RequestDetailSerializer shows of the units: one query for all the tasks."""
+        return queryset.prefetch_related(Prefetch("unit_tasks", queryset=selectors.unit_tasks()))
 
     @extend_schema(parameters=[OpenApiParameter(
         "Idempotency-Key", str, OpenApiParameter.HEADER,
@@ -83,7 +85,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         body.is_valid(raise_exception=True)
         updated = actions.perform(name, actor=request.user, request=obj, data=dict(body.validated_data),
                                   files=request.FILES.getlist("attachments"))
-        fresh = self.get_queryset().get(pk=updated.pk)
+        fresh = self._with_unit_tasks(self.get_queryset()).get(pk=updated.pk)
         return Response(RequestDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
 

@@ -285,3 +285,42 @@ def test_names_of_people_are_null_where_there_is_none(api, world):
     assert api.get(f"{LIST}{request.pk}/").json()["butler_name"] is None
     assert [r["butler_name"] for r in api.get(LIST).json()["results"]] == [None]
     assert [e["actor_name"] for e in api.get(f"{LIST}{request.pk}/timeline/").json()] == [str(world.admin), None]
+
+
+def _transferred(world, *co_units):
+    request = s.request_accept(actor=world.butler1, request=s.request_raise(
+        actor=world.butler1, enterprise=world.ent1, source="visit", category="land", title="用地", description="x"))
+    return s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1, co_units=list(co_units))
+
+
+@pytest.mark.parametrize(("now", "provisional"), [((2026, 3, 2, 9, 0), False), ((2026, 12, 28, 9, 0), True)])
+def test_unit_deadlines_say_when_they_are_provisional(api, world, now, provisional):
+    """A unit's deadline running into a year without a holiday notice is returned as provisional (DOMAIN.md)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime(*now, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        request = _transferred(world, world.unit2)
+        api.force_authenticate(world.butler1)
+        body = api.get(f"{LIST}{request.pk}/").json()
+        tasks = body["unit_tasks"]
+        assert [t["due_provisional"] for t in tasks] == [provisional, provisional], tasks
+        assert body["due_provisional"] is provisional  # named as the request's own flag
+        api.force_authenticate(world.unit_user1)
+        answer = api.post(f"{LIST}{request.pk}/sign/", {}, format="json").json()  # actions answer the same shape
+        assert [t["due_provisional"] for t in answer["unit_tasks"]] == [provisional, provisional]
+
+
+def test_detail_query_count_does_not_grow_with_the_unit_tasks(api, world):
+    from guanjia.tests_support.factories import UnitFactory
+
+    api.force_login(world.admin)
+
+    def count(request):
+        with CaptureQueriesContext(connection) as ctx:
+            assert api.get(f"{LIST}{request.pk}/").status_code == 200
+        return len(ctx)
+
+    assert count(_transferred(world)) == count(_transferred(world, *UnitFactory.create_batch(4, zone=world.zone)))
