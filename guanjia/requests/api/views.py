@@ -32,8 +32,8 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def get_serializer_class(self):
         if self.action == "retrieve":
             return RequestDetailSerializer
-        if self.action in actions.ACTION_SERVICES:
-            return ActionSerializer
+        if self.action and self.action.removeprefix("action_") in actions.ACTION_SERVICES:
+            return ActionSerializer  # the browsable API's form for POST …/{action}/
         if self.action == "timeline":
             return EventSerializer
         return RequestSerializer

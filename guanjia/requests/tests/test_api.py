@@ -324,3 +324,12 @@ def test_detail_query_count_does_not_grow_with_the_unit_tasks(api, world):
         return len(ctx)
 
     assert count(_transferred(world)) == count(_transferred(world, *UnitFactory.create_batch(4, zone=world.zone)))
+
+
+def test_an_action_is_described_by_its_own_serializer(api, world):
+    from guanjia.requests.api.serializers import ActionSerializer
+    from guanjia.requests.api.views import RequestViewSet
+
+    view = RequestViewSet(action="action_transfer")
+    assert view.get_serializer_class() is ActionSerializer
+    assert RequestViewSet(action="retrieve").get_serializer_class() is not ActionSerializer
