@@ -27,6 +27,9 @@ class NetworkLog:
     # keeps Redoc's logo from its CDN that way): never sent, so not a request to that host.
     blocked: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    # Cancelled by the browser itself, as when the next page is opened while this one still fetches its
+    # icon: nothing was refused or missing (a missing file is a 404 in `failures`).
+    aborted: list[str] = field(default_factory=list)
 
     def watch(self, context) -> None:
         context.on("request", lambda request: self.requested.append(request.url))
@@ -36,6 +39,8 @@ class NetworkLog:
     def _failed(self, request) -> None:
         if request.failure == "csp":
             self.blocked.append(request.url)
+        elif request.failure == "net::ERR_ABORTED":
+            self.aborted.append(request.url)
         else:
             self.failures.append(f"{request.failure} {request.url}")
 
