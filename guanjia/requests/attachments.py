@@ -121,8 +121,8 @@ def sweep_orphans(*, older_than: dt.timedelta = dt.timedelta(days=1), now: dt.da
     """Delete request files that no attachment row names and that are older than `older_than`.
 
     Files are kept under `requests/<request id>/`. A file younger than `older_than` may belong to a
-    change still in progress and is left alone. The folders are compared with the rows a batch of
-    requests at a time, so the sweep's memory does not grow with the archive.
+    change still in progress and is left alone. The rows are read for a batch of request folders at a
+    time (one query per batch), not for the whole archive at once.
     """
     from guanjia.requests.models import Attachment
 
