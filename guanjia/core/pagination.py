@@ -1,5 +1,6 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
+from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 from guanjia.core.forms import MAX_ID
@@ -49,3 +50,21 @@ class WindowPaginator(Paginator):
         if (number - 1) * self.per_page > MAX_ID:  # an offset the database refuses: no such page
             raise EmptyPage(self.error_messages["no_results"])
         return number
+
+
+class CountApartPaginator(Paginator):
+    """Counts `counted`, the list's rows before the page's columns were added to them.
+
+    A page that reads related columns (`values("enterprise__name", …)`) joins their tables, and
+    Django's COUNT keeps those joins: on SQLite, counting 200 000 requests with their enterprise
+    and butler joined took 400 ms, against 8 ms for the requests alone. `counted` must hold the
+    same rows: the list's queryset before `values()` and annotations.
+    """
+
+    def __init__(self, object_list, per_page, *, counted, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted.count()

@@ -12,7 +12,7 @@ from django.views import View, generic
 
 from guanjia.core.choices import Role
 from guanjia.core.errors import Conflict
-from guanjia.core.pagination import WindowPaginator
+from guanjia.core.pagination import CountApartPaginator, WindowPaginator
 from guanjia.core.views import FilteredListView, ScopedDetailView, ScopedMixin, ServiceFormView
 from guanjia.enterprises.models import Enterprise
 from guanjia.meetings.selectors import action_items_for_request
@@ -37,7 +37,12 @@ class RequestListView(FilteredListView):
     paginate_by = 30
 
     def get_queryset(self):
-        return selectors.table_rows(selectors.with_next_due(super().get_queryset()))
+        self.filtered = super().get_queryset()
+        return selectors.table_rows(selectors.with_next_due(self.filtered))
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return CountApartPaginator(queryset, per_page, counted=self.filtered, orphans=orphans,
+                                   allow_empty_first_page=allow_empty_first_page, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs, may_raise=services.may_raise(self.request.user))

@@ -128,6 +128,22 @@ def test_list_and_worklist_query_counts_are_fixed(client, world):
     assert (count(reverse("requests:list")), count(reverse("requests:worklist")), count(reverse("home"))) == before
 
 
+def test_the_list_counts_its_rows_without_the_columns_joins(client, world):
+    """The center's 全部诉求 counts the requests alone: joining each row's enterprise and butler to count
+    them took 400 ms at 200 000 requests on SQLite (8 ms without)."""
+    for n in range(31):
+        raise_one(world, enterprise=world.ent2 if n % 2 else world.ent1)
+    s.request_accept(actor=world.butler1, request=Request.objects.filter(enterprise=world.ent1).first())
+    client.force_login(world.admin)
+    for query, total in [("", 31), ("?status=accepted", 1), ("?q=" + world.ent2.name[:4], 15)]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("requests:list") + query)
+        assert response.context["paginator"].count == total, query
+        (counting,) = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"] and "requests_request" in q["sql"]]
+        assert ("JOIN" in counting) == ("q=" in query), counting  # only the search needs the enterprise's name
+    assert len(response.context["object_list"]) == 15
+
+
 def test_worklist_pages_within_its_query_budget(client, world):
     for _n in range(31):
         raise_one(world)  # ent1's: butler1's worklist
