@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     TRANSFERRED = "transferred", _("转办待签收")
     ESCALATED = "escalated", _("诉求升级")
     RETURNED = "returned", _("退单待仲裁")
+    WITHDRAWN = "withdrawn", _("任务撤回")
     RATE_ASKED = "rate_asked", _("请评价办理结果")
     DUE_SOON = "due_soon", _("临期提醒")
     OVERDUE = "overdue", _("超期催办")
@@ -25,7 +26,7 @@ KIND_ICONS = {
     Kind.NEW_REQUEST: "inbox", Kind.LETTER: "envelope-paper", Kind.TRANSFERRED: "arrow-right-square",
     Kind.ESCALATED: "arrow-up-circle", Kind.RETURNED: "arrow-return-left", Kind.RATE_ASKED: "star",
     Kind.DUE_SOON: "hourglass-split", Kind.OVERDUE: "alarm", Kind.OVERDUE_ESCALATION: "exclamation-octagon",
-    Kind.RATE_REMINDER: "star-half",
+    Kind.RATE_REMINDER: "star-half", Kind.WITHDRAWN: "x-square",
 }
 KIND_COLOURS = {
     Kind.DUE_SOON: "warning", Kind.OVERDUE: "danger", Kind.OVERDUE_ESCALATION: "danger", Kind.ESCALATED: "danger",

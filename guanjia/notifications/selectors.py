@@ -18,6 +18,16 @@ def inbox(user):
     return Notification.objects.visible_to(user).select_related("request")
 
 
+def can_open(user, notification: Notification) -> bool:
+    """Whether what a notice is about is still the user's to see: a unit whose unsigned task was withdrawn
+    (撤回) no longer sees the request its 转办 notice names."""
+    if notification.request_id is None:
+        return True
+    from guanjia.requests.models import Request
+
+    return Request.objects.visible_to(user).filter(pk=notification.request_id).exists()
+
+
 def unread_count(user) -> int:
     return Notification.objects.unread_count(user)
 

@@ -223,6 +223,14 @@ def _staff_only(people: list) -> list:
     return [p for p in people if not p.enterprise_id]
 
 
+def _withdrawal_reason(action: str) -> str:
+    """Why a unit's task was withdrawn, as the start of a sentence."""
+    from guanjia.requests.choices import Action
+
+    return {Action.TRANSFER: _("该诉求已改由其他单位办理，"), Action.REASSIGN: _("该诉求已仲裁改派，"),
+            Action.MERGE: _("该诉求已并入另一条诉求，")}.get(action, _("该诉求已办结，"))
+
+
 def _event_notices(event) -> list[Notice]:
     """The notices one timeline event (RequestEvent) gives rise to; see docs/notifications.md."""
     from guanjia.requests.choices import Action, EscalationTarget, Source
@@ -279,6 +287,14 @@ def _event_notices(event) -> list[Notice]:
             kind=Kind.RATE_ASKED, title=_("请评价办理结果：%(request)s") % {"request": label},
             body=_("您的诉求已办结：%(answer)s\n请对办理结果进行评价。") % {"answer": clip(request.answer)},
             recipients=contacts, **common))
+    # The units whose task this event withdrew (撤回) stop work on it; a unit handed it again was told above.
+    withdrawn = set(event.data.get("withdrawn_units") or ()) - {event.data.get("lead_unit"),
+                                                                 *event.data.get("co_units", ())}
+    if withdrawn:
+        notices.append(Notice(
+            kind=Kind.WITHDRAWN, title=_("任务已撤回：%(request)s") % {"request": label},
+            body=_("%(why)s本单位的办理任务已撤回，无需继续办理。") % {"why": _withdrawal_reason(action)},
+            recipients=selectors.unit_handlers(zone_id, sorted(withdrawn)), **common))
 
     for notice in notices:
         people = [p for p in notice.recipients if p is not None and p.zone_id == zone_id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -55,6 +56,9 @@ class MarkReadView(ScopedMixin, generic.View):
         notification = get_object_or_404(self.scoped_queryset(), pk=pk)
         services.notification_mark_read(actor=request.user, notification=notification)
         if request.POST.get("open") and notification.link:
+            if not selectors.can_open(request.user, notification):
+                messages.info(request, _("该诉求已不在您的办理范围内（任务已撤回），无法查看。"))
+                return HttpResponseRedirect(reverse("notifications:inbox"))
             target = notification.link
             if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                 return HttpResponseRedirect(target)

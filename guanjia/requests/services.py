@@ -199,13 +199,24 @@ def _check_units(request: Request, lead_unit, co_units) -> list:
     return co_units
 
 
-def _withdraw_unit_tasks(request: Request, at: dt.datetime) -> None:
-    """Withdraw (撤回) the units' open tasks and stop their clocks: the request has left the units' hands."""
+def _withdraw_unit_tasks(request: Request, at: dt.datetime) -> list[int]:
+    """Withdraw (撤回) the units' open tasks and stop their clocks: the request has left the units' hands.
+
+    Returns the units whose task was withdrawn: the event records them (`withdrawn_units`) so that they are told.
+    """
+    units = []
     for task in request.unit_tasks.filter(status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]):
         task.status = UnitTaskStatus.CANCELLED
         task.save(update_fields=["status", "updated_at"])
         for clock in task.clocks.filter(stopped_at__isnull=True, cancelled=False):
             clocks.cancel(clock, at=at)
+        units.append(task.unit_id)
+    return units
+
+
+def _withdrawn(units: list[int]) -> dict:
+    """The event data naming the units whose task was withdrawn (none: nothing)."""
+    return {"withdrawn_units": units} if units else {}
 
 
 def _chosen_due(due: dt.date | None, field: str) -> clocks.Rule | None:
@@ -392,10 +403,10 @@ def request_reply(*, actor, request: Request, answer: str, resolve: bool = False
     if request.first_reply_at is None:
         request.first_reply_at = now
     request.answer = answer.strip()
-    fields = ["first_reply_at", "answer"]
+    fields, withdrawn = ["first_reply_at", "answer"], []
     if resolve:
         _mark_resolved(request, now)
-        _withdraw_unit_tasks(request, now)
+        withdrawn = _withdraw_unit_tasks(request, now)
         for clock in _running_clocks(request):
             if clock.kind == ClockKind.RESOLUTION:
                 clocks.stop(clock, at=now)
@@ -404,7 +415,7 @@ def request_reply(*, actor, request: Request, answer: str, resolve: bool = False
         fields += ["status", "resolved_at", "resolution_working_days"]
     _save(request, *fields)
     _event(request=request, actor=actor, action=Action.REPLY, from_status=before, comment=comment or answer,
-           data={"resolved": resolve})
+           data={"resolved": resolve, **_withdrawn(withdrawn)})
     return request
 
 
@@ -422,12 +433,12 @@ def request_transfer(*, actor, request: Request, lead_unit, co_units: Iterable =
     if request.first_reply_at is None:
         request.first_reply_at = now
     # Transferred again (after an escalation): the units chosen now replace those still holding it.
-    _withdraw_unit_tasks(request, now)
+    withdrawn = _withdraw_unit_tasks(request, now)
     _create_unit_tasks(request, lead_unit, co_units, now, unit_due, co_unit_due)
     request.status, request.lead_unit = Status.TRANSFERRED, lead_unit
     _save(request, "status", "lead_unit", "first_reply_at")
     _event(request=request, actor=actor, action=Action.TRANSFER, from_status=before, comment=comment,
-           data={"lead_unit": lead_unit.pk, "co_units": [u.pk for u in co_units]})
+           data={"lead_unit": lead_unit.pk, "co_units": [u.pk for u in co_units], **_withdrawn(withdrawn)})
     return request
 
 
@@ -497,12 +508,12 @@ def request_reassign(*, actor, request: Request, lead_unit, co_units: Iterable =
     request = _begin(actor=actor, request=request, action=Action.REASSIGN, version=version)
     co_units = _check_units(request, lead_unit, list(co_units))
     now, before = service_now(), request.status
-    _withdraw_unit_tasks(request, now)
+    withdrawn = _withdraw_unit_tasks(request, now)
     _create_unit_tasks(request, lead_unit, co_units, now, unit_due, co_unit_due)
     request.status, request.lead_unit = Status.TRANSFERRED, lead_unit
     _save(request, "status", "lead_unit")
     _event(request=request, actor=actor, action=Action.REASSIGN, from_status=before, comment=comment,
-           data={"lead_unit": lead_unit.pk, "co_units": [u.pk for u in co_units]})
+           data={"lead_unit": lead_unit.pk, "co_units": [u.pk for u in co_units], **_withdrawn(withdrawn)})
     return request
 
 
@@ -604,13 +615,14 @@ def request_resolve(*, actor, request: Request, answer: str, comment: str = "", 
             clocks.stop(clock, at=now)
         else:
             clocks.cancel(clock, at=now)
-    _withdraw_unit_tasks(request, now)
+    withdrawn = _withdraw_unit_tasks(request, now)
     if request.first_reply_at is None:
         request.first_reply_at = now
     _mark_resolved(request, now)
     request.answer = answer.strip()
     _save(request, "status", "resolved_at", "resolution_working_days", "answer", "first_reply_at")
-    _event(request=request, actor=actor, action=Action.RESOLVE, from_status=before, comment=comment or answer)
+    _event(request=request, actor=actor, action=Action.RESOLVE, from_status=before, comment=comment or answer,
+           data=_withdrawn(withdrawn))
     return request
 
 
@@ -685,13 +697,13 @@ def request_merge(*, actor, request: Request, into: Request, comment: str = "", 
         raise ValidationError({"into": _("目标诉求已关闭，不能并入。")})
     request = _begin(actor=actor, request=request, action=Action.MERGE, version=version)
     now, before = service_now(), request.status
-    _withdraw_unit_tasks(request, now)
+    withdrawn = _withdraw_unit_tasks(request, now)
     for clock in _running_clocks(request):
         clocks.cancel(clock, at=now)
     request.status, request.merged_into = Status.MERGED, into
     _save(request, "status", "merged_into")
     _event(request=request, actor=actor, action=Action.MERGE, from_status=before, comment=comment,
-           data={"into": into.pk})
+           data={"into": into.pk, **_withdrawn(withdrawn)})
     _event(request=into, actor=actor, action=Action.MERGE, from_status=into.status,
            comment=_("并入 %(number)s") % {"number": request.number}, data={"from": request.pk})
     return request

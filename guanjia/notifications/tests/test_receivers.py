@@ -166,3 +166,42 @@ def test_muted_blocks_tell_nobody(world, committed):
     with committed():
         raise_request(world, title="第二件")
     assert Notification.objects.count() == 1
+
+
+def test_a_merge_tells_the_unit_its_task_is_withdrawn(world, committed):
+    request = transferred_request(world)
+    other = raise_request(world, title="厂区二期用电增容（重复）")
+    with committed():
+        rs.request_merge(actor=world.butler1, request=request, into=other)
+    assert told(Kind.WITHDRAWN) == {("unit1", Kind.WITHDRAWN)}
+    notice = Notification.objects.get(kind=Kind.WITHDRAWN)
+    assert notice.title == f"任务已撤回：{request.number} 厂区二期用电增容"
+    assert notice.body == "该诉求已并入另一条诉求，本单位的办理任务已撤回，无需继续办理。"
+    event = RequestEvent.objects.get(request=request, action="merge")
+    assert event.data == {"into": other.pk, "withdrawn_units": [world.unit1.pk]}
+
+
+def test_a_resolution_in_the_units_tells_every_unit_still_holding_it(world, committed):
+    request = transferred_request(world, co_units=[world.unit2])
+    request = rs.request_unit_sign(actor=world.unit_user1, request=request)
+    with committed():
+        rs.request_resolve(actor=world.butler1, request=request, answer="已协调完成增容。")
+    assert told() == {("ent1", Kind.RATE_ASKED), ("unit1", Kind.WITHDRAWN), ("unit2", Kind.WITHDRAWN)}
+    assert Notification.objects.filter(kind=Kind.WITHDRAWN).first().body.startswith("该诉求已办结，")
+
+
+def test_a_transfer_after_an_escalation_tells_only_the_units_left_out(world, committed):
+    request = transferred_request(world, co_units=[world.unit2])
+    request = rs.request_escalate(actor=world.butler1, request=request, target="meeting")
+    with committed():
+        rs.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1)
+    assert told() == {("unit1", Kind.TRANSFERRED), ("unit2", Kind.WITHDRAWN)}
+    assert "已改由其他单位办理" in Notification.objects.get(kind=Kind.WITHDRAWN).body
+
+
+def test_an_event_that_withdraws_nothing_tells_no_unit(world, committed):
+    request = rs.request_accept(actor=world.butler1, request=raise_request(world))
+    with committed():
+        rs.request_resolve(actor=world.butler1, request=request, answer="已完成增容。")
+    assert not Notification.objects.filter(kind=Kind.WITHDRAWN).exists()
+    assert "withdrawn_units" not in RequestEvent.objects.get(request=request, action="resolve").data

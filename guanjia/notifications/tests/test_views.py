@@ -170,3 +170,29 @@ def test_another_zones_admin_cannot_see_the_robot(client, world):
     client.force_login(world.foreign_admin)
     assert client.get(reverse("notifications:webhook-update", args=[endpoint.pk])).status_code == 404
     assert "咸阳中心群" not in client.get(reverse("notifications:webhooks")).content.decode()
+
+
+def test_opening_a_notice_of_a_request_withdrawn_from_ones_unit_says_so(client, world, committed):
+    from guanjia.notifications.choices import Kind
+    from guanjia.notifications.tests.factories import transferred_request
+    from guanjia.requests import services as rs
+
+    with committed():
+        request = transferred_request(world, co_units=[world.unit2])
+    rs.request_unit_sign(actor=world.unit_user1, request=request)
+    with committed():
+        rs.request_resolve(actor=world.butler1, request=request, answer="已协调完成增容。")
+    for user, kind in ((world.unit_user2, Kind.TRANSFERRED), (world.unit_user2, Kind.WITHDRAWN)):
+        client.force_login(user)  # unit2 never signed: the request is no longer its to see
+        notice = Notification.objects.get(recipient=user, kind=kind)
+        response = client.post(reverse("notifications:read", args=[notice.pk]), {"open": "1"}, follow=True)
+        assert response.redirect_chain == [(reverse("notifications:inbox"), 302)]
+        assert "该诉求已不在您的办理范围内" in response.content.decode()
+        notice.refresh_from_db()
+        assert notice.read_at is not None
+        assert client.get(notice.link).status_code == 404
+    client.force_login(world.unit_user1)  # unit1 signed for it: it keeps seeing the request
+    notice = Notification.objects.get(recipient=world.unit_user1, kind=Kind.WITHDRAWN)
+    response = client.post(reverse("notifications:read", args=[notice.pk]), {"open": "1"})
+    assert response.status_code == 302 and response["Location"] == notice.link
+    assert client.get(notice.link).status_code == 200
