@@ -148,6 +148,8 @@ class RequestIntake(models.Model):
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=64)
     request = models.OneToOneField(Request, on_delete=models.CASCADE, related_name="intake")
+    # A digest of what the call asked for: the same key with another body is told apart from a repeat.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["raised_by", "key"], name="request_intake_once")]

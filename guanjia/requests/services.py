@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import json
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.core.files import File
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -281,10 +284,29 @@ class AlreadyRaised(Conflict):
     `request` is that request, or None if the sender can no longer see it.
     """
 
-    def __init__(self, request: Request | None):
+    def __init__(self, request: Request | None, *, same: bool = True):
         super().__init__(_("该诉求已提交过（%(number)s），没有重复登记。") % {"number": request.number}
                          if request is not None else _("该诉求已提交过，没有重复登记。"))
         self.request = request
+        self.same = same  # False: the first call asked for something else (the key was reused)
+
+
+def _fingerprint(fields: dict) -> str:
+    """A digest of what a raise asks for, to tell a repeat of it from another request under the same key."""
+
+    def plain(value):
+        if isinstance(value, models.Model):
+            return value.pk
+        if isinstance(value, str):
+            return value.strip()
+        if isinstance(value, File):  # an attachment: its name and size
+            return [value.name, value.size]
+        if isinstance(value, list | tuple):
+            return [plain(item) for item in value]
+        return value if value is None or isinstance(value, int | float | bool) else str(value)
+
+    asked = {name: plain(value) for name, value in fields.items() if name != "at"}
+    return hashlib.sha256(json.dumps(asked, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 @texts_limited
@@ -299,13 +321,15 @@ def request_raise(*, actor, intake_key: str = "", **fields) -> Request:
     """
     if len(intake_key) > INTAKE_KEY_MAX:
         raise ValidationError({"intake_key": _("重复提交校验码过长。")})
+    fingerprint = _fingerprint(fields) if intake_key else ""
     try:
-        return _register(actor=actor, intake_key=intake_key, **fields)
+        return _register(actor=actor, intake_key=intake_key, fingerprint=fingerprint, **fields)
     except IntegrityError:
-        earlier = Request.objects.filter(intake__raised_by=actor, intake__key=intake_key)
-        if not intake_key or not earlier.exists():
+        intake = RequestIntake.objects.filter(raised_by=actor, key=intake_key).first() if intake_key else None
+        if intake is None:
             raise
-        raise AlreadyRaised(earlier.visible_to(actor).first()) from None
+        raise AlreadyRaised(Request.objects.visible_to(actor).filter(pk=intake.request_id).first(),
+                            same=intake.fingerprint in ("", fingerprint)) from None
 
 
 @transaction.atomic
@@ -323,6 +347,7 @@ def _register(
     attachments: Iterable = (),
     at: dt.datetime | None = None,
     intake_key: str = "",
+    fingerprint: str = "",
 ) -> Request:
     check_may_raise(actor)
     attachments = list(attachments)
@@ -361,7 +386,7 @@ def _register(
     request.number = _allocate_number(request.zone_id, timezone.localtime(at).year)
     request.save()
     if intake_key:  # a second submission of the same form fails here, and its number rolls back
-        RequestIntake.objects.create(raised_by=actor, key=intake_key, request=request)
+        RequestIntake.objects.create(raised_by=actor, key=intake_key, request=request, fingerprint=fingerprint)
     clocks.start(request=request, kind=ClockKind.SIGN, at=at, rule=_rule(request, ClockKind.SIGN))
     _event(request=request, actor=actor, action=Action.RAISE, from_status="", comment=request.description,
            attachments=attachments, at=at, data={"source": source})

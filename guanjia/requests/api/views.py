@@ -50,7 +50,8 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     @extend_schema(parameters=[OpenApiParameter(
         "Idempotency-Key", str, OpenApiParameter.HEADER,
         description="Optional, up to 64 letters, digits, `-`, `_`, `.` or `:`. Sent again by the same "
-                    "person, the call makes no second request and answers 200 with the first one.")])
+                    "person with the same body, the call makes no second request and answers 200 with the first one; "
+                    "with another body, 422.")])
     def create(self, request, *args, **kwargs):
         services.check_may_raise(request.user)  # a role that may not raise hears so, not about its input
         key = request.headers.get("Idempotency-Key", "")
@@ -60,6 +61,9 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         try:
             return super().create(request, *args, **kwargs)
         except services.AlreadyRaised as already:
+            if not already.same:  # the key was reused for another request: the client's mistake, made plain
+                return Response({"Idempotency-Key": [_("该 Idempotency-Key 已用于一条内容不同的诉求，请为新诉求使用新的键。")]},
+                                status=status.HTTP_422_UNPROCESSABLE_ENTITY)
             if already.request is None:  # no longer the caller's to see: a plain 409
                 raise
             return Response(self.get_serializer(already.request).data, status=status.HTTP_200_OK)

@@ -208,6 +208,19 @@ def test_raising_again_with_the_same_idempotency_key_answers_the_first_request(a
     assert s.Request.objects.count() == 2
 
 
+def test_an_idempotency_key_reused_with_another_body_is_422(api, world):
+    api.force_authenticate(world.butler1)
+    body = {"enterprise": world.ent1.pk, "category": "land", "title": "用地", "description": "x"}
+    assert api.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="k-1").status_code == 201
+    # The same body with its text spaced differently is the same request: a repeat.
+    assert api.post(LIST, {**body, "title": " 用地 "}, format="json", HTTP_IDEMPOTENCY_KEY="k-1").status_code == 200
+    for other in ({"title": "用水"}, {"category": "financing"}, {"urgency": "urgent"}, {"description": "y"}):
+        reused = api.post(LIST, {**body, **other}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+        assert reused.status_code == 422, other
+        assert "内容不同" in reused.json()["Idempotency-Key"][0]
+    assert s.Request.objects.count() == 1
+
+
 def test_raising_takes_attachments_as_the_actions_do(api, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -68,6 +68,10 @@ def test_the_same_intake_key_raises_once_and_spends_no_number(world):
     with pytest.raises(s.AlreadyRaised) as again:
         raise_one(world, intake_key="form-1", title="双击")
     assert again.value.request == first and first.number in again.value.message
+    assert not again.value.same  # another title: not a repeat of the first call
+    with pytest.raises(s.AlreadyRaised) as repeat:
+        raise_one(world, intake_key="form-1")
+    assert repeat.value.request == first and repeat.value.same
     # The key is the person's own: someone else's form with the same key is another request.
     other = raise_one(world, actor=world.admin, intake_key="form-1")
     # The refused second call's number was rolled back with it.
