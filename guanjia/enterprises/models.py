@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -148,3 +149,21 @@ class EnterpriseAssignment(AssignmentBase):
     class Meta(AssignmentBase.Meta):
         verbose_name = _("企业服务交接记录")
         verbose_name_plural = _("企业服务交接记录")
+
+
+def served_ids(*, butler: int, workstation: int | None = None) -> RawSQL:
+    """The ids of the enterprises a butler serves, or their workstation does, for `enterprise__in=`.
+
+    The scopes of requests and projects read an enterprise's butler and workstation this way, not as
+    an OR across a join (`enterprise__butler=`): SQLite then checked the enterprise of every request
+    in the zone, and a butler's 全部诉求 count took 240 ms at 200 000 requests (70 ms this way). It
+    is SQL because, built as a queryset, the subquery cost every 我的待办 0.15 ms more to compile.
+    core/tests/test_scopes.py checks it against the scopes written as joins.
+    """
+    meta = Enterprise._meta
+    column = {name: meta.get_field(name).column for name in ("butler", "workstation")}
+    sql, params = f'SELECT "{meta.pk.column}" FROM "{meta.db_table}" WHERE "{column["butler"]}" = %s', [butler]
+    if workstation:
+        sql += f' OR "{column["workstation"]}" = %s'
+        params.append(workstation)
+    return RawSQL(sql, params)

@@ -16,8 +16,10 @@ from guanjia.projects.choices import STAGE_DATE_FIELDS, KeyLevel, Stage
 
 class ProjectQuerySet(ScopedQuerySet):
     def scope_for_role(self, user, role):
-        if role == Role.BUTLER:
-            q = Q(butler=user.pk) | Q(enterprise__butler=user.pk)
+        if role == Role.BUTLER:  # their own, their enterprises', and their workstation's
+            from guanjia.enterprises.models import served_ids
+
+            q = Q(butler=user.pk) | Q(enterprise__in=served_ids(butler=user.pk))
             if user.workstation_id:
                 q |= Q(workstation=user.workstation_id)
             return q

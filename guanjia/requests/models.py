@@ -29,11 +29,10 @@ from guanjia.requests.choices import (
 
 class RequestQuerySet(ScopedQuerySet):
     def scope_for_role(self, user, role):
-        if role == Role.BUTLER:
-            q = Q(butler=user.pk) | Q(enterprise__butler=user.pk)
-            if user.workstation_id:
-                q |= Q(enterprise__workstation=user.workstation_id)
-            return q
+        if role == Role.BUTLER:  # their own, and those of the enterprises they or their workstation serve
+            from guanjia.enterprises.models import served_ids
+
+            return Q(butler=user.pk) | Q(enterprise__in=served_ids(butler=user.pk, workstation=user.workstation_id))
         if role == Role.UNIT and user.unit_id:
             # A unit sees what was transferred to it; once it signed for a task it keeps seeing the
             # request even if the task was later withdrawn (reassigned or settled without its feedback).
