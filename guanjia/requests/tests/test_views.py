@@ -130,7 +130,8 @@ def test_list_and_worklist_query_counts_are_fixed(client, world):
 
 def test_the_list_counts_its_rows_without_the_columns_joins(client, world):
     """The center's 全部诉求 counts the requests alone: joining each row's enterprise and butler to count
-    them took 400 ms at 200 000 requests on SQLite (8 ms without)."""
+    them took 400 ms at 200 000 requests on SQLite (8 ms without). A search reads the enterprises by name
+    as a list of ids, not across the join either (360 ms → 70 ms)."""
     for n in range(31):
         raise_one(world, enterprise=world.ent2 if n % 2 else world.ent1)
     s.request_accept(actor=world.butler1, request=Request.objects.filter(enterprise=world.ent1).first())
@@ -140,7 +141,7 @@ def test_the_list_counts_its_rows_without_the_columns_joins(client, world):
             response = client.get(reverse("requests:list") + query)
         assert response.context["paginator"].count == total, query
         (counting,) = [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"] and "requests_request" in q["sql"]]
-        assert ("JOIN" in counting) == ("q=" in query), counting  # only the search needs the enterprise's name
+        assert "JOIN" not in counting, counting
     assert len(response.context["object_list"]) == 15
 
 
