@@ -42,20 +42,15 @@ def test_served_ids_are_the_enterprises_of_the_butler_or_their_workstation(world
             Enterprise.objects.filter(butler=butler.pk))
 
 
-def test_a_butler_sees_the_requests_of_their_scope_written_as_a_join(world, portfolio):
+@pytest.mark.parametrize(("model", "workstation"), [(Request, "enterprise__workstation"), (Project, "workstation")])
+def test_a_butler_sees_their_scope_written_as_an_or_across_the_enterprise(world, portfolio, model, workstation):
+    """Requests: their own or their enterprises' or their workstation's enterprises'. Projects: their own
+    or their enterprises' or their workstation's (a project's own workstation)."""
     for butler in portfolio:
         by_join = Q(butler=butler.pk) | Q(enterprise__butler=butler.pk)
         if butler.workstation_id:
-            by_join |= Q(enterprise__workstation=butler.workstation_id)
-        expected = set(Request.objects.filter(by_join, zone=world.zone))
-        assert expected and set(Request.objects.visible_to(butler)) == expected, butler
-    assert Request.objects.visible_to(world.butler1).filter(enterprise=world.ent2).count() == 1  # their own one
-
-
-def test_a_butler_sees_the_projects_of_their_scope_written_as_a_join(world, portfolio):
-    for butler in portfolio:
-        by_join = Q(butler=butler.pk) | Q(enterprise__butler=butler.pk)
-        if butler.workstation_id:
-            by_join |= Q(workstation=butler.workstation_id)
-        expected = set(Project.objects.filter(by_join, zone=world.zone))
-        assert expected and set(Project.objects.visible_to(butler)) == expected, butler
+            by_join |= Q(**{workstation: butler.workstation_id})
+        expected = set(model.objects.filter(by_join, zone=world.zone))
+        assert expected and set(model.objects.visible_to(butler)) == expected, butler
+    # butler1's own request and project on butler2's enterprise
+    assert model.objects.visible_to(world.butler1).filter(enterprise=world.ent2).count() == 1
