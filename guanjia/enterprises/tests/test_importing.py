@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from guanjia.core.choices import Role
 from guanjia.enterprises import importing, services
-from guanjia.enterprises.importing import HEADERS, RosterInvalid, roster_import, roster_parse
+from guanjia.enterprises.importing import HEADERS, RosterInvalid, reading, roster_import, roster_parse
 from guanjia.enterprises.models import Contact, Enterprise, EnterpriseAssignment, Tag
 from guanjia.tests_support import factories as f
 from guanjia.tests_support.factories import make_uscc
@@ -456,7 +456,8 @@ def test_too_big_a_file(world, settings):
 
 def test_a_zip_bomb_is_refused_before_unpacking(world, monkeypatch):
     data = xlsx([ok_row(1)])
-    monkeypatch.setattr(importing, "MAX_UNPACKED_BYTES", 2000)
+    # The module that reads the limit: the package re-exports it, so patching the package would not apply.
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 2000)
     preview = roster_parse(zone=world.zone, file=data)
     assert preview.errors[0].message.startswith("文件解压后过大")
 
@@ -471,7 +472,7 @@ def test_an_empty_sheet_a_header_without_rows_and_a_sheet_without_header(world):
 
 
 def test_too_many_rows(world, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)  # where it is read, as for MAX_UNPACKED_BYTES above
     preview = roster_parse(zone=world.zone, file=xlsx([ok_row(i) for i in range(4)]))
     assert preview.errors[0].message == "数据行超过 3 行，无法一次导入。请分成几个文件分批导入。"
 
