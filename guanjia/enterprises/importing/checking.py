@@ -321,8 +321,17 @@ class _Checker:
             butler=None if row.butler is _UNSET else row.butler,
             contact_leader=None if row.contact_leader is _UNSET else row.contact_leader,
         )
-        # The same checks as the model's full_clean(); the foreign keys and the code were checked above
-        # against the zone's own rows, without one query per row.
+        if not self._clean(row, enterprise):
+            return
+        row.enterprise = enterprise
+        row.action = "create"
+
+    def _clean(self, row: _Row, enterprise: Enterprise) -> bool:
+        """The model's full_clean() on the row's enterprise, its errors as the row's; False if any.
+
+        The foreign keys and the code are left out: they were checked against the zone's own rows,
+        without one query per row.
+        """
         try:
             enterprise.full_clean(
                 exclude=["uscc", "zone", "workstation", "butler", "contact_leader"],
@@ -332,9 +341,8 @@ class _Checker:
             for field_name, messages in exc.message_dict.items():
                 self.error(row, field_name if field_name in _BY_FIELD else "", " ".join(messages))
             row.action = "error"
-            return
-        row.enterprise = enterprise
-        row.action = "create"
+            return False
+        return True
 
     def _plan_update(self, row: _Row, values: dict[str, Any]) -> None:
         """What changes on an existing enterprise; an empty cell keeps what is on record."""
@@ -353,15 +361,7 @@ class _Checker:
             })
             for key, value in changes.items():
                 setattr(probe, key, value)
-            try:
-                probe.full_clean(
-                    exclude=["uscc", "zone", "workstation", "butler", "contact_leader"],
-                    validate_unique=False, validate_constraints=False,
-                )
-            except ValidationError as exc:
-                for field_name, messages in exc.message_dict.items():
-                    self.error(row, field_name if field_name in _BY_FIELD else "", " ".join(messages))
-                row.action = "error"
+            if not self._clean(row, probe):
                 return
         if row.tags is not None and {t.pk for t in row.tags} != {t.pk for t in current.tags.all()}:
             changes["tags"] = row.tags
