@@ -158,7 +158,9 @@ def served_ids(*, butler: int, workstation: int | None = None) -> RawSQL:
     an OR across a join (`enterprise__butler=`): SQLite then checked the enterprise of every request
     in the zone, and a butler's 全部诉求 count took 240 ms at 200 000 requests (70 ms this way). It
     is SQL because, built as a queryset, the subquery cost every 我的待办 0.15 ms more to compile.
-    core/tests/test_scopes.py checks it against the scopes written as joins.
+    core/tests/test_scopes.py checks it against the scopes written as joins. The enterprises' own scope
+    keeps the OR of these two columns: as `pk IN` this list, PostgreSQL counted a butler's enterprises in
+    30 ms instead of 5 (a hash join over the zone), though SQLite did better (13 → 2.6 ms).
     """
     meta = Enterprise._meta
     column = {name: meta.get_field(name).column for name in ("butler", "workstation")}
