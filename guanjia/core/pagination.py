@@ -1,17 +1,44 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from guanjia.core.forms import MAX_ID
 
 
 class Pagination(PageNumberPagination):
-    """API.md: `?page=` and `?page_size=` (at most 500)."""
+    """API.md: `?page=` and `?page_size=` (at most 500).
+
+    A page or page size that is not a whole number of at least 1 (`0`, `-1`, `abc`) is a 400
+    naming the parameter; DRF answers 404 to such a page and quietly ignores such a size. A page
+    past the last one stays a 404 (DRF's way), and a size above 500 is read as 500.
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param) or "1"
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        return _positive(raw, self.page_query_param, _("页码须为不小于 1 的整数。"))
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        message = _("每页条数须为 1 到 %(max)d 之间的整数。") % {"max": self.max_page_size}
+        return min(_positive(raw, self.page_size_query_param, message), self.max_page_size)
+
+
+def _positive(raw: str, name: str, message) -> int:
+    """`raw` as a whole number of at least 1 (ASCII digits only), else a 400 naming the parameter."""
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise ValidationError({name: [message]})
+    return int(raw)
 
 
 class WindowPaginator(Paginator):

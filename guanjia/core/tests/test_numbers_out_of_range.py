@@ -52,3 +52,23 @@ def test_forms_answer_an_impossible_id_in_a_multiple_choice(client, world):
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == "accepted" and not request.unit_tasks.exists()
+
+
+@pytest.mark.parametrize("query, field", [
+    ("page=0", "page"), ("page=-1", "page"), ("page=abc", "page"), ("page=1.5", "page"), ("page=%EF%BC%92", "page"),
+    ("page_size=0", "page_size"), ("page_size=abc", "page_size"), ("page_size=-5", "page_size"),
+])
+def test_an_api_page_or_size_that_is_no_whole_number_is_a_400_naming_it(api, world, query, field):
+    api.force_authenticate(world.admin)
+    response = api.get(f"/api/v1/requests/?{query}")
+    assert response.status_code == 400, query
+    assert list(response.json()) == [field]
+
+
+def test_an_api_page_past_the_last_is_404_and_a_size_above_the_most_is_the_most(api, world):
+    api.force_authenticate(world.admin)
+    assert api.get(f"/api/v1/enterprises/?page={HUGE}").status_code == 404
+    assert api.get("/api/v1/enterprises/?page=last").status_code == 200
+    response = api.get("/api/v1/enterprises/?page_size=100000&page=1")
+    assert response.status_code == 200 and len(response.json()["results"]) == response.json()["count"]
+    assert api.get("/api/v1/enterprises/?page_size=&page=").status_code == 200
