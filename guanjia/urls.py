@@ -8,6 +8,8 @@ from django.views.i18n import JavaScriptCatalog
 from guanjia.org import views as org_views
 
 handler400 = "guanjia.core.middleware.bad_request"
+handler403 = "guanjia.core.error_views.permission_denied"
+handler404 = "guanjia.core.error_views.page_not_found"
 
 urlpatterns = [
     path("", org_views.HomeView.as_view(), name="home"),

@@ -6,6 +6,8 @@ import copy
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -31,6 +33,8 @@ def exception_handler(exc, context):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)  # the service's own words, when it gave any
     elif isinstance(exc, Conflict):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, Http404):  # Django's text names the model, in English ("No Request matches …")
+        exc = exceptions.NotFound(_("未找到。"))
     return drf_exception_handler(exc, context)
 
 
@@ -38,8 +42,11 @@ class ScopedViewSet(viewsets.GenericViewSet):
     """Base for every model endpoint: rows come only from `visible_to(request.user)`; outside scope is 404.
 
     Subclasses name `queryset` (with its select_related/prefetch) and, for writes,
-    implement `perform_create`/`perform_update` by calling services.
+    implement `perform_create`/`perform_update` by calling services. Ids in addresses are ASCII
+    digits: DRF's default `[^/.]+` let `int()` read a full-width "１" as request 1.
     """
+
+    lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
         return self.queryset.visible_to(self.request.user)

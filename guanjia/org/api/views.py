@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import throttling
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from guanjia.core.api import ScopedReadOnlyViewSet
@@ -20,6 +21,7 @@ class TokenView(ObtainAuthToken):
     """`POST {"username", "password"}` → `{"token"}` (API.md)."""
 
     throttle_classes = [LoginThrottle]
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # DRF's view names its own, without ours
 
 
 class MeView(APIView):
