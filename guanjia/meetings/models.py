@@ -144,6 +144,9 @@ class ActionItem(TimeStampedModel):
         _("时限（工作日）"), null=True, blank=True, help_text=_("自会议日期次日起算的工作日数；按日期给出时为空。")
     )
     deadline_provisional = models.BooleanField(_("时限按临时日历"), default=False, editable=False)
+    # A deadline chosen as a date: kept so that loading that year's notice can recount it (the deadline
+    # itself is the close of the last working day on or before it).
+    deadline_date = models.DateField(_("选定的截止日期"), null=True, blank=True, editable=False)
     status = models.CharField(_("状态"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.OPEN,
                               editable=False)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True, editable=False)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,9 +233,9 @@ def meeting_hold(*, actor, meeting: Meeting, minutes: str) -> Meeting:
     if not (minutes or "").strip():
         raise ValidationError({"minutes": _("请填写会议纪要。")})
     meeting = _begin(actor=actor, meeting=meeting, action=Action.HOLD)
-    if meeting.meeting_date > timezone.localtime(service_now()).date():
-        raise ValidationError({"minutes": _("会议日期（%(date)s）未到，不能登记为已召开。") % {
-            "date": f"{meeting.meeting_date:%Y-%m-%d}"}})
+    if meeting.starts_at > service_now():
+        raise ValidationError({"minutes": _("会议尚未开始（%(start)s），不能登记为已召开。") % {
+            "start": f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}"}})
     meeting.status, meeting.minutes, meeting.held_at = Status.HELD, minutes.strip(), service_now()
     with audit_context(actor=actor):
         meeting.save(update_fields=["status", "minutes", "held_at", "updated_at"])
@@ -286,7 +287,8 @@ def action_item_add(
 
     The deadline is either `days` working days counted from the meeting date (次日起算,
     closing at the end of the last day) or a `due_date` not before the meeting date, nor
-    before today (a date set by hand, as a unit's 办理时限, is set for the days to come).
+    before today (a date set by hand, as a unit's 办理时限, is set for the days to come): its
+    deadline is the close of the last working day on or before it.
     """
     meeting = _begin(actor=actor, meeting=meeting, action=Action.ADD_ACTION_ITEM)
     text = (text or "").strip()
@@ -328,12 +330,16 @@ def action_item_add(
     elif due_date > LATEST_DATE:
         errors["due_date"] = [_("完成时限（%(due)s）不能晚于 %(latest)s。") % {
             "due": f"{due_date:%Y-%m-%d}", "latest": f"{LATEST_DATE:%Y-%m-%d}"}]
-    else:
-        deadline = dt.datetime.combine(due_date, workcal.END_OF_DAY, tzinfo=timezone.get_default_timezone())
+    else:  # as a unit's 办理时限 chosen as a date: the close of the last working day on or before it
+        try:
+            due = workcal.closing_on_or_before(due_date, earliest=today)
+            deadline, provisional = due.due, due.provisional
+        except workcal.CalendarUnavailable as error:
+            errors["due_date"] = [error.message]
     _raise(errors)
     item = ActionItem(meeting=meeting, text=text, owner_unit=owner_unit, owner_person=owner_person, request=request,
                       project=project, deadline=deadline, deadline_days=days, deadline_provisional=provisional,
-                      created_by=actor)
+                      deadline_date=due_date if days is None else None, created_by=actor)
     item.full_clean()
     with audit_context(actor=actor):
         item.save()
@@ -358,21 +364,26 @@ def action_item_complete(*, actor, item: ActionItem, result: str) -> ActionItem:
 
 @transaction.atomic
 def action_items_recompute_provisional(*, year: int | None = None) -> int:
-    """Recount open working-day deadlines computed on a provisional calendar; returns how many moved.
+    """Recount open deadlines computed on a provisional calendar (working days, or a date's last working
+    day); returns how many moved.
 
     Idempotent: called when a year's holiday notice is loaded (see core.signals).
     """
     calendar = workcal.WorkingCalendar.load()
     queryset = ActionItem.objects.select_for_update().select_related("meeting").filter(
-        status=ItemStatus.OPEN, deadline_days__isnull=False)
+        Q(deadline_days__isnull=False) | Q(deadline_date__isnull=False), status=ItemStatus.OPEN)
     if year is None:
         queryset = queryset.filter(deadline_provisional=True)
     else:
-        queryset = queryset.filter(deadline__year__gte=year, meeting__starts_at__year__lte=year)
+        queryset = queryset.filter(Q(deadline__year__gte=year) | Q(deadline_date__year__gte=year),
+                                   meeting__starts_at__year__lte=year)
     moved = 0
     for item in queryset:
         try:
-            due = calendar.deadline_at(item.meeting.meeting_date, item.deadline_days)
+            if item.deadline_days:
+                due = calendar.deadline_at(item.meeting.meeting_date, item.deadline_days)
+            else:  # chosen as a date: never earlier than the day it was set
+                due = calendar.closing_on_or_before(item.deadline_date, earliest=timezone.localtime(item.created_at))
         except workcal.CalendarUnavailable:
             continue
         if (due.due, due.provisional) != (item.deadline, item.deadline_provisional):

@@ -1,7 +1,7 @@
 """The official PRC working-day clock (工作日): every deadline in Guanjia is counted with it.
 
 See docs/calendar.md. Reads: `is_working_day`, `add_working_days`, `deadline_at`,
-`add_hours`, `working_days_between` (or a `WorkingCalendar.load()` snapshot reused in
+`add_hours`, `working_days_between`, `closing_on_or_before` (or a `WorkingCalendar.load()` snapshot reused in
 loops). The one write: `calendar_load_year`, which sends `core.signals.calendar_year_loaded`.
 """
 
@@ -14,6 +14,7 @@ from guanjia.core.calendar.clock import (
     WorkingCalendar,
     add_hours,
     add_working_days,
+    closing_on_or_before,
     deadline_at,
     is_working_day,
     working_days_between,
@@ -32,6 +33,7 @@ __all__ = [
     "add_hours",
     "add_working_days",
     "calendar_load_year",
+    "closing_on_or_before",
     "deadline_at",
     "format_notice",
     "is_working_day",

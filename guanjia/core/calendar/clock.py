@@ -225,7 +225,21 @@ class WorkingCalendar:
         if b < a:
             return -self.working_days_between(b, a)
         self.year_status(a.year)
+        self.year_status(b.year)  # a date far ahead is refused naming its own year, not the first unknown one
         return sum(1 for info in self.days_between(a, b) if info.working)
+
+    def closing_on_or_before(self, d: date, *, earliest: date, closing: time = END_OF_DAY) -> Due:
+        """A deadline chosen as a date: the close of the last working day on or before `d`, but not
+        before `earliest`'s close (a date set today for today, or for a weekend ahead, ends today).
+
+        Provisional when `d` lies in the provisional year: that year's notice may make it a working day.
+        """
+        d, earliest = _as_date(d), _as_date(earliest)
+        provisional = self.year_status(d.year) == PROVISIONAL
+        day = d
+        while day > earliest and not self.day(day).working:
+            day -= ONE_DAY
+        return Due(datetime.combine(max(day, earliest), closing, tzinfo=timezone.get_default_timezone()), provisional)
 
 
 def _as_date(value: date) -> date:
@@ -268,3 +282,8 @@ def add_hours(start: datetime, hours: float, *, working_days_only: bool = False,
 
 def working_days_between(a: date, b: date, *, calendar: WorkingCalendar | None = None) -> int:
     return _calendar(calendar).working_days_between(a, b)
+
+
+def closing_on_or_before(d: date, *, earliest: date, closing: time = END_OF_DAY,
+                         calendar: WorkingCalendar | None = None) -> Due:
+    return _calendar(calendar).closing_on_or_before(d, earliest=earliest, closing=closing)

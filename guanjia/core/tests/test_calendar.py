@@ -13,6 +13,7 @@ from guanjia.core.calendar import (
     add_hours,
     add_working_days,
     calendar_load_year,
+    closing_on_or_before,
     deadline_at,
     is_working_day,
     notice_text_for_year,
@@ -142,6 +143,19 @@ def test_later_years_are_refused():
     with pytest.raises(CalendarUnavailable) as error:
         is_working_day(d("2003-05-01"))
     assert "2004" in error.value.message
+    with pytest.raises(CalendarUnavailable) as error:  # a date typed far ahead is refused by its own year
+        working_days_between(d("2026-11-25"), d("2099-01-01"))
+    assert error.value.year == 2099 and "2099年" in error.value.message
+
+
+def test_a_date_chosen_as_a_deadline_closes_on_its_last_working_day():
+    closing = time(23, 59, 59, 999999)
+    due = closing_on_or_before(d("2025-10-05"), earliest=d("2025-09-20"))  # 国庆 2025: 10-01..08 off
+    assert due.due == datetime.combine(d("2025-09-30"), closing, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert not due.provisional
+    assert closing_on_or_before(d("2025-10-11"), earliest=d("2025-10-09")).due.date() == d("2025-10-11")  # 调休上班
+    assert closing_on_or_before(d("2025-10-05"), earliest=d("2025-10-03")).due.date() == d("2025-10-03")  # not before
+    assert closing_on_or_before(d("2027-01-03"), earliest=d("2026-12-28")).provisional
 
 
 def test_override_table_is_checked_first():

@@ -201,6 +201,17 @@ def test_a_meeting_in_the_future_cannot_be_held(world):
     assert "2026-03-03" in error.value.message_dict["minutes"][0]
 
 
+def test_a_meeting_cannot_be_held_before_the_hour_it_starts(world):
+    with time_machine.travel(at(2026, 3, 3, 8, 30), tick=False):
+        meeting = make_meeting(world, starts_at=at(2026, 3, 3, 14, 30))
+        with pytest.raises(ValidationError) as error:
+            services.meeting_hold(actor=world.butler1, meeting=meeting, minutes="x")
+    assert "2026-03-03 14:30" in error.value.message_dict["minutes"][0]
+    assert Meeting.objects.get(pk=meeting.pk).status == Status.PLANNED
+    with time_machine.travel(at(2026, 3, 3, 14, 30), tick=False):
+        assert services.meeting_hold(actor=world.butler1, meeting=meeting, minutes="x").status == Status.HELD
+
+
 def test_cancel_needs_a_reason(world):
     meeting = make_meeting(world)
     with pytest.raises(ValidationError):
@@ -320,6 +331,55 @@ def test_loading_the_year_recounts_provisional_deadlines(world, django_capture_o
     item.refresh_from_db()
     assert day(item.deadline) == dt.date(2027, 1, 6) and not item.deadline_provisional
     assert services.action_items_recompute_provisional(year=2027) == 0  # idempotent
+
+
+@pytest.mark.parametrize("chosen, expected", [
+    (dt.date(2026, 10, 3), dt.date(2026, 9, 30)),   # 国庆 (10-01..08): back to the last working day before it
+    (dt.date(2026, 9, 27), dt.date(2026, 9, 24)),   # a Sunday after 中秋 (Friday 09-25): Thursday
+    (dt.date(2026, 9, 30), dt.date(2026, 9, 30)),   # a working day stays
+    (dt.date(2026, 9, 20), dt.date(2026, 9, 20)),   # a Sunday that is a make-up workday (调休上班) stays
+    (dt.date(2026, 9, 19), dt.date(2026, 9, 18)),   # a Saturday: Friday
+])
+def test_a_deadline_chosen_as_a_date_ends_at_the_close_of_the_last_working_day_on_or_before_it(world, chosen, expected):
+    with time_machine.travel(at(2026, 9, 15, 16, 0), tick=False):
+        meeting = held_meeting(world, starts_at=at(2026, 9, 15, 9, 0))
+        item = add_item(world, meeting, days=None, due_date=chosen)
+    assert timezone.localtime(item.deadline) == at(2026, 1, 1).replace(
+        year=expected.year, month=expected.month, day=expected.day, hour=23, minute=59, second=59, microsecond=999999)
+    assert item.deadline_date == chosen and item.deadline_days is None and not item.deadline_provisional
+
+
+def test_a_date_on_a_weekend_right_ahead_ends_today_not_in_the_past(world):
+    with time_machine.travel(at(2026, 9, 18, 16, 0), tick=False):  # a Friday
+        meeting = held_meeting(world, starts_at=at(2026, 9, 18, 9, 0))
+        item = add_item(world, meeting, days=None, due_date=dt.date(2026, 9, 19))
+    assert day(item.deadline) == dt.date(2026, 9, 18)
+
+
+def test_a_date_past_the_calendar_is_refused_naming_its_year(world):
+    with time_machine.travel(at(2026, 9, 15, 16, 0), tick=False):
+        meeting = held_meeting(world, starts_at=at(2026, 9, 15, 9, 0))
+        with pytest.raises(ValidationError) as error:
+            add_item(world, meeting, days=None, due_date=dt.date(2099, 1, 1))
+    assert "2099年的节假日安排尚未公布" in error.value.message_dict["due_date"][0]
+    assert not ActionItem.objects.filter(meeting=meeting).exists()
+
+
+def test_a_date_in_the_provisional_year_is_marked_and_recounted_when_the_year_is_loaded(
+        world, django_capture_on_commit_callbacks):
+    from guanjia.core.calendar import calendar_load_year
+
+    with time_machine.travel(at(2026, 12, 28, 16, 0), tick=True):
+        meeting = held_meeting(world, starts_at=at(2026, 12, 28, 9, 0))
+        item = add_item(world, meeting, days=None, due_date=dt.date(2027, 1, 2))  # a Saturday after 元旦
+        # The provisional calendar: 01-02 Saturday, 01-01 元旦 → 2026-12-31.
+        assert day(item.deadline) == dt.date(2026, 12, 31) and item.deadline_provisional
+        # A made-up notice that makes Saturday 2027-01-02 a make-up workday: the deadline moves to it.
+        with django_capture_on_commit_callbacks(execute=True):
+            calendar_load_year(actor=world.admin, year=2027, holidays=[(dt.date(2027, 1, 1), "元旦")],
+                               workdays=[(dt.date(2027, 1, 2), "元旦")], source="测试通知")
+    item.refresh_from_db()
+    assert day(item.deadline) == dt.date(2027, 1, 2) and not item.deadline_provisional
 
 
 def test_moving_the_meeting_moves_working_day_deadlines(world):
