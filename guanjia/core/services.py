@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -10,6 +12,29 @@ from django.utils.translation import gettext as _
 from guanjia.core.audit import audit_context
 from guanjia.core.choices import Role
 from guanjia.core.models import AssignmentBase
+
+# Free text a person types (诉求内容, 说明, 答复, 纪要, 备注 …): about twenty pages of Chinese, enough for a
+# letter, and a bound on what a row, its timeline and every notice or export about it carry.
+TEXT_MAX = 10_000
+
+
+def texts_limited(*fields: str):
+    """A service decorator: refuse a call whose free text in `fields` (keyword arguments) is over TEXT_MAX
+    characters, as field errors, before anything is read or written."""
+
+    def decorator(service):
+        @functools.wraps(service)
+        def wrapper(*args, **kwargs):
+            errors = {name: _("不能超过 %(max)d 个字（现为 %(n)d 个）。") % {"max": TEXT_MAX, "n": len(kwargs[name])}
+                      for name in fields if isinstance(kwargs.get(name), str) and len(kwargs[name]) > TEXT_MAX}
+            if errors:
+                raise ValidationError(errors)
+            return service(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
 
 # Which role a person needs to take a duty.
 DUTY_ROLE = {AssignmentBase.Duty.BUTLER: Role.BUTLER, AssignmentBase.Duty.CONTACT_LEADER: Role.LEADER}

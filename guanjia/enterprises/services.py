@@ -25,6 +25,7 @@ def _check_workstation(enterprise: Enterprise) -> None:
         raise ValidationError({"workstation": _("工作站不在本园区。")})
 
 
+@core.texts_limited("note")
 @transaction.atomic
 def enterprise_create(
     *,
@@ -69,6 +70,7 @@ def enterprise_create(
     return enterprise
 
 
+@core.texts_limited("note")
 @transaction.atomic
 def enterprise_update(*, actor, enterprise: Enterprise, tags: Iterable[Tag] | None = None, **fields) -> Enterprise:
     """Change an enterprise's own fields; butler and leader change only through the assign services."""

@@ -23,6 +23,7 @@ from guanjia.core.choices import Role
 from guanjia.core.clock import now as service_now
 from guanjia.core.errors import Conflict
 from guanjia.core.predicates import require
+from guanjia.core.services import texts_limited
 from guanjia.meetings.choices import TRANSITIONS, Action, ItemStatus, Kind, Status
 from guanjia.meetings.models import ActionItem, Meeting
 from guanjia.requests.choices import TERMINAL_STATUSES as REQUEST_TERMINAL_STATUSES
@@ -108,6 +109,7 @@ def _raise(errors: dict) -> None:
 # -- meetings ---------------------------------------------------------------------------------------------------
 
 
+@texts_limited("minutes")
 @transaction.atomic
 def meeting_create(
     *,
@@ -154,6 +156,7 @@ def meeting_create(
     return meeting
 
 
+@texts_limited("minutes")
 @transaction.atomic
 def meeting_update(*, actor, meeting: Meeting, **fields) -> Meeting:
     """Change a planned or held meeting: its details, attendance, agenda, and (once held) its minutes.
@@ -227,6 +230,7 @@ def _move_deadlines(meeting: Meeting, items: list[ActionItem]) -> dict:
     return {}
 
 
+@texts_limited("minutes")
 @transaction.atomic
 def meeting_hold(*, actor, meeting: Meeting, minutes: str) -> Meeting:
     """The meeting took place: its minutes (会议纪要) are recorded and decisions may be added."""
@@ -270,6 +274,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
 # -- decisions (action items) -----------------------------------------------------------------------------------
 
 
+@texts_limited("text")
 @transaction.atomic
 def action_item_add(
     *,
@@ -346,6 +351,7 @@ def action_item_add(
     return item
 
 
+@texts_limited("result")
 @transaction.atomic
 def action_item_complete(*, actor, item: ActionItem, result: str) -> ActionItem:
     """办结 an action item with its result; done late or on time is read from done_at against the deadline."""
@@ -396,6 +402,7 @@ def action_items_recompute_provisional(*, year: int | None = None) -> int:
 # -- settling requests ------------------------------------------------------------------------------------------
 
 
+@texts_limited("answer")
 @transaction.atomic
 def meeting_settle_request(*, actor, meeting: Meeting, request, answer: str):
     """A request on the agenda is settled (办结) by the meeting's decision.

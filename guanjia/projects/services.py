@@ -24,6 +24,7 @@ def _check_zone(project: Project) -> None:
         raise ValidationError({"workstation": _("工作站不在本园区。")})
 
 
+@core.texts_limited("description")
 @transaction.atomic
 def project_create(
     *,
@@ -61,6 +62,7 @@ def project_create(
     return project
 
 
+@core.texts_limited("description")
 @transaction.atomic
 def project_update(*, actor, project: Project, **fields) -> Project:
     """Change a project's fields and stage dates; the stage is derived again from the dates."""

@@ -8,7 +8,6 @@ timeline row in the same transaction; notifications go out after commit.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from guanjia.core.choices import Role
 from guanjia.core.clock import now as service_now
 from guanjia.core.errors import Conflict
+from guanjia.core.services import texts_limited as _texts_limited
 from guanjia.requests import clocks
 from guanjia.requests.attachments import check_uploads, remember_stored, removed_if_failed, shown_name
 from guanjia.requests.choices import (
@@ -46,24 +46,9 @@ RAISE_ROLES = frozenset({Role.ADMIN, Role.LEADER, Role.BUTLER, Role.ENTERPRISE})
 MAX_EXTENSION_DAYS = 30
 # The foreign keys of a new request, all given as objects already read.
 RELATED_READ = ("zone", "enterprise", "project", "butler", "addressed_leader", "raised_by")
-# Free text a person types (诉求内容, 说明, 答复, 理由): about twenty pages of Chinese, enough for a letter,
-# and a bound on what a request row, its timeline and every notice about it carry.
-TEXT_MAX = 10_000
+# The free text of requests' services (诉求内容, 说明, 答复, 理由): at most core.services.TEXT_MAX characters each.
 TEXT_FIELDS = ("description", "comment", "answer", "reason")
-
-
-def texts_limited(service):
-    """Refuse a service call whose free text is over TEXT_MAX characters, before anything is read or written."""
-
-    @functools.wraps(service)
-    def wrapper(*args, **kwargs):
-        errors = {name: _("不能超过 %(max)d 个字（现为 %(n)d 个）。") % {"max": TEXT_MAX, "n": len(kwargs[name])}
-                  for name in TEXT_FIELDS if isinstance(kwargs.get(name), str) and len(kwargs[name]) > TEXT_MAX}
-        if errors:
-            raise ValidationError(errors)
-        return service(*args, **kwargs)
-
-    return wrapper
+texts_limited = _texts_limited(*TEXT_FIELDS)
 
 
 # -- shared machinery -------------------------------------------------------------------------------------------
