@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from guanjia.core.errors import Conflict
+from guanjia.core.predicates import require
 
 
 def validation_error_detail(error: DjangoValidationError) -> dict | list:
@@ -47,6 +48,22 @@ class ScopedViewSet(viewsets.GenericViewSet):
     """
 
     lookup_value_regex = "[0-9]+"
+    # The permission (django-rules) each write action needs, checked before the body is read: a caller who
+    # may not write gets 403 whatever they send, never a 400 that lists the fields' rules. Detail actions
+    # check it on the object (in get_object), after the scope's 404.
+    action_permissions: dict[str, str] = {}
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        permission = self.action_permissions.get(self.action)
+        if permission and not self.detail:
+            require(request.user, permission)
+
+    def check_object_permissions(self, request, obj):
+        super().check_object_permissions(request, obj)
+        permission = self.action_permissions.get(self.action)
+        if permission and self.detail:
+            require(request.user, permission, obj)
 
     def get_queryset(self):
         return self.queryset.visible_to(self.request.user)

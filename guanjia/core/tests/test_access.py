@@ -1,5 +1,7 @@
 """visible_to(user): the one definition of who sees what, per role (DOMAIN.md "Who uses it")."""
 
+import pytest
+
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Unit, User
 from guanjia.projects.models import Project
@@ -48,3 +50,20 @@ def test_several_roles_are_united(world):
     world.butler2.roles.add("butler", "leader")
     world.butler2.__dict__.pop("role_codes", None)
     assert set(Enterprise.objects.visible_to(world.butler2)) == {world.ent1, world.ent2}
+
+
+@pytest.mark.parametrize("who, method, url, body", [
+    ("supervisor", "patch", "/api/v1/enterprises/{ent}/", {"scale": "gigantic"}),
+    ("butler1", "post", "/api/v1/enterprises/", {}),
+    ("leader", "post", "/api/v1/enterprises/", {"name": ""}),
+    ("supervisor", "patch", "/api/v1/projects/{project}/", {"total_investment": "abc"}),
+    ("ent1", "post", "/api/v1/projects/", {}),
+    ("ent1", "post", "/api/v1/meetings/", {}),
+    ("unit1", "post", "/api/v1/meetings/", {"kind": "nonsense"}),
+])
+def test_a_role_that_may_not_write_gets_403_whatever_the_body(api, world, who, method, url, body):
+    """403 is checked before the body is read: a refused caller never sees the fields' rules as a 400."""
+    api.force_authenticate(world.users()[who])
+    url = url.format(ent=world.ent1.pk, project=world.project1.pk)
+    response = getattr(api, method)(url, body, format="json")
+    assert response.status_code == 403, (response.status_code, response.content[:200])

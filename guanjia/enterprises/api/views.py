@@ -27,6 +27,9 @@ class EnterpriseViewSet(
 
     queryset = Enterprise.objects.select_related("workstation", "butler", "contact_leader").prefetch_related("tags")
     filterset_class = EnterpriseFilterSet
+    action_permissions = {"create": "enterprises.add_enterprise", "update": "enterprises.change_enterprise",
+                          "partial_update": "enterprises.change_enterprise", "destroy": "enterprises.archive_enterprise",
+                          "restore": "enterprises.archive_enterprise"}
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -38,7 +41,6 @@ class EnterpriseViewSet(
         return EnterpriseDetailSerializer if self.action == "retrieve" else EnterpriseSerializer
 
     def perform_create(self, serializer):
-        require(self.request.user, "enterprises.add_enterprise")
         data = dict(serializer.validated_data)
         serializer.instance = services.enterprise_create(
             actor=self.request.user, zone=self.request.user.zone, **data
@@ -47,7 +49,6 @@ class EnterpriseViewSet(
     def perform_update(self, serializer):
         enterprise = serializer.instance
         user = self.request.user
-        require(user, "enterprises.change_enterprise", enterprise)
         data = dict(serializer.validated_data)
         butler = data.pop("butler", enterprise.butler)
         leader = data.pop("contact_leader", enterprise.contact_leader)
@@ -62,14 +63,12 @@ class EnterpriseViewSet(
         serializer.instance = self.get_queryset().get(pk=enterprise.pk)
 
     def perform_destroy(self, instance):
-        require(self.request.user, "enterprises.archive_enterprise", instance)
         services.enterprise_archive(actor=self.request.user, enterprise=instance)
 
     @extend_schema(request=None, responses=EnterpriseSerializer)
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
         enterprise = self.get_object()
-        require(request.user, "enterprises.archive_enterprise", enterprise)
         services.enterprise_restore(actor=request.user, enterprise=enterprise)
         return Response(EnterpriseSerializer(self.get_queryset().get(pk=enterprise.pk),
                                              context=self.get_serializer_context()).data,

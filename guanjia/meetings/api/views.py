@@ -12,7 +12,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from guanjia.core.api import ScopedViewSet
-from guanjia.core.predicates import require
 from guanjia.meetings import selectors, services
 from guanjia.meetings.api.serializers import (
     ActionItemCreateSerializer,
@@ -51,6 +50,8 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     queryset = Meeting.objects.none()  # the rows come from the selectors in get_queryset (visible_to)
     filterset_class = MeetingFilterSet
+    action_permissions = {"create": "meetings.add_meeting", "update": CHANGE, "partial_update": CHANGE,
+                          "hold": CHANGE, "close": CHANGE, "cancel": CHANGE, "decisions": CHANGE, "settle": CHANGE}
 
     def get_queryset(self):
         user = self.request.user
@@ -80,7 +81,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     def perform_update(self, serializer):
         meeting = serializer.instance
-        require(self.request.user, CHANGE, meeting)
         data = dict(serializer.validated_data)
         convener = data.pop("convener", meeting.convener)
         if convener != meeting.convener:
@@ -93,7 +93,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def hold(self, request, pk=None):
         """召开: record the minutes; decisions can be added afterwards."""
         meeting = self.get_object()
-        require(request.user, CHANGE, meeting)
         data = self._body(HoldSerializer, request)
         meeting = services.meeting_hold(actor=request.user, meeting=meeting, minutes=data["minutes"])
         return Response(self._fresh(meeting))
@@ -103,7 +102,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def close(self, request, pk=None):
         """结束 a held meeting; open action items go on being followed."""
         meeting = self.get_object()
-        require(request.user, CHANGE, meeting)
         meeting = services.meeting_close(actor=request.user, meeting=meeting)
         return Response(self._fresh(meeting))
 
@@ -112,7 +110,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def cancel(self, request, pk=None):
         """取消 a planned meeting, with a reason."""
         meeting = self.get_object()
-        require(request.user, CHANGE, meeting)
         data = self._body(CancelSerializer, request)
         meeting = services.meeting_cancel(actor=request.user, meeting=meeting, reason=data["reason"])
         return Response(self._fresh(meeting))
@@ -122,7 +119,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def decisions(self, request, pk=None):
         """Record a decision as an action item (督办事项) of a held meeting."""
         meeting = self.get_object()
-        require(request.user, CHANGE, meeting)
         data = self._body(ActionItemCreateSerializer, request)
         item = services.action_item_add(actor=request.user, meeting=meeting, **data)
         item = selectors.action_item_list(request.user).get(pk=item.pk)
@@ -134,7 +130,6 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def settle(self, request, pk=None):
         """办结 a request on the agenda by the meeting's decision (through the request's own resolve)."""
         meeting = self.get_object()
-        require(request.user, CHANGE, meeting)
         data = self._body(SettleSerializer, request)
         services.meeting_settle_request(actor=request.user, meeting=meeting, request=data["request"],
                                         answer=data["answer"])
@@ -155,6 +150,7 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     queryset = ActionItem.objects.none()  # the rows come from action_item_list (visible_to)
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilterSet
+    action_permissions = {"complete": "meetings.complete_actionitem"}
 
     def get_queryset(self):
         return selectors.action_item_list(self.request.user)
@@ -164,7 +160,6 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def complete(self, request, pk=None):
         """办结 an action item with its result (owner unit, convener or the center)."""
         item = self.get_object()
-        require(request.user, "meetings.complete_actionitem", item)
         body = CompleteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.action_item_complete(actor=request.user, item=item, result=body.validated_data["result"])

@@ -21,9 +21,10 @@ class ProjectViewSet(
     queryset = Project.objects.select_related("enterprise", "butler", "contact_leader")
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
+    action_permissions = {"create": "projects.add_project", "update": "projects.change_project",
+                          "partial_update": "projects.change_project", "destroy": "projects.archive_project"}
 
     def perform_create(self, serializer):
-        require(self.request.user, "projects.add_project")
         serializer.instance = services.project_create(
             actor=self.request.user, zone=self.request.user.zone, **serializer.validated_data
         )
@@ -31,7 +32,6 @@ class ProjectViewSet(
     def perform_update(self, serializer):
         project = serializer.instance
         user = self.request.user
-        require(user, "projects.change_project", project)
         data = dict(serializer.validated_data)
         butler = data.pop("butler", project.butler)
         leader = data.pop("contact_leader", project.contact_leader)
@@ -45,5 +45,4 @@ class ProjectViewSet(
         serializer.instance = self.get_queryset().get(pk=project.pk)
 
     def perform_destroy(self, instance):
-        require(self.request.user, "projects.archive_project", instance)
         services.project_archive(actor=self.request.user, project=instance)
