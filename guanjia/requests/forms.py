@@ -1,11 +1,14 @@
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from guanjia.core.choices import Role
 from guanjia.core.forms import IdsField, RequestFormMixin, people_with_role
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Unit
 from guanjia.projects.models import Project
+from guanjia.requests.actions import ACTION_SERVICES
 from guanjia.requests.choices import Category, EscalationTarget, Rating, Source, SuspendReason, Urgency
 from guanjia.requests.services import INTAKE_KEY_MAX
 
@@ -92,13 +95,40 @@ class ActionForm(RequestFormMixin, forms.Form):
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
 
+    # A service argument that comes from a form field of another name: 中止's reason is a choice, not text.
+    RENAMED = {"suspend": {"reason": "suspend_reason"}}
+
     def data_for(self, action: str) -> dict:
         data = dict(self.cleaned_data)
-        if action == "suspend":
-            data["reason"] = data.pop("suspend_reason")
+        for argument, field in self.RENAMED.get(action, {}).items():
+            data[argument] = data.pop(field)
         data["co_units"] = list(data.get("co_units") or [])
         data.pop("attachments", None)
         return data
+
+    def refuse(self, action: str, error: ValidationError | None = None) -> None:
+        """Put the errors of `action` where its tab shows them: a service's on the field its argument came
+        from, and any on a field the tab has not (a hand-made post, the hidden version) above the fields."""
+        if error is not None:
+            renamed = self.RENAMED.get(action, {})
+            for argument, messages in (error.message_dict if hasattr(error, "error_dict")
+                                       else {NON_FIELD_ERRORS: error.messages}).items():
+                field = renamed.get(argument, argument)
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        shown = {self.RENAMED.get(action, {}).get(name, name) for name in ACTION_SERVICES[action][1]}
+        for name in [n for n in self.errors if n != NON_FIELD_ERRORS and n not in shown]:
+            for message in self.errors.pop(name):
+                self.add_error(None, self._labelled(name, message))
+
+    def error_lines(self) -> list[str]:
+        """Every error on one line each, labelled, for a page with no tab left to show them in."""
+        return [message if name == NON_FIELD_ERRORS else self._labelled(name, message)
+                for name, messages in self.errors.items() for message in messages]
+
+    def _labelled(self, name: str, message: str) -> str:
+        label = self.fields[name].label if name in self.fields else None
+        return f"{label}{pgettext('label separator', '：')}{message}" if label else message
 
 
 class NoteForm(RequestFormMixin, forms.Form):
