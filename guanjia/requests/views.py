@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views import View, generic
 
 from guanjia.core.choices import Role
@@ -92,20 +91,29 @@ class RequestDetailView(ScopedDetailView):
     queryset = LIST_QUERYSET
     template_name = "requests/request_detail.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, *, refused: tuple[str, ActionForm] | None = None, note_form: NoteForm | None = None,
+                         **kwargs):
+        """`refused` is an action and its bound form, shown in the open tab; `note_form` a bound note form."""
         context = super().get_context_data(**kwargs)
         user, request = self.request.user, self.object
         tasks = list(request.unit_tasks.select_related("unit"))
         clocks = list(request.clocks.filter(cancelled=False).select_related("unit_task__unit"))
         enterprise_only = _is_enterprise_only(user)
+        names = actions.available(user, request, tasks)
+        blank = ActionForm(request=self.request, initial={"version": request.version})
+        failed, failed_form = refused or (None, None)
+        if failed_form is not None and failed not in names:
+            # The request has moved on (or the action has no tab, like merging): no form to show the errors in.
+            for message in failed_form.error_lines():
+                messages.error(self.request, message)
         context.update({
             "unit_tasks": tasks,
             "clocks": [(c, ClockState(c.state()).label, CLOCK_COLOURS[c.state()]) for c in clocks],
             "events": list(selectors.timeline(request, user)),
             "attachments": [a for a in request.attachments.all() if not (a.internal and enterprise_only)],
-            "actions": [(name, Action(name).label) for name in actions.available(user, request, tasks)],
-            "action_form": ActionForm(request=self.request, initial={"version": request.version}),
-            "note_form": NoteForm(request=self.request),
+            "actions": [(name, Action(name).label, failed_form if name == failed else blank) for name in names],
+            "open_action": failed if failed in names else next(iter(names), None),
+            "note_form": note_form or NoteForm(request=self.request),
             "enterprise_only": enterprise_only,
             "resolution_kind": ClockKind.RESOLUTION,
             "action_items": action_items_for_request(request, user),
@@ -114,10 +122,19 @@ class RequestDetailView(ScopedDetailView):
         return context
 
 
-class ActionView(ScopedMixin, View):
-    """POST one action from the detail page; errors come back as messages, never a 500."""
+class DetailFormView(RequestDetailView):
+    """A form posted from the detail page. Success redirects (PRG); a refusal renders the page again (200),
+    like a ServiceFormView, with what was typed and each error by its field."""
 
-    model = Request
+    http_method_names = ["post"]
+
+    def refused(self, **forms):
+        self.object = self.get_object()  # read afresh: nothing was saved, whatever the service changed in memory
+        return self.render_to_response(self.get_context_data(**forms))
+
+
+class ActionView(DetailFormView):
+    """POST one action from the detail page; a refusal keeps its tab open."""
 
     def post(self, request, pk, action):
         if action not in actions.ACTION_SERVICES:
@@ -125,20 +142,18 @@ class ActionView(ScopedMixin, View):
         obj = get_object_or_404(self.scoped_queryset(), pk=pk)
         form = ActionForm(request.POST, request.FILES, request=request)
         if not form.is_valid():
-            for field, errors in form.errors.items():
-                label = form.fields[field].label if field in form.fields else ""
-                messages.error(request, f"{label}{pgettext('label separator', '：')}{errors[0]}" if label else errors[0])
-            return HttpResponseRedirect(obj.get_absolute_url())
+            form.refuse(action)
+            return self.refused(refused=(action, form))
         try:
             actions.perform(action, actor=request.user, request=obj, data=form.data_for(action),
                             files=form.cleaned_data["attachments"])
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            form.refuse(action, error)
+            return self.refused(refused=(action, form))
         except Conflict as conflict:
-            messages.warning(request, conflict.message)
-        else:
-            messages.success(request, _("已%(action)s。") % {"action": Action(action).label})
+            form.refuse(action, ValidationError(conflict.message))
+            return self.refused(refused=(action, form))
+        messages.success(request, _("已%(action)s。") % {"action": Action(action).label})
         return HttpResponseRedirect(obj.get_absolute_url())
 
 

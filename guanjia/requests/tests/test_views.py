@@ -223,3 +223,82 @@ def test_labels_are_separated_in_the_reader_s_language(client, world):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(request.get_absolute_url()).content.decode()
     assert f": {world.butler1}</div>" in page and "：" not in page.replace(request.title, "")
+
+
+def _tab_open(page: str, name: str) -> bool:
+    """The action's pill and its form are the ones shown (Bootstrap's `active`), and no other is."""
+    return (page.count('class="nav-link active"') == 1 and f'data-bs-target="#act-{name}"' in page.split(
+        'class="nav-link active"')[1].split(">")[0] and f'id="act-{name}" class="tab-pane fade show active"' in page)
+
+
+def test_a_refused_transfer_keeps_its_tab_and_what_was_typed(client, world):
+    """转办 with the co-units due after the lead unit: the usability audit saw the 办理 card back on its first
+    tab with the units, dates and comment gone; the service's refusal now sits under 协办时限."""
+    import datetime as dt
+
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    events = request.events.count()
+    client.force_login(world.butler1)
+    today = timezone.localdate()
+    unit_due, co_unit_due = today + dt.timedelta(days=3), today + dt.timedelta(days=20)
+    response = client.post(reverse("requests:act", args=[request.pk, "transfer"]), {
+        "lead_unit": world.unit1.pk, "co_units": [world.unit2.pk], "unit_due": unit_due.isoformat(),
+        "co_unit_due": co_unit_due.isoformat(), "comment": "请供电公司牵头，十日内答复", "version": request.version})
+    page = response.content.decode()
+    assert response.status_code == 200 and _tab_open(page, "transfer")
+    transfer = page.split('id="act-transfer"')[1].split("</form>")[0]
+    assert "协办时限不能晚于牵头单位的时限" in transfer.split('name="co_unit_due"')[1]
+    assert f'<option value="{world.unit1.pk}" selected>' in transfer.split('name="lead_unit"')[1].split("</select>")[0]
+    assert f'<option value="{world.unit2.pk}" selected>' in transfer.split('name="co_units"')[1].split("</select>")[0]
+    assert f'value="{unit_due.isoformat()}"' in transfer and f'value="{co_unit_due.isoformat()}"' in transfer
+    assert "请供电公司牵头，十日内答复" in transfer
+    assert "已转办。" not in page
+    request.refresh_from_db()
+    assert request.status == "accepted" and not request.unit_tasks.exists() and request.events.count() == events
+
+
+def test_an_extension_over_the_cap_keeps_its_tab_and_what_was_typed(client, world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_extend(actor=world.admin, request=request, days=20, reason="等待规划调整")
+    client.force_login(world.admin)
+    response = client.post(reverse("requests:act", args=[request.pk, "extend"]),
+                           {"days": "15", "reason": "企业补充环评材料", "version": request.version})
+    page = response.content.decode()
+    assert response.status_code == 200 and _tab_open(page, "extend")
+    extend = page.split('id="act-extend"')[1].split("</form>")[0]
+    days = extend.split('name="days"')[1].split('name="reason"')[0]
+    assert 'value="15"' in days and "累计延期不能超过 30 个工作日（已延期 20 个）" in days
+    assert 'value="企业补充环评材料"' in extend
+    request.refresh_from_db()
+    assert (request.extension_count, request.extended_days) == (1, 20)
+
+
+def test_a_suspension_refused_by_the_form_or_the_service_keeps_its_tab(client, world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    client.force_login(world.butler1)
+    url = reverse("requests:act", args=[request.pk, "suspend"])
+    for reason, error in (("", "请选择中止原因"), ("lunch", "选择一个有效的选项")):  # the service's check, the form's
+        response = client.post(url, {"suspend_reason": reason, "comment": "等企业补交土地证明",
+                                     "version": request.version})
+        page = response.content.decode()
+        assert response.status_code == 200 and _tab_open(page, "suspend"), reason
+        suspend = page.split('id="act-suspend"')[1].split("</form>")[0]
+        assert error in suspend.split('name="suspend_reason"')[1].split('name="comment"')[0], reason
+        assert "等企业补交土地证明" in suspend, reason
+        request.refresh_from_db()
+        assert request.status == "accepted" and request.events.count() == 2, reason  # raised, accepted
+
+
+def test_an_error_without_a_field_in_the_tab_shows_above_its_fields(client, world):
+    """A refusal the tab has no field for (here a hand-made `days` on 签收) still shows, at the top of the tab."""
+    request = raise_one(world)
+    client.force_login(world.butler1)
+    response = client.post(reverse("requests:act", args=[request.pk, "accept"]),
+                           {"days": "x", "comment": "今日上门", "version": request.version})
+    page = response.content.decode()
+    assert response.status_code == 200 and _tab_open(page, "accept")
+    accept = page.split('id="act-accept"')[1].split("</form>")[0]
+    assert "延期工作日：输入整数。" in accept.split('name="comment"')[0] and "今日上门" in accept
+    request.refresh_from_db()
+    assert request.status == "submitted"
+
