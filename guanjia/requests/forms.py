@@ -132,7 +132,8 @@ class ActionForm(RequestFormMixin, forms.Form):
 
 
 class NoteForm(RequestFormMixin, forms.Form):
-    comment = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages={"required": _("请填写内容。")})
     attachments = MultipleFileField(label=_("附件"))
 
 

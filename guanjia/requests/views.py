@@ -157,29 +157,30 @@ class ActionView(DetailFormView):
         return HttpResponseRedirect(obj.get_absolute_url())
 
 
-class NoteView(ScopedMixin, View):
+class NoteView(DetailFormView):
     """An internal note (staff) or supplied material (the enterprise)."""
-
-    model = Request
 
     def post(self, request, pk):
         obj = get_object_or_404(self.scoped_queryset(), pk=pk)
         form = NoteForm(request.POST, request.FILES, request=request)
-        if form.is_valid():
-            try:
-                if _is_enterprise_only(request.user):
-                    services.request_supply(actor=request.user, request=obj, comment=form.cleaned_data["comment"],
-                                            attachments=form.cleaned_data["attachments"])
-                else:
-                    services.request_add_note(actor=request.user, request=obj,
-                                              comment=form.cleaned_data["comment"],
-                                              internal="public" not in request.POST,
-                                              attachments=form.cleaned_data["attachments"])
-                messages.success(request, _("已添加。"))
-            except (ValidationError, Conflict) as error:
-                messages.error(request, "；".join(getattr(error, "messages", [getattr(error, "message", "")])))
-        else:
-            messages.error(request, _("请填写内容。"))
+        if not form.is_valid():
+            return self.refused(note_form=form)
+        try:
+            if _is_enterprise_only(request.user):
+                services.request_supply(actor=request.user, request=obj, comment=form.cleaned_data["comment"],
+                                        attachments=form.cleaned_data["attachments"])
+            else:
+                services.request_add_note(actor=request.user, request=obj, comment=form.cleaned_data["comment"],
+                                          internal="public" not in request.POST,
+                                          attachments=form.cleaned_data["attachments"])
+        except ValidationError as error:
+            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.refused(note_form=form)
+        except Conflict as conflict:
+            form.add_error(None, conflict.message)
+            return self.refused(note_form=form)
+        messages.success(request, _("已添加。"))
         return HttpResponseRedirect(obj.get_absolute_url() + "#timeline")
 
 

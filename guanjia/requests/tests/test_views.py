@@ -302,3 +302,13 @@ def test_an_error_without_a_field_in_the_tab_shows_above_its_fields(client, worl
     request.refresh_from_db()
     assert request.status == "submitted"
 
+
+def test_a_refused_note_keeps_what_was_typed(client, world):
+    request = raise_one(world)
+    client.force_login(world.butler1)
+    too_long = "企业反映" * 2501  # over the 10 000 characters a text may have
+    response = client.post(reverse("requests:note", args=[request.pk]), {"comment": too_long, "public": "on"})
+    page = response.content.decode()
+    assert response.status_code == 200 and too_long in page and "不能超过 10000 个字" in page
+    assert 'name="public" id="note-public" checked' in page
+    assert request.events.count() == 1
