@@ -15,6 +15,11 @@ class Kind(models.TextChoices):
     ESCALATED = "escalated", _("诉求升级")
     RETURNED = "returned", _("退单待仲裁")
     WITHDRAWN = "withdrawn", _("任务撤回")
+    FEEDBACK = "feedback", _("部门反馈")
+    EXTENDED = "extended", _("诉求延期")
+    MATERIAL_NEEDED = "material_needed", _("请补充材料")
+    MATERIAL_SUPPLIED = "material_supplied", _("企业补充材料")
+    REOPENED = "reopened", _("诉求重办")
     RATE_ASKED = "rate_asked", _("请评价办理结果")
     DUE_SOON = "due_soon", _("临期提醒")
     OVERDUE = "overdue", _("超期催办")
@@ -26,11 +31,13 @@ KIND_ICONS = {
     Kind.NEW_REQUEST: "inbox", Kind.LETTER: "envelope-paper", Kind.TRANSFERRED: "arrow-right-square",
     Kind.ESCALATED: "arrow-up-circle", Kind.RETURNED: "arrow-return-left", Kind.RATE_ASKED: "star",
     Kind.DUE_SOON: "hourglass-split", Kind.OVERDUE: "alarm", Kind.OVERDUE_ESCALATION: "exclamation-octagon",
-    Kind.RATE_REMINDER: "star-half", Kind.WITHDRAWN: "x-square",
+    Kind.RATE_REMINDER: "star-half", Kind.WITHDRAWN: "x-square", Kind.FEEDBACK: "chat-left-text",
+    Kind.EXTENDED: "calendar-plus", Kind.MATERIAL_NEEDED: "paperclip", Kind.MATERIAL_SUPPLIED: "file-earmark-check",
+    Kind.REOPENED: "arrow-counterclockwise",
 }
 KIND_COLOURS = {
     Kind.DUE_SOON: "warning", Kind.OVERDUE: "danger", Kind.OVERDUE_ESCALATION: "danger", Kind.ESCALATED: "danger",
-    Kind.RETURNED: "danger",
+    Kind.RETURNED: "danger", Kind.MATERIAL_NEEDED: "warning", Kind.REOPENED: "warning",
 }
 
 
