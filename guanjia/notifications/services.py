@@ -223,6 +223,15 @@ def _staff_only(people: list) -> list:
     return [p for p in people if not p.enterprise_id]
 
 
+def _owners(request) -> list:
+    """Who answers for a request's handling: its butler; without one, the zone's admins (the service center)."""
+    return [request.butler] if request.butler_id else selectors.people_with_role(request.zone_id, Role.ADMIN)
+
+
+def _contacts(enterprise) -> list:
+    return selectors.enterprise_contacts([enterprise.pk]).get(enterprise.pk, [])
+
+
 def _withdrawal_reason(action: str) -> str:
     """Why a unit's task was withdrawn, as the start of a sentence."""
     from guanjia.requests.choices import Action
@@ -233,7 +242,7 @@ def _withdrawal_reason(action: str) -> str:
 
 def _event_notices(event) -> list[Notice]:
     """The notices one timeline event (RequestEvent) gives rise to; see docs/notifications.md."""
-    from guanjia.requests.choices import Action, EscalationTarget, Source
+    from guanjia.requests.choices import Action, EscalationTarget, Rating, Source
 
     request = event.request
     enterprise = request.enterprise
@@ -245,11 +254,10 @@ def _event_notices(event) -> list[Notice]:
     action = event.action
 
     if action == Action.RAISE:
-        owners = [request.butler] if request.butler_id else selectors.people_with_role(zone_id, Role.ADMIN)
         body = f"{enterprise.name} · {request.get_category_display()} · {request.get_urgency_display()}\n" \
                f"{clip(request.description)}"
         notices.append(Notice(kind=Kind.NEW_REQUEST, title=_("新诉求待签收：%(request)s") % {"request": label},
-                              body=body, recipients=owners, **common))
+                              body=body, recipients=_owners(request), **common))
         if request.source == Source.LETTER and request.addressed_leader_id:
             notices.append(Notice(kind=Kind.LETTER, title=_("直通车来信：%(request)s") % {"request": label},
                                   body=body, recipients=[request.addressed_leader], **common))
@@ -282,11 +290,20 @@ def _event_notices(event) -> list[Notice]:
             body=_("%(unit)s 退回了该诉求：%(reason)s") % {"unit": unit, "reason": clip(event.comment)},
             recipients=selectors.people_with_role(zone_id, Role.ADMIN), **common))
     elif action == Action.RESOLVE or (action == Action.REPLY and event.data.get("resolved")):
-        contacts = selectors.enterprise_contacts([enterprise.pk]).get(enterprise.pk, [])
         notices.append(Notice(
             kind=Kind.RATE_ASKED, title=_("请评价办理结果：%(request)s") % {"request": label},
             body=_("您的诉求已办结：%(answer)s\n请对办理结果进行评价。") % {"answer": clip(request.answer)},
-            recipients=contacts, **common))
+            recipients=_contacts(enterprise), **common))
+    elif (action == Action.RATE and event.data.get("rating") == Rating.UNSATISFIED) or action == Action.REOPEN:
+        # 重办: whoever answers for the request takes it up again; the enterprise hears that it has.
+        why = _("企业评价不满意：%(reason)s") if action == Action.RATE else _("重办理由：%(reason)s")
+        notices.append(Notice(
+            kind=Kind.REOPENED, title=_("诉求重办：%(request)s") % {"request": label},
+            body=f"{enterprise.name}\n" + why % {"reason": clip(event.comment)},
+            recipients=_owners(request), **common))
+        notices.append(Notice(
+            kind=Kind.REOPENED, title=_("诉求已重新办理：%(request)s") % {"request": label},
+            body=_("您的诉求已重新交办，办理完成后将再次请您评价。"), recipients=_contacts(enterprise), **common))
     # The units whose task this event withdrew (撤回) stop work on it; a unit handed it again was told above.
     withdrawn = set(event.data.get("withdrawn_units") or ()) - {event.data.get("lead_unit"),
                                                                  *event.data.get("co_units", ())}

@@ -205,3 +205,42 @@ def test_an_event_that_withdraws_nothing_tells_no_unit(world, committed):
         rs.request_resolve(actor=world.butler1, request=request, answer="已完成增容。")
     assert not Notification.objects.filter(kind=Kind.WITHDRAWN).exists()
     assert "withdrawn_units" not in RequestEvent.objects.get(request=request, action="resolve").data
+
+
+def resolved_request(world, **overrides):
+    request = rs.request_accept(actor=world.butler1, request=raise_request(world, **overrides))
+    return rs.request_resolve(actor=world.butler1, request=request, answer="已完成增容。")
+
+
+def test_an_unsatisfied_rating_tells_the_butler_and_the_enterprises_other_contacts(world, committed):
+    UserFactory(zone=world.zone, username="ent1b", enterprise=world.ent1, roles=[Role.ENTERPRISE])
+    request = resolved_request(world)
+    Notification.objects.all().delete()
+    with committed():
+        rs.request_rate(actor=world.ent1_user, request=request, rating="unsatisfied", reason="电压仍不稳定。")
+    # ent1 rated it: not told of its own act; ent2 is another enterprise; the units never had it.
+    assert told() == {("butler1", Kind.REOPENED), ("ent1b", Kind.REOPENED)}
+    to_butler = Notification.objects.get(recipient=world.butler1)
+    assert to_butler.title == f"诉求重办：{request.number} 厂区二期用电增容"
+    assert to_butler.body == f"{world.ent1.name}\n企业评价不满意：电压仍不稳定。"
+    assert Notification.objects.get(recipient__username="ent1b").title.startswith("诉求已重新办理：")
+
+
+def test_a_satisfied_rating_tells_nobody(world, committed):
+    request = resolved_request(world)
+    Notification.objects.all().delete()
+    with committed():
+        rs.request_rate(actor=world.ent1_user, request=request, rating="satisfied")
+    assert not Notification.objects.exists()
+
+
+def test_a_reopening_without_butler_goes_to_the_center_and_the_enterprise(world, committed):
+    UserFactory(zone=world.zone, username="admin2", roles=[Role.ADMIN])
+    request = resolved_request(world)
+    request.butler = None
+    request.save(update_fields=["butler"])
+    Notification.objects.all().delete()
+    with committed():
+        rs.request_reopen(actor=world.admin, request=request, comment="领导督办：须彻底解决。")
+    assert told() == {("admin2", Kind.REOPENED), ("ent1", Kind.REOPENED)}
+    assert "重办理由：领导督办：须彻底解决。" in Notification.objects.get(recipient__username="admin2").body
