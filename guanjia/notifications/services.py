@@ -289,6 +289,12 @@ def _event_notices(event) -> list[Notice]:
             kind=Kind.RETURNED, title=_("退单待仲裁：%(request)s") % {"request": label},
             body=_("%(unit)s 退回了该诉求：%(reason)s") % {"unit": unit, "reason": clip(event.comment)},
             recipients=selectors.people_with_role(zone_id, Role.ADMIN), **common))
+    elif action == Action.FEEDBACK:
+        unit = event.unit.name if event.unit_id else ""
+        notices.append(Notice(
+            kind=Kind.FEEDBACK, title=_("部门已反馈：%(request)s") % {"request": label},
+            body=_("%(unit)s 反馈：%(feedback)s") % {"unit": unit, "feedback": clip(event.comment)},
+            recipients=_owners(request), **common))
     elif action == Action.RESOLVE or (action == Action.REPLY and event.data.get("resolved")):
         notices.append(Notice(
             kind=Kind.RATE_ASKED, title=_("请评价办理结果：%(request)s") % {"request": label},

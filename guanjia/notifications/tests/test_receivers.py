@@ -244,3 +244,16 @@ def test_a_reopening_without_butler_goes_to_the_center_and_the_enterprise(world,
         rs.request_reopen(actor=world.admin, request=request, comment="领导督办：须彻底解决。")
     assert told() == {("admin2", Kind.REOPENED), ("ent1", Kind.REOPENED)}
     assert "重办理由：领导督办：须彻底解决。" in Notification.objects.get(recipient__username="admin2").body
+
+
+def test_a_units_feedback_tells_the_butler(world, committed):
+    request = transferred_request(world, co_units=[world.unit2])
+    request = rs.request_unit_sign(actor=world.unit_user1, request=request)
+    Notification.objects.all().delete()
+    with committed():
+        rs.request_unit_feedback(actor=world.unit_user1, request=request, comment="已完成线路改造，待验收。")
+    # Not the unit that answered, nor the co-unit, the center or the enterprise (it hears at the resolution).
+    assert told() == {("butler1", Kind.FEEDBACK)}
+    notice = Notification.objects.get()
+    assert notice.title == f"部门已反馈：{request.number} 厂区二期用电增容"
+    assert notice.body == "供电公司 反馈：已完成线路改造，待验收。"
