@@ -242,7 +242,7 @@ def _withdrawal_reason(action: str) -> str:
 
 def _event_notices(event) -> list[Notice]:
     """The notices one timeline event (RequestEvent) gives rise to; see docs/notifications.md."""
-    from guanjia.requests.choices import Action, EscalationTarget, Rating, Source
+    from guanjia.requests.choices import Action, EscalationTarget, Rating, Source, Status, SuspendReason
 
     request = event.request
     enterprise = request.enterprise
@@ -295,6 +295,20 @@ def _event_notices(event) -> list[Notice]:
             kind=Kind.FEEDBACK, title=_("部门已反馈：%(request)s") % {"request": label},
             body=_("%(unit)s 反馈：%(feedback)s") % {"unit": unit, "feedback": clip(event.comment)},
             recipients=_owners(request), **common))
+    elif action == Action.SUSPEND and event.data.get("reason") == SuspendReason.AWAITING_MATERIAL:
+        # The enterprise must act: the request waits for it, its clocks stopped.
+        body = _("办理您的诉求需要补充材料，诉求已暂停计时，请在诉求页面补充。")
+        notices.append(Notice(
+            kind=Kind.MATERIAL_NEEDED, title=_("请补充材料：%(request)s") % {"request": label},
+            body=f"{body}\n{clip(event.comment)}".strip(), recipients=_contacts(enterprise), **common))
+    elif action == Action.SUPPLY:
+        body = _("%(enterprise)s 补充了材料：%(comment)s") % {"enterprise": enterprise.name,
+                                                            "comment": clip(event.comment) or _("见附件。")}
+        if event.from_status == Status.SUSPENDED:
+            body += "\n" + _("该诉求仍在中止中，请核对材料后恢复办理。")
+        notices.append(Notice(
+            kind=Kind.MATERIAL_SUPPLIED, title=_("企业已补充材料：%(request)s") % {"request": label},
+            body=body, recipients=_owners(request), **common))
     elif action == Action.RESOLVE or (action == Action.REPLY and event.data.get("resolved")):
         notices.append(Notice(
             kind=Kind.RATE_ASKED, title=_("请评价办理结果：%(request)s") % {"request": label},

@@ -224,13 +224,10 @@ def test_an_unsatisfied_rating_tells_the_butler_and_the_enterprises_other_contac
     assert to_butler.title == f"诉求重办：{request.number} 厂区二期用电增容"
     assert to_butler.body == f"{world.ent1.name}\n企业评价不满意：电压仍不稳定。"
     assert Notification.objects.get(recipient__username="ent1b").title.startswith("诉求已重新办理：")
-
-
-def test_a_satisfied_rating_tells_nobody(world, committed):
-    request = resolved_request(world)
+    other = resolved_request(world, title="污水管网接入")
     Notification.objects.all().delete()
-    with committed():
-        rs.request_rate(actor=world.ent1_user, request=request, rating="satisfied")
+    with committed():  # a satisfied rating closes the request and tells nobody
+        rs.request_rate(actor=world.ent1_user, request=other, rating="satisfied")
     assert not Notification.objects.exists()
 
 
@@ -257,3 +254,28 @@ def test_a_units_feedback_tells_the_butler(world, committed):
     notice = Notification.objects.get()
     assert notice.title == f"部门已反馈：{request.number} 厂区二期用电增容"
     assert notice.body == "供电公司 反馈：已完成线路改造，待验收。"
+
+
+def test_a_suspension_awaiting_material_asks_the_enterprise_and_its_supply_tells_the_butler(world, committed):
+    UserFactory(zone=world.zone, username="ent1b", enterprise=world.ent1, roles=[Role.ENTERPRISE])
+    request = transferred_request(world)
+    Notification.objects.all().delete()
+    with committed():  # another reason asks the enterprise nothing
+        request = rs.request_suspend(actor=world.butler1, request=request, reason="policy_pending")
+    assert not Notification.objects.exists()
+    request = rs.request_resume(actor=world.butler1, request=request)
+    with committed():
+        request = rs.request_suspend(actor=world.butler1, request=request, reason="awaiting_material",
+                                     comment="请补充二期厂房用电负荷清单。")
+    # The enterprise must act, not the butler who suspended it, the unit, or another enterprise.
+    assert told() == {("ent1", Kind.MATERIAL_NEEDED), ("ent1b", Kind.MATERIAL_NEEDED)}
+    notice = Notification.objects.get(recipient=world.ent1_user)
+    assert notice.title == f"请补充材料：{request.number} 厂区二期用电增容"
+    assert notice.body == "办理您的诉求需要补充材料，诉求已暂停计时，请在诉求页面补充。\n请补充二期厂房用电负荷清单。"
+    Notification.objects.all().delete()
+    with committed():
+        rs.request_supply(actor=world.ent1_user, request=request, comment="负荷清单见附件。")
+    assert told() == {("butler1", Kind.MATERIAL_SUPPLIED)}
+    assert Notification.objects.get().body == (f"{world.ent1.name} 补充了材料：负荷清单见附件。\n"
+                                               "该诉求仍在中止中，请核对材料后恢复办理。")
+
