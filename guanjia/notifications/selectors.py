@@ -50,6 +50,14 @@ def unit_handlers(zone_id: int, unit_ids: Iterable[int]) -> list:
     return list(_people().filter(zone=zone_id, roles=Role.UNIT, unit__in=unit_ids).order_by("pk"))
 
 
+def open_task_handlers(request) -> list:
+    """The handlers of the units still working on a request: their task is pending (待签收) or signed (办理中)."""
+    from guanjia.requests.choices import UnitTaskStatus
+
+    units = request.unit_tasks.filter(status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]).values("unit")
+    return list(_people().filter(zone=request.zone_id, roles=Role.UNIT, unit__in=units).order_by("pk"))
+
+
 def enterprise_contacts(enterprise_ids: Iterable[int]) -> dict[int, list]:
     """Each enterprise's own contacts (企业联系人) who sign in to Guanjia."""
     contacts: dict[int, list] = defaultdict(list)

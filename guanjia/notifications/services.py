@@ -295,6 +295,13 @@ def _event_notices(event) -> list[Notice]:
             kind=Kind.FEEDBACK, title=_("部门已反馈：%(request)s") % {"request": label},
             body=_("%(unit)s 反馈：%(feedback)s") % {"unit": unit, "feedback": clip(event.comment)},
             recipients=_owners(request), **common))
+    elif action == Action.EXTEND:
+        # Units whose task is still open are told; a unit that has given its feedback has nothing left to do.
+        body = _("该诉求的办结时限已延期 %(days)s 个工作日。延期理由：%(reason)s") % {
+            "days": event.data.get("days", ""), "reason": clip(event.comment)}
+        notices.append(Notice(
+            kind=Kind.EXTENDED, title=_("诉求延期：%(request)s") % {"request": label}, body=body,
+            recipients=[*_owners(request), *selectors.open_task_handlers(request)], **common))
     elif action == Action.SUSPEND and event.data.get("reason") == SuspendReason.AWAITING_MATERIAL:
         # The enterprise must act: the request waits for it, its clocks stopped.
         body = _("办理您的诉求需要补充材料，诉求已暂停计时，请在诉求页面补充。")

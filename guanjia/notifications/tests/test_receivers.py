@@ -9,7 +9,7 @@ from guanjia.notifications.models import Notification
 from guanjia.notifications.tests.factories import raise_request, transferred_request
 from guanjia.requests import services as rs
 from guanjia.requests.models import RequestEvent
-from guanjia.tests_support.factories import UserFactory
+from guanjia.tests_support.factories import UnitFactory, UserFactory
 
 
 def told(kind=None) -> set[tuple[str, str]]:
@@ -279,3 +279,22 @@ def test_a_suspension_awaiting_material_asks_the_enterprise_and_its_supply_tells
     assert Notification.objects.get().body == (f"{world.ent1.name} 补充了材料：负荷清单见附件。\n"
                                                "该诉求仍在中止中，请核对材料后恢复办理。")
 
+
+
+def test_an_extension_tells_the_butler_and_the_units_still_working_on_it(world, committed):
+    unit3 = UnitFactory(zone=world.zone, name="住建局")
+    UserFactory(zone=world.zone, username="unit3", unit=unit3, roles=[Role.UNIT])
+    request = transferred_request(world, co_units=[world.unit2, unit3])
+    for user, answer in ((world.unit_user1, None), (world.unit_user2, "已完成用地核查。")):
+        request = rs.request_unit_sign(actor=user, request=request)
+        if answer:
+            request = rs.request_unit_feedback(actor=user, request=request, comment=answer)
+    Notification.objects.all().delete()
+    with committed():
+        rs.request_extend(actor=world.leader, request=request, days=5, reason="线路改造需停电窗口。")
+    # unit1 signed and unit3 has yet to sign: both still work on it; unit2 has answered. Not the leader
+    # who approved it, nor the center or the enterprise.
+    assert told() == {("butler1", Kind.EXTENDED), ("unit1", Kind.EXTENDED), ("unit3", Kind.EXTENDED)}
+    notice = Notification.objects.get(recipient=world.butler1)
+    assert notice.title == f"诉求延期：{request.number} 厂区二期用电增容"
+    assert notice.body == "该诉求的办结时限已延期 5 个工作日。延期理由：线路改造需停电窗口。"
