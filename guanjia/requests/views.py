@@ -83,7 +83,7 @@ class RaiseView(ServiceFormView):
                 raise
             messages.info(self.request, already.message)
             return already.request
-        messages.success(self.request, _("诉求已提交，编号将显示在详情页。"))
+        messages.success(self.request, _("诉求已提交，编号 %(number)s。") % {"number": raised.number})
         return raised
 
 
@@ -153,7 +153,7 @@ class ActionView(DetailFormView):
         except Conflict as conflict:
             form.refuse(action, ValidationError(conflict.message))
             return self.refused(refused=(action, form))
-        messages.success(request, _("已%(action)s。") % {"action": Action(action).label})
+        messages.success(request, actions.done_message(action))
         return HttpResponseRedirect(obj.get_absolute_url())
 
 

@@ -26,6 +26,7 @@ def test_enterprise_blows_the_whistle_with_an_attachment(client, world):
     assert response.status_code == 302 and request.enterprise == world.ent1 and request.source == "portal"
     page = client.get(request.get_absolute_url()).content.decode()
     assert "负荷计算.pdf" in page and "签收时限" in page
+    assert f"诉求已提交，编号 {request.number}。" in page  # the message names the number it was given
     download = client.get(reverse("requests:attachment", args=[request.pk, request.attachments.get().pk]))
     assert download.status_code == 200
 
@@ -94,12 +95,14 @@ def test_unit_signs_and_enterprise_rates_from_pages(client, world):
     s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1)
     client.force_login(world.unit_user1)
     assert 'act/sign/' in client.get(request.get_absolute_url()).content.decode()
-    client.post(reverse("requests:act", args=[request.pk, "sign"]))
+    signed = client.post(reverse("requests:act", args=[request.pk, "sign"]), follow=True)
+    assert "已签收，请按时限办理并反馈。" in signed.content.decode()  # not "已部门签收"
     client.post(reverse("requests:act", args=[request.pk, "feedback"]), {"comment": "已送电"})
     request.refresh_from_db()
     s.request_resolve(actor=world.butler1, request=request, answer="已办结")
     client.force_login(world.ent1_user)
-    client.post(reverse("requests:act", args=[request.pk, "rate"]), {"rating": "satisfied"})
+    rated = client.post(reverse("requests:act", args=[request.pk, "rate"]), {"rating": "satisfied"}, follow=True)
+    assert "感谢您的评价。" in rated.content.decode()
     request.refresh_from_db()
     assert request.status == "closed" and request.rating == "satisfied"
 
@@ -312,3 +315,15 @@ def test_a_refused_note_keeps_what_was_typed(client, world):
     assert response.status_code == 200 and too_long in page and "不能超过 10000 个字" in page
     assert 'name="public" id="note-public" checked' in page
     assert request.events.count() == 1
+
+
+def test_after_a_reopen_the_old_answer_is_shown_as_an_earlier_one_not_the_outcome(client, world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_resolve(actor=world.butler1, request=request, answer="已完成增容送电")
+    client.force_login(world.butler1)
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert "alert-success" in page and 'id="earlier-answer"' not in page
+    s.request_rate(actor=world.ent1_user, request=request, rating="unsatisfied", reason="仍然停电")
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert 'id="earlier-answer"' in page and "上次答复（已重办）" in page and "已完成增容送电" in page
+    assert '<div class="alert alert-success mb-2"><strong>答复' not in page
