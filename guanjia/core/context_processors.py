@@ -19,7 +19,7 @@ NAVIGATION = [
     ("requests:list", _("诉求"), "megaphone", None),
     ("reports:requests", _("统计"), "bar-chart", {Role.ADMIN, Role.LEADER, Role.SUPERVISOR, Role.BUTLER,
                                                  Role.UNIT}),
-    ("meetings:list", _("会议"), "calendar-event", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
+    ("meetings:list", pgettext_lazy("plural", "会议"), "calendar-event", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
                                                    Role.UNIT}),
     ("MORE", "", "", None),
     ("org:workstations", _("工作站"), "diagram-3", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR}),

@@ -24,6 +24,7 @@ from guanjia.core.clock import now as service_now
 from guanjia.core.errors import Conflict
 from guanjia.core.predicates import require
 from guanjia.core.services import texts_limited
+from guanjia.core.text import listed
 from guanjia.meetings.choices import TRANSITIONS, Action, ItemStatus, Kind, Status
 from guanjia.meetings.models import ActionItem, Meeting
 from guanjia.requests.choices import TERMINAL_STATUSES as REQUEST_TERMINAL_STATUSES
@@ -95,7 +96,7 @@ def _check_related(zone_id: int, *, units, attendees, requests, projects) -> dic
         closed = list(Request.objects.filter(pk__in=[r.pk for r in requests], status__in=REQUEST_TERMINAL_STATUSES)
                       .order_by("number").values_list("number", flat=True))
         if closed:
-            errors["requests"] = [_("诉求 %(numbers)s 已关闭，不能列入议题。") % {"numbers": "、".join(closed)}]
+            errors["requests"] = [_("诉求 %(numbers)s 已关闭，不能列入议题。") % {"numbers": listed(closed)}]
     if any(p.zone_id != zone_id for p in projects):
         errors["projects"] = [_("议题项目须为本园区的项目。")]
     return errors

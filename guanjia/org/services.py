@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from guanjia.core.audit import audit_context
 from guanjia.core.choices import Role
 from guanjia.core.services import save_validated
+from guanjia.core.text import listed
 from guanjia.org.models import Unit, UnitGroup, User, Workstation, Zone
 
 
@@ -68,7 +69,7 @@ def _check_memberships(*, zone: Zone, roles: set[str], unit, enterprise, worksta
         errors["roles"] = _("请至少选择一个角色。")
     unknown = roles - set(Role.values)
     if unknown:
-        errors["roles"] = _("未知角色：%(roles)s") % {"roles": "、".join(sorted(unknown))}
+        errors["roles"] = _("未知角色：%(roles)s") % {"roles": listed(sorted(unknown))}
     if Role.UNIT in roles and unit is None:
         errors["unit"] = _("部门经办人须属于一个单位。")
     if Role.ENTERPRISE in roles and enterprise is None:

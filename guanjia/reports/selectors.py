@@ -37,6 +37,7 @@ from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanjia.core.calendar import WorkingCalendar
 from guanjia.requests.choices import OPEN_STATUSES, Category, ClockKind, Rating, Source, Status
@@ -55,7 +56,7 @@ COUNTS = ("responded_on_time", "response_due", "resolved_on_time", "rated", "sat
 FIGURE_LABELS = {
     "received": _("收到诉求"),
     "accepted": _("受理"),
-    "resolved": _("办结"),
+    "resolved": pgettext_lazy("count", "办结"),
     "response_rate": _("响应率"),
     "closure_rate": _("办结率"),
     "on_time_closure_rate": _("按期办结率"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from guanjia.requests import services
 from guanjia.requests.choices import ACTION_ROLES, TRANSITIONS, Action, UnitTaskStatus
@@ -12,13 +12,13 @@ from guanjia.requests.choices import ACTION_ROLES, TRANSITIONS, Action, UnitTask
 # action -> (service, the body fields it takes)
 # What the page says once an action is done: "已" + its label reads badly for some (已部门签收, 已回访评价).
 DONE_MESSAGES = {
-    Action.SIGN: _lazy("已签收，请按时限办理并反馈。"),
-    Action.FEEDBACK: _lazy("已提交办理反馈。"),
-    Action.RETURN: _lazy("已退单，等待服务中心仲裁。"),
-    Action.REASSIGN: _lazy("已仲裁并改派。"),
-    Action.REPLY: _lazy("已答复。"),
-    Action.RATE: _lazy("感谢您的评价。"),
-    Action.ESCALATE: _lazy("已提请升级。"),
+    Action.SIGN: gettext_lazy("已签收，请按时限办理并反馈。"),
+    Action.FEEDBACK: gettext_lazy("已提交办理反馈。"),
+    Action.RETURN: gettext_lazy("已退单，等待服务中心仲裁。"),
+    Action.REASSIGN: gettext_lazy("已仲裁并改派。"),
+    Action.REPLY: gettext_lazy("已答复。"),
+    Action.RATE: gettext_lazy("感谢您的评价。"),
+    Action.ESCALATE: gettext_lazy("已提请升级。"),
 }
 
 

@@ -16,6 +16,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanjia.core.text import listed
+
 logger = logging.getLogger(__name__)
 
 ALLOWED = {
@@ -48,7 +50,7 @@ def check_uploads(files) -> None:
         suffix = PurePath(upload.name).suffix.lower()
         if suffix not in ALLOWED:
             raise ValidationError({"attachments": _("“%(name)s”的文件类型不允许（允许：%(types)s）。") % {
-                "name": upload.name, "types": "、".join(sorted(s.lstrip(".") for s in ALLOWED))}})
+                "name": upload.name, "types": listed(sorted(s.lstrip(".") for s in ALLOWED))}})
         if upload.size > limit:
             raise ValidationError({"attachments": _("“%(name)s”过大（上限 %(mb)d MB）。") % {
                 "name": upload.name, "mb": limit // (1024 * 1024)}})

@@ -22,6 +22,7 @@ from guanjia.core.choices import Role
 from guanjia.core.clock import now as service_now
 from guanjia.core.errors import Conflict
 from guanjia.core.services import texts_limited as _texts_limited
+from guanjia.core.text import listed
 from guanjia.requests import clocks
 from guanjia.requests.attachments import check_uploads, remember_stored, removed_if_failed, shown_name
 from guanjia.requests.choices import (
@@ -563,7 +564,7 @@ def request_suspend(*, actor, request: Request, reason: str, comment: str = "", 
     """中止: stop every clock for a typed reason (e.g. waiting for the enterprise's material)."""
     if reason not in SuspendReason.values:
         raise ValidationError({"reason": _("请选择中止原因（%(choices)s）。") % {
-            "choices": "、".join(str(label) for label in SuspendReason.labels)}})
+            "choices": listed(SuspendReason.labels)}})
     request = _begin(actor=actor, request=request, action=Action.SUSPEND, version=version)
     now, before = service_now(), request.status
     for clock in _running_clocks(request):

@@ -214,3 +214,22 @@ def test_templates_write_no_full_width_colon_outside_a_translation():
         text = _TRANSLATED.sub("", template.read_text(encoding="utf-8"))
         offenders += [f"{template.relative_to(root)}:{n}" for n, line in enumerate(text.splitlines(), 1) if "：" in line]
     assert not offenders, offenders
+
+
+def test_english_lists_counts_and_labels_read_as_english():
+    """Found in the English UI: "1 working days", options joined with 、, "Resolve" for the resolved count."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from guanjia.core.text import listed
+    from guanjia.reports.selectors import FIGURE_LABELS
+
+    template = Template('{% load i18n %}{% blocktranslate count n=days %}{{ n }}个工作日{% plural %}{{ n }}个工作日'
+                        '{% endblocktranslate %}')
+    with translation.override("en"):
+        assert template.render(Context({"days": 1})) == "1 working day"
+        assert template.render(Context({"days": 3})) == "3 working days"
+        assert listed(["用电", "用地"]) == "用电, 用地"
+        assert str(FIGURE_LABELS["resolved"]) == "Resolved"
+    with translation.override("zh-hans"):
+        assert listed(["用电", "用地"]) == "用电、用地" and str(FIGURE_LABELS["resolved"]) == "办结"

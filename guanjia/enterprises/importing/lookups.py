@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from guanjia.core.choices import Role
+from guanjia.core.text import listed
 from guanjia.enterprises.importing.reading import _fold
 from guanjia.enterprises.models import Contact, Enterprise, Tag
 from guanjia.org.models import User
@@ -121,7 +122,7 @@ class _People:
         if len(fit) > 1:
             return None, _(
                 "本园区有 %(n)d 位名为“%(name)s”的%(role)s（用户名：%(usernames)s），请改填“姓名（用户名）”或用户名。"
-            ) % {"n": len(fit), "name": ref, "role": Role(role).label, "usernames": "、".join(u.username for u in fit)}
+            ) % {"n": len(fit), "name": ref, "role": Role(role).label, "usernames": listed(u.username for u in fit)}
         if here:
             return None, self._check(here[0], role)
         if candidates:

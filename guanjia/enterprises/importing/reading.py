@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from guanjia.core.text import listed
 from guanjia.enterprises.importing.columns import COLUMNS, HEADERS
 
 # The package's logger, the one these messages went to before the split into modules.
@@ -189,7 +190,7 @@ def _read_rows(workbook) -> _Sheet:
         if not head or not any(_text(v) for v in head[0]):
             raise _FileProblem(_("工作表是空的：第一行应为表头（企业名称、统一社会信用代码……）。"))
         raise _FileProblem(
-            _("未找到表头：请使用模板，第一行应为列名（%(headers)s）。") % {"headers": "、".join(HEADERS)}
+            _("未找到表头：请使用模板，第一行应为列名（%(headers)s）。") % {"headers": listed(HEADERS)}
         )
     sheet, header_row, header_values = found
     headers = [_text(v) for v in header_values]
