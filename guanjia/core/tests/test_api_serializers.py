@@ -101,3 +101,40 @@ def test_every_writable_relation_goes_through_visible_to():
         if not isinstance(field, VisibleRelatedField) and field.queryset.model not in shared_catalogues
     ]
     assert offenders == []
+
+
+def _may_be_missing(model, source: str) -> tuple[bool, bool]:
+    """Whether a serializer field's `source` on `model` can read null (an optional relation on the way, or a
+    nullable column) and whether it ends on a choice column that may be blank."""
+    nullable = False
+    for i, part in enumerate(source.split(".")):
+        try:
+            field = model._meta.get_field(part)
+        except Exception:  # a property or method: its type hint is the schema's business
+            return False, False
+        if i == len(source.split(".")) - 1 or not field.is_relation:
+            blank_choice = bool(field.choices) and field.blank
+            return nullable or field.null, blank_choice
+        nullable = nullable or field.null
+        model = field.related_model
+    return nullable, False
+
+
+def test_every_field_that_may_be_null_or_blank_says_so():
+    """A response shows null where a relation is missing and "" where a choice is unset: the schema must
+    allow them (`allow_null`, `allow_blank`), or a strict client rejects the answer."""
+    offenders = []
+    for cls in _serializer_classes():
+        model = getattr(getattr(cls, "Meta", None), "model", None)
+        if model is None:
+            continue
+        for name, field in cls().fields.items():
+            if isinstance(field, (serializers.SerializerMethodField, serializers.BaseSerializer,
+                                  serializers.ManyRelatedField)) or field.source == "*":
+                continue
+            nullable, blank_choice = _may_be_missing(model, field.source)
+            if nullable and not field.allow_null:
+                offenders.append(f"{cls.__name__}.{name}: null")
+            if blank_choice and not getattr(field, "allow_blank", False):
+                offenders.append(f"{cls.__name__}.{name}: blank")
+    assert offenders == []

@@ -5,7 +5,7 @@ from guanjia.notifications.models import Notification
 
 class NotificationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    request_number = serializers.CharField(source="request.number", read_only=True, default=None)
+    request_number = serializers.CharField(source="request.number", read_only=True, default=None, allow_null=True)
     unread = serializers.SerializerMethodField()
 
     class Meta:

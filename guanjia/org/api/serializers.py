@@ -5,10 +5,11 @@ from guanjia.org.models import Unit, User, Workstation
 
 class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
-    unit = serializers.PrimaryKeyRelatedField(read_only=True)
-    enterprise = serializers.PrimaryKeyRelatedField(read_only=True)
-    workstation = serializers.PrimaryKeyRelatedField(read_only=True)
-    zone = serializers.PrimaryKeyRelatedField(read_only=True)
+    # Each is null where the person has none (a butler has no unit, a unit handler no workstation …).
+    unit = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    enterprise = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    workstation = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    zone = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = User

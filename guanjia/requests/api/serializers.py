@@ -34,7 +34,9 @@ class RequestSerializer(BuiltOnceModelSerializer):
     addressed_leader = VisibleRelatedField(User, required=False, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     butler_name = NameField(source="butler")
-    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, default=None)
+    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, default=None, allow_null=True)
+    # Declared: as a read-only model field it would lose its blank choice ("" = not rated yet) in the schema.
+    rating = serializers.ChoiceField(choices=Rating.choices, read_only=True, allow_blank=True)
 
     class Meta:
         model = Request
@@ -47,7 +49,7 @@ class RequestSerializer(BuiltOnceModelSerializer):
         ]
         read_only_fields = [
             "number", "status", "butler", "lead_unit", "due_at", "due_provisional", "accepted_at",
-            "first_reply_at", "resolved_at", "closed_at", "answer", "rating", "rating_reason", "extension_count",
+            "first_reply_at", "resolved_at", "closed_at", "answer", "rating_reason", "extension_count",
             "reopen_count", "version", "created_at",
         ]
 
@@ -82,7 +84,7 @@ class ActionSerializer(serializers.Serializer):
 class EventSerializer(serializers.ModelSerializer):
     actor_name = NameField(source="actor")
     action_display = serializers.CharField(source="get_action_display", read_only=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = RequestEvent
