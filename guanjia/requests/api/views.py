@@ -75,9 +75,12 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         serializer.instance = services.request_raise(actor=self.request.user, **data, intake_key=self.intake_key,
                                                      attachments=self.request.FILES.getlist("attachments"))
 
+    # Every event, as a plain list: no page, and the request list's filters do not apply (nor, then, appear
+    # in the schema).
     @extend_schema(responses=EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
+        """Every event of the request (API.md): who, when, action, from and to status, comment."""
         obj = self.get_object()
         events = selectors.timeline(obj, request.user)
         return Response(EventSerializer(events, many=True).data)
