@@ -35,12 +35,16 @@ class RowSerializer(FiguresSerializer):
 
 
 class RequestStatsSerializer(FiguresSerializer):
+    """The period's figures; with `?by=`, also `by` and its `rows`.
+
+    One shape with the breakdown optional, not a oneOf of two: every answer with `by` also matched the
+    shape without it (which allows more properties), so a strict validator refused them all. Left out
+    of the data, an optional field is left out of the answer.
+    """
+
     def get_fields(self):
         fields = super().get_fields()
         # `from` cannot be a class attribute (a Python keyword).
-        return {"from": serializers.DateField(), "to": serializers.DateField(), **fields}
-
-
-class RequestStatsBySerializer(RequestStatsSerializer):
-    def get_fields(self):
-        return {**super().get_fields(), "by": serializers.CharField(), "rows": RowSerializer(many=True)}
+        return {"from": serializers.DateField(), "to": serializers.DateField(), **fields,
+                "by": serializers.CharField(required=False, help_text="the `by` asked for; only with `?by=`"),
+                "rows": RowSerializer(many=True, required=False, help_text="one per key of `by`; only with `?by=`")}
