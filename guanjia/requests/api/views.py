@@ -56,7 +56,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         services.check_may_raise(request.user)  # a role that may not raise hears so, not about its input
         key = request.headers.get("Idempotency-Key", "")
         if key and not IDEMPOTENCY_KEY.fullmatch(key):
-            raise ValidationError({"Idempotency-Key": _("须为 1–64 个字母、数字或 - _ . : 。")})
+            raise ValidationError({"Idempotency-Key": [_("须为 1–64 个字母、数字或 - _ . : 。")]})
         self.intake_key = key
         try:
             return super().create(request, *args, **kwargs)
