@@ -44,10 +44,12 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     Subclasses name `queryset` (with its select_related/prefetch) and, for writes,
     implement `perform_create`/`perform_update` by calling services. Ids in addresses are ASCII
-    digits: DRF's default `[^/.]+` let `int()` read a full-width "１" as request 1.
+    digits: DRF's default `[^/.]+` let `int()` read a full-width "１" as request 1. `state_conflicts`
+    says that writes to an object may meet its workflow state or a concurrent change (409), for the schema.
     """
 
     lookup_value_regex = "[0-9]+"
+    state_conflicts = False
     # The permission (django-rules) each write action needs, checked before the body is read: a caller who
     # may not write gets 403 whatever they send, never a 400 that lists the fields' rules. Detail actions
     # check it on the object (in get_object), after the scope's 404.

@@ -52,6 +52,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     filterset_class = MeetingFilterSet
     action_permissions = {"create": "meetings.add_meeting", "update": CHANGE, "partial_update": CHANGE,
                           "hold": CHANGE, "close": CHANGE, "cancel": CHANGE, "decisions": CHANGE, "settle": CHANGE}
+    state_conflicts = True
 
     def get_queryset(self):
         user = self.request.user
@@ -151,6 +152,7 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilterSet
     action_permissions = {"complete": "meetings.complete_actionitem"}
+    state_conflicts = True
 
     def get_queryset(self):
         return selectors.action_item_list(self.request.user)

@@ -2,7 +2,7 @@ import re
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -27,6 +27,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     queryset = Request.objects.select_related("enterprise", "butler", "lead_unit")
     filterset_class = RequestFilterSet
+    state_conflicts = True
     intake_key = ""  # the raising call's Idempotency-Key
 
     def get_serializer_class(self):
@@ -47,11 +48,20 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         """What RequestDetailSerializer shows of the units: one query for all the tasks."""
         return queryset.prefetch_related(Prefetch("unit_tasks", queryset=selectors.unit_tasks()))
 
-    @extend_schema(parameters=[OpenApiParameter(
-        "Idempotency-Key", str, OpenApiParameter.HEADER,
-        description="Optional, up to 64 letters, digits, `-`, `_`, `.` or `:`. Sent again by the same "
-                    "person with the same body, the call makes no second request and answers 200 with the first one; "
-                    "with another body, 422.")])
+    @extend_schema(
+        parameters=[OpenApiParameter(
+            "Idempotency-Key", str, OpenApiParameter.HEADER,
+            description="Optional, up to 64 letters, digits, `-`, `_`, `.` or `:`. Sent again by the same person "
+                        "with the same body, the call makes no second request and answers 200 with the first one; "
+                        "with another body, 422.")],
+        responses={
+            201: RequestSerializer,
+            200: OpenApiResponse(RequestSerializer, description="A replay (same Idempotency-Key, same body): "
+                                                                "the request the first call raised."),
+            409: OpenApiResponse(description="A replay of a request the caller can no longer see."),
+            422: OpenApiResponse(description="The Idempotency-Key was used for a request with another body: "
+                                             "`{\"Idempotency-Key\": [\"…\"]}`."),
+        })
     def create(self, request, *args, **kwargs):
         services.check_may_raise(request.user)  # a role that may not raise hears so, not about its input
         key = request.headers.get("Idempotency-Key", "")
