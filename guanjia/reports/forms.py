@@ -28,13 +28,14 @@ class RequestStatsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.default_from, self.default_to = default_period(now)
         date_widget = {"type": "date", "class": "form-control form-control-sm"}
+        # Unbound (the default page, 本年度) the inputs show the current year the figures are for.
         self.fields["from"] = forms.DateField(
-            label=_("开始日期"), required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS,
-            validators=DATE_BOUNDS,
+            label=_("开始日期"), required=False, initial=self.default_from, input_formats=["%Y-%m-%d"],
+            error_messages=DATE_ERRORS, validators=DATE_BOUNDS,
             widget=forms.DateInput(attrs=date_widget, format="%Y-%m-%d"))
         self.fields["to"] = forms.DateField(
-            label=_("结束日期"), required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS,
-            validators=DATE_BOUNDS,
+            label=_("结束日期"), required=False, initial=self.default_to, input_formats=["%Y-%m-%d"],
+            error_messages=DATE_ERRORS, validators=DATE_BOUNDS,
             widget=forms.DateInput(attrs=date_widget, format="%Y-%m-%d"))
         self.fields["by"] = forms.ChoiceField(
             label=_("分组"), required=False,
@@ -56,6 +57,10 @@ class RequestStatsForm(forms.Form):
         data["from"], data["to"] = date_from, date_to
         if data["from"] > data["to"]:
             self.add_error("to", _("结束日期不能早于开始日期。"))
+        else:
+            # The inputs show the period the figures are for, the dates filled in above included.
+            self.data = self.data.copy()
+            self.data["from"], self.data["to"] = date_from.isoformat(), date_to.isoformat()
         return data
 
     @property

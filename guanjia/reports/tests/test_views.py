@@ -60,6 +60,21 @@ def test_the_page_defaults_to_the_current_year(get, dataset):
     assert 'data-stat="accepted">6<' in response.content.decode()
 
 
+@pytest.mark.parametrize(("params", "shown"), [
+    ({}, ("2025-01-01", "2025-12-31")),
+    ({"from": "2025-07-01"}, ("2025-07-01", "2025-12-31")),
+    ({"to": "2025-06-30"}, ("2025-01-01", "2025-06-30")),
+    (PERIOD, ("2025-09-01", "2025-10-31")),
+])
+def test_the_date_inputs_show_the_period_the_figures_are_for(get, dataset, params, shown):
+    """The default page (and 本年度, a link to it) and a single date fill the inputs with the dates used."""
+    response = get(dataset.world.admin, PAGE, **params)
+    html = response.content.decode()
+    report = response.context["report"]
+    assert (report["from"].isoformat(), report["to"].isoformat()) == shown
+    assert f'name="from" value="{shown[0]}"' in html and f'name="to" value="{shown[1]}"' in html
+
+
 def test_bad_dates_show_the_error_and_no_figures(get, dataset):
     response = get(dataset.world.admin, PAGE, **{"from": "2025-10-01", "to": "2025-09-01"})
     assert response.status_code == 200
