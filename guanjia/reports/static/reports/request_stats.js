@@ -26,7 +26,22 @@
     return Object.assign({ name: name, type: "bar", data: values, barMaxWidth: 28 }, extra || {});
   }
 
-  var grid = { left: 8, right: 8, top: 40, bottom: 8, containLabel: true };
+  // The grid's box holds the axis labels, measured as drawn: containLabel only estimates them from
+  // samples, so a long first unit name rotated to the left was cut at the chart's edge.
+  var grid = { left: 8, right: 8, top: 40, bottom: 8, outerBoundsMode: "same", outerBoundsContain: "axisLabel" };
+  // A long unit or category name ends in "…" (at `width` pixels); the axis tooltip shows it whole.
+  function nameLabel(width, extra) {
+    return Object.assign({ width: width, overflow: "truncate", ellipsis: "…" }, extra || {});
+  }
+
+  // Unit names slant when there are more than four, and stand upright where each has under 40 pixels
+  // (a phone), so that none overlaps its neighbour.
+  function slant(id, count) {
+    var element = document.getElementById(id);
+    if (count <= 4 || !element) { return 0; }
+    return element.clientWidth / count < 40 ? 90 : 30;
+  }
+
   var tooltip = { trigger: "axis" };
 
   draw("chart-trend", data.month.labels, {
@@ -45,13 +60,13 @@
   draw("chart-category", data.category.labels, {
     tooltip: tooltip, grid: grid, legend: { top: 0 },
     xAxis: { type: "value", minInterval: 1 },
-    yAxis: { type: "category", data: data.category.labels, inverse: true },
+    yAxis: { type: "category", data: data.category.labels, inverse: true, axisLabel: nameLabel(160) },
     series: [bar(names.accepted, data.category.accepted), bar(names.resolved, data.category.resolved)]
   });
 
   draw("chart-unit", data.unit.labels, {
     tooltip: tooltip, grid: grid, legend: { top: 0 },
-    xAxis: { type: "category", data: data.unit.labels, axisLabel: { interval: 0, rotate: data.unit.labels.length > 4 ? 30 : 0 } },
+    xAxis: { type: "category", data: data.unit.labels, axisLabel: nameLabel(104, { interval: 0, rotate: slant("chart-unit", data.unit.labels.length) }) },
     yAxis: [{ type: "value", minInterval: 1 }, percentAxis()],
     series: [
       bar(names.accepted, data.unit.accepted),
