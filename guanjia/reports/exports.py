@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -12,6 +13,24 @@ from guanjia.reports.selectors import BREAKDOWNS, COUNTS, FIGURE_LABELS, FIGURES
 
 COLUMNS = (*FIGURES, *COUNTS)
 PERCENT = "0.0%"
+# Excel refuses these characters in a sheet name, and names over 31 characters or ending in an apostrophe.
+SHEET_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+SHEET_MAX = 31
+
+
+def sheet_title(label: str, taken: set[str]) -> str:
+    """`label` as a sheet name Excel accepts and `taken` (casefolded, updated) does not hold yet.
+
+    The sheet names are translated labels, which no translator should have to keep to Excel's rules.
+    """
+    base = SHEET_FORBIDDEN.sub("-", label).strip("'")[:SHEET_MAX].rstrip("'") or "-"
+    title, n = base, 1
+    while title.casefold() in taken:
+        n += 1
+        suffix = f" ({n})"
+        title = base[:SHEET_MAX - len(suffix)] + suffix
+    taken.add(title.casefold())
+    return title
 
 
 def _cell(sheet, name: str, value):
@@ -22,12 +41,16 @@ def _cell(sheet, name: str, value):
 
 
 def request_stats_workbook(report: dict) -> bytes:
-    """`report` is `selectors.request_stats_report(...)`; write-only, so large breakdowns stream."""
+    """`report` is `selectors.request_stats_report(...)`; write-only, so large breakdowns stream.
+
+    Its words are in the active language, as the page's; the sheets' too.
+    """
     workbook = Workbook(write_only=True)
+    taken: set[str] = set()
     period = _("统计区间：%(from)s 至 %(to)s（按受理日期；收到数与响应率按提出日期）") % {
         "from": report["from"].isoformat(), "to": report["to"].isoformat()}
 
-    overall = workbook.create_sheet(_("总体"))
+    overall = workbook.create_sheet(sheet_title(_("总体"), taken))
     overall.append([period])
     overall.append([_("指标"), _("数值")])
     for name in COLUMNS:
@@ -35,7 +58,7 @@ def request_stats_workbook(report: dict) -> bytes:
 
     for by, rows in report["breakdowns"].items():
         label = str(BREAKDOWNS[by].label)
-        sheet = workbook.create_sheet(label)
+        sheet = workbook.create_sheet(sheet_title(label, taken))
         sheet.append([period])
         sheet.append([label, *(str(FIGURE_LABELS[name]) for name in COLUMNS)])
         for row in rows:

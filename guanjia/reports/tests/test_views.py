@@ -2,6 +2,7 @@
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from openpyxl import load_workbook
 
+from guanjia.reports.selectors import BREAKDOWNS
 from guanjia.reports.tests.conftest import NOW
 from guanjia.tests_support.factories import PASSWORD
 
@@ -130,6 +132,36 @@ def test_the_export_opens_with_openpyxl(get, dataset):
     assert [row[0] for row in units[1:]] == ["供电公司", "自然资源局", "未转办"]
     months = list(workbook["月份"].iter_rows(min_row=3, values_only=True))
     assert [(row[0], row[2]) for row in months] == [("2025-09", 3), ("2025-10", 2)]
+
+
+def test_the_export_follows_the_language_like_the_page(get, dataset, client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(dataset.world.admin)
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(XLSX, PERIOD)
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert workbook.sheetnames[:3] == ["Overall", "Month", "Lead unit"]
+    units = list(workbook["Lead unit"].iter_rows(values_only=True))
+    assert units[0][0].startswith("Period: 2025-09-01 to 2025-10-31 (by acceptance date")
+    assert units[1][:4] == ("Lead unit", "Requests received", "Accepted", "Resolved")
+    assert units[-1][0] == "Not transferred"
+
+
+def test_sheet_names_keep_to_excels_rules_whatever_the_translation(get, dataset, monkeypatch):
+    label = "Lead unit / department: the one that answers [first]"
+    monkeypatch.setitem(BREAKDOWNS, "unit", replace(BREAKDOWNS["unit"], label=label))
+    monkeypatch.setitem(BREAKDOWNS, "butler", replace(BREAKDOWNS["butler"], label="'总体'"))
+    workbook = load_workbook(io.BytesIO(get(dataset.world.admin, XLSX, **PERIOD).content), read_only=True)
+    assert workbook.sheetnames[1:4] == ["月份", "Lead unit - department- the one", "总体 (2)"]
+    assert next(workbook["Lead unit - department- the one"].iter_rows(min_row=2, values_only=True))[0] == label
+
+
+def test_sheet_title_shortens_and_numbers_clashes():
+    from guanjia.reports.exports import sheet_title
+
+    taken = set()
+    titles = [sheet_title(label, taken) for label in ("x" * 40, "X" * 35, "a?b", "")]
+    assert titles == ["x" * 31, "X" * 27 + " (2)", "a-b", "-"]
 
 
 def test_the_export_of_a_bad_period_is_400(get, dataset):
