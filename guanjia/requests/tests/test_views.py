@@ -234,6 +234,13 @@ def _tab_open(page: str, name: str) -> bool:
         'class="nav-link active"')[1].split(">")[0] and f'id="act-{name}" class="tab-pane fade show active"' in page)
 
 
+def _refused(response, name: str) -> str:
+    """The refused action's form on a re-rendered page, which must be the one tab shown."""
+    page = response.content.decode()
+    assert response.status_code == 200 and _tab_open(page, name)
+    return page.split(f'id="act-{name}"')[1].split("</form>")[0]
+
+
 def test_a_refused_transfer_keeps_its_tab_and_what_was_typed(client, world):
     """转办 with the co-units due after the lead unit: the usability audit saw the 办理 card back on its first
     tab with the units, dates and comment gone; the service's refusal now sits under 协办时限."""
@@ -248,8 +255,7 @@ def test_a_refused_transfer_keeps_its_tab_and_what_was_typed(client, world):
         "lead_unit": world.unit1.pk, "co_units": [world.unit2.pk], "unit_due": unit_due.isoformat(),
         "co_unit_due": co_unit_due.isoformat(), "comment": "请供电公司牵头，十日内答复", "version": request.version})
     page = response.content.decode()
-    assert response.status_code == 200 and _tab_open(page, "transfer")
-    transfer = page.split('id="act-transfer"')[1].split("</form>")[0]
+    transfer = _refused(response, "transfer")
     assert "协办时限不能晚于牵头单位的时限" in transfer.split('name="co_unit_due"')[1]
     assert f'<option value="{world.unit1.pk}" selected>' in transfer.split('name="lead_unit"')[1].split("</select>")[0]
     assert f'<option value="{world.unit2.pk}" selected>' in transfer.split('name="co_units"')[1].split("</select>")[0]
@@ -266,9 +272,7 @@ def test_an_extension_over_the_cap_keeps_its_tab_and_what_was_typed(client, worl
     client.force_login(world.admin)
     response = client.post(reverse("requests:act", args=[request.pk, "extend"]),
                            {"days": "15", "reason": "企业补充环评材料", "version": request.version})
-    page = response.content.decode()
-    assert response.status_code == 200 and _tab_open(page, "extend")
-    extend = page.split('id="act-extend"')[1].split("</form>")[0]
+    extend = _refused(response, "extend")
     days = extend.split('name="days"')[1].split('name="reason"')[0]
     assert 'value="15"' in days and "累计延期不能超过 30 个工作日（已延期 20 个）" in days
     assert 'value="企业补充环评材料"' in extend
@@ -283,9 +287,7 @@ def test_a_suspension_refused_by_the_form_or_the_service_keeps_its_tab(client, w
     for reason, error in (("", "请选择中止原因"), ("lunch", "选择一个有效的选项")):  # the service's check, the form's
         response = client.post(url, {"suspend_reason": reason, "comment": "等企业补交土地证明",
                                      "version": request.version})
-        page = response.content.decode()
-        assert response.status_code == 200 and _tab_open(page, "suspend"), reason
-        suspend = page.split('id="act-suspend"')[1].split("</form>")[0]
+        suspend = _refused(response, "suspend")
         assert error in suspend.split('name="suspend_reason"')[1].split('name="comment"')[0], reason
         assert "等企业补交土地证明" in suspend, reason
         request.refresh_from_db()
@@ -298,9 +300,7 @@ def test_an_error_without_a_field_in_the_tab_shows_above_its_fields(client, worl
     client.force_login(world.butler1)
     response = client.post(reverse("requests:act", args=[request.pk, "accept"]),
                            {"days": "x", "comment": "今日上门", "version": request.version})
-    page = response.content.decode()
-    assert response.status_code == 200 and _tab_open(page, "accept")
-    accept = page.split('id="act-accept"')[1].split("</form>")[0]
+    accept = _refused(response, "accept")
     assert "延期工作日：输入整数。" in accept.split('name="comment"')[0] and "今日上门" in accept
     request.refresh_from_db()
     assert request.status == "submitted"
