@@ -6,8 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanjia.core.choices import Role
 from guanjia.requests import services
 from guanjia.requests.choices import ACTION_ROLES, TRANSITIONS, Action, UnitTaskStatus
+
+OPEN_TASK = (UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED)
 
 # action -> (service, the body fields it takes)
 # What the page says once an action is done: "已" + its label reads badly for some (已部门签收, 已回访评价).
@@ -19,6 +22,9 @@ DONE_MESSAGES = {
     Action.REPLY: gettext_lazy("已答复。"),
     Action.RATE: gettext_lazy("感谢您的评价。"),
     Action.ESCALATE: gettext_lazy("已提请升级。"),
+    Action.APPLY_EXTENSION: gettext_lazy("已提交延期申请，等待领导审批。"),
+    Action.APPROVE_EXTENSION: gettext_lazy("已批准延期申请，办结时限已延长。"),
+    Action.DENY_EXTENSION: gettext_lazy("已驳回延期申请。"),
 }
 
 
@@ -43,12 +49,17 @@ ACTION_SERVICES = {
     Action.REOPEN: (services.request_reopen, ["comment"]),
     Action.CLOSE: (services.request_close, ["comment"]),
     Action.MERGE: (services.request_merge, ["into", "comment"]),
+    Action.APPLY_EXTENSION: (services.request_apply_extension, ["days", "reason"]),
+    Action.APPROVE_EXTENSION: (services.request_approve_extension, ["comment"]),
+    Action.DENY_EXTENSION: (services.request_deny_extension, ["reason"]),
 }
 # Fields a caller may leave out: the service then answers with its own clear message.
 DEFAULTS = {"comment": "", "answer": "", "reason": "", "resolve": False, "lead_unit": None, "co_units": [],
             "unit_due": None, "co_unit_due": None, "rating": "", "target": "", "attachments": []}
 # Fields without which the action cannot be understood at all.
-REQUIRED = {Action.EXTEND: ["days"], Action.MERGE: ["into"]}
+REQUIRED = {Action.EXTEND: ["days"], Action.APPLY_EXTENSION: ["days"], Action.MERGE: ["into"]}
+# Decided on the pending 延期申请: offered only while there is one.
+DECISIONS = (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION)
 
 
 def perform(name: str, *, actor, request, data: dict, files=()):
@@ -63,8 +74,10 @@ def perform(name: str, *, actor, request, data: dict, files=()):
     return service(actor=actor, request=request, version=data.get("version"), **kwargs)
 
 
-def available(user, request, unit_tasks) -> list[str]:
-    """The actions this person may take on this request now (for the buttons; the services decide anyway)."""
+def available(user, request, unit_tasks, pending_application=None) -> list[str]:
+    """The actions this person may take on this request now (for the buttons; the services decide anyway).
+
+    `pending_application` is the request's pending 延期申请, if any."""
     roles = user.role_codes
     names = []
     for name in ACTION_SERVICES:
@@ -78,6 +91,13 @@ def available(user, request, unit_tasks) -> list[str]:
             if not any(t.unit_id == user.unit_id and t.status in wanted for t in unit_tasks):
                 continue
         if name == Action.RATE and user.enterprise_id != request.enterprise_id:
+            continue
+        if name in DECISIONS and pending_application is None:
+            continue
+        if name == Action.APPLY_EXTENSION and (pending_application is not None or not (
+                user.is_superuser or (Role.BUTLER in roles and request.butler_id == user.pk)
+                or (Role.UNIT in roles and any(t.unit_id == user.unit_id and t.status in OPEN_TASK
+                                               for t in unit_tasks)))):
             continue
         names.append(name)
     return names

@@ -103,10 +103,14 @@ class Action(models.TextChoices):
     MERGE = "merge", _("并单")
     NOTE = "note", _("内部备注")
     SUPPLY = "supply", _("企业补充材料")
+    APPLY_EXTENSION = "apply_extension", _("申请延期")
+    APPROVE_EXTENSION = "approve_extension", _("批准延期")
+    DENY_EXTENSION = "deny_extension", _("驳回延期申请")
 
 
 S = Status
 OPEN_WORKING = [S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.ESCALATED]
+EXTENDABLE = frozenset({S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.ESCALATED, S.RETURNED})
 
 # action -> (statuses it may start from, status it leads to; None = stays / decided by the service)
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
@@ -117,7 +121,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     Action.FEEDBACK: (frozenset({S.IN_UNITS}), None),
     Action.RETURN: (frozenset({S.TRANSFERRED, S.IN_UNITS}), S.RETURNED),
     Action.REASSIGN: (frozenset({S.RETURNED}), S.TRANSFERRED),
-    Action.EXTEND: (frozenset({S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.ESCALATED, S.RETURNED}), None),
+    Action.EXTEND: (EXTENDABLE, None),
     Action.SUSPEND: (frozenset({S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.ESCALATED, S.RETURNED}), S.SUSPENDED),
     Action.RESUME: (frozenset({S.SUSPENDED}), None),
     Action.ESCALATE: (frozenset({S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.RETURNED}), S.ESCALATED),
@@ -126,6 +130,11 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     Action.REOPEN: (frozenset({S.RESOLVED, S.CLOSED}), S.ACCEPTED),
     Action.CLOSE: (frozenset({S.RESOLVED}), S.CLOSED),
     Action.MERGE: (frozenset(OPEN_STATUSES), S.MERGED),
+    # 申请延期 and 批准 where 延期 itself could be done (nobody waits for what cannot be given); 驳回 whatever
+    # the request's status, so that an application the request has outgrown (resolved, merged) can be cleared.
+    Action.APPLY_EXTENSION: (EXTENDABLE, None),
+    Action.APPROVE_EXTENSION: (EXTENDABLE, None),
+    Action.DENY_EXTENSION: (frozenset(Status), None),
 }
 
 # Which roles may perform each action (the service further checks the person's tie to the request).
@@ -146,7 +155,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.REOPEN: frozenset({"admin", "leader"}),
     Action.CLOSE: frozenset({"admin"}),
     Action.MERGE: frozenset({"butler", "admin"}),
+    # The request's butler or a unit still working on it asks; whoever may extend decides.
+    Action.APPLY_EXTENSION: frozenset({"butler", "unit"}),
 }
+ACTION_ROLES[Action.APPROVE_EXTENSION] = ACTION_ROLES[Action.DENY_EXTENSION] = ACTION_ROLES[Action.EXTEND]
 
 
 class ClockKind(models.TextChoices):
@@ -174,6 +186,12 @@ CLOCK_COLOURS = {
 class UnitTaskRole(models.TextChoices):
     LEAD = "lead", _("牵头")
     CO = "co", _("协办")
+
+
+class ExtensionApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    DENIED = "denied", _("已驳回")
 
 
 class UnitTaskStatus(models.TextChoices):

@@ -17,6 +17,7 @@ from guanjia.requests.choices import (
     ClockKind,
     ClockState,
     EscalationTarget,
+    ExtensionApplicationStatus,
     Rating,
     Source,
     Status,
@@ -277,6 +278,57 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.action}"
+
+
+class ExtensionApplicationQuerySet(ScopedQuerySet):
+    zone_field = "request__zone"
+
+    def scope_for_role(self, user, role):
+        # Seen by whoever sees its request, except the enterprise: it sees the outcome (the 延期 on its
+        # timeline), not the center's deliberation over it.
+        if role == Role.ENTERPRISE:
+            return None
+        q = Request.objects.all().scope_for_role(user, role)
+        return None if q is None else Q(request__in=Request.objects.filter(q).values("pk"))
+
+    def pending(self):
+        return self.filter(status=ExtensionApplicationStatus.PENDING)
+
+
+class ExtensionApplication(TimeStampedModel):
+    """An application for an extension (延期申请) by the request's butler or a unit working on it.
+
+    A leader or admin approves it (批准: the extension is then made by `request_extend`, capped and
+    counted) or denies it (驳回, with a reason). At most one is pending per request. Its own table, so
+    that the requests table and the plans SQLite makes for it stay as they are.
+    """
+
+    request = models.ForeignKey(Request, verbose_name=_("诉求"), on_delete=models.CASCADE,
+                                related_name="extension_applications")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT,
+                                  related_name="+")
+    unit = models.ForeignKey("org.Unit", verbose_name=_("申请单位"), on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="+")
+    days = models.PositiveSmallIntegerField(_("申请延期工作日"))
+    reason = models.TextField(_("延期理由"))
+    status = models.CharField(_("状态"), max_length=10, choices=ExtensionApplicationStatus.choices,
+                              default=ExtensionApplicationStatus.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("审批意见"), blank=True)
+
+    objects = ExtensionApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["request"], condition=Q(status="pending"),
+                                               name="extension_application_one_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} +{self.days} {self.get_status_display()}"
 
 
 def attachment_path(instance, filename: str) -> str:

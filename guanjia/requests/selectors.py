@@ -7,7 +7,7 @@ from django.db.models.query import EmptyQuerySet
 
 from guanjia.core.choices import Role
 from guanjia.requests.choices import OPEN_STATUSES, Action, Status, UnitTaskStatus
-from guanjia.requests.models import Clock, Request, RequestEvent, UnitTask
+from guanjia.requests.models import Clock, ExtensionApplication, Request, RequestEvent, UnitTask
 
 # The soonest running (not paused) deadline of a request's clocks. The same for everybody, so it is
 # built once; `Subquery` copies it for each use and it is never evaluated itself.
@@ -35,18 +35,29 @@ def table_rows(queryset):
 BUTLER_WORK = (Status.SUBMITTED, Status.ACCEPTED, Status.ESCALATED, Status.SUSPENDED, Status.IN_UNITS)
 
 
+def _extension_pending() -> Q:
+    """Open requests with a 延期申请 waiting for a leader's or admin's decision."""
+    return Q(status__in=OPEN_STATUSES, pk__in=ExtensionApplication.objects.pending().values("request"))
+
+
+def pending_extension(request: Request, user) -> ExtensionApplication | None:
+    """The request's pending 延期申请 as `user` may see it (None: none, or not theirs to see)."""
+    return (ExtensionApplication.objects.visible_to(user).pending().filter(request=request)
+            .select_related("applicant", "unit").first())
+
+
 def _waiting_for(user) -> list[Q]:
     """One filter per role of the person: the requests that wait for them in that role."""
     roles = user.role_codes
     parts = []
     if user.is_superuser or Role.ADMIN in roles:
         parts.append(Q(status=Status.RETURNED) | Q(status=Status.SUBMITTED, butler__isnull=True)
-                     | Q(status=Status.ESCALATED, escalated_to="meeting"))
+                     | Q(status=Status.ESCALATED, escalated_to="meeting") | _extension_pending())
     if Role.BUTLER in roles:
         parts.append(Q(butler=user.pk, status__in=BUTLER_WORK))
     if Role.LEADER in roles:
         parts.append(Q(status=Status.ESCALATED, escalated_to__in=["leader", "station_head"])
-                     | Q(addressed_leader=user.pk, status__in=OPEN_STATUSES))
+                     | Q(addressed_leader=user.pk, status__in=OPEN_STATUSES) | _extension_pending())
     if Role.UNIT in roles and user.unit_id:  # IN, not a join: two open tasks of the unit list the request once
         parts.append(Q(pk__in=UnitTask.objects.filter(
             unit=user.unit_id, status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]).values("request")))

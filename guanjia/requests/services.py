@@ -31,6 +31,7 @@ from guanjia.requests.choices import (
     Action,
     ClockKind,
     EscalationTarget,
+    ExtensionApplicationStatus,
     Rating,
     Source,
     Status,
@@ -38,7 +39,15 @@ from guanjia.requests.choices import (
     UnitTaskRole,
     UnitTaskStatus,
 )
-from guanjia.requests.models import Attachment, Request, RequestCounter, RequestEvent, RequestIntake, UnitTask
+from guanjia.requests.models import (
+    Attachment,
+    ExtensionApplication,
+    Request,
+    RequestCounter,
+    RequestEvent,
+    RequestIntake,
+    UnitTask,
+)
 from guanjia.requests.signals import request_event_committed
 
 MAX_EXTENSIONS = 2
@@ -528,10 +537,7 @@ def request_reassign(*, actor, request: Request, lead_unit, co_units: Iterable =
     return request
 
 
-@texts_limited
-@transaction.atomic
-def request_extend(*, actor, request: Request, days: int, reason: str, version: int | None = None) -> Request:
-    """延期: an approver moves the resolution deadline; capped in number and total days, and counted."""
+def _check_extension(*, days, reason) -> None:
     errors = {}
     if not isinstance(days, int) or days < 1:
         errors["days"] = _("延期天数须为正整数。")
@@ -539,12 +545,28 @@ def request_extend(*, actor, request: Request, days: int, reason: str, version: 
         errors["reason"] = _("请填写延期理由。")
     if errors:
         raise ValidationError(errors)
-    request = _begin(actor=actor, request=request, action=Action.EXTEND, version=version)
+
+
+def _check_extension_cap(request: Request, days: int) -> None:
+    """The cap on extensions: at most MAX_EXTENSIONS of them, MAX_EXTENSION_DAYS working days in all."""
     if request.extension_count >= MAX_EXTENSIONS:
         raise Conflict(_("该诉求已延期 %(n)d 次，不能再延期。") % {"n": request.extension_count})
     if request.extended_days + days > MAX_EXTENSION_DAYS:
         raise ValidationError({"days": _("累计延期不能超过 %(max)d 个工作日（已延期 %(used)d 个）。") % {
             "max": MAX_EXTENSION_DAYS, "used": request.extended_days}})
+
+
+@texts_limited
+@transaction.atomic
+def request_extend(*, actor, request: Request, days: int, reason: str, version: int | None = None,
+                   application: ExtensionApplication | None = None) -> Request:
+    """延期: an approver moves the resolution deadline; capped in number and total days, and counted.
+
+    `application` is the 延期申请 being approved (request_approve_extension), recorded on the event.
+    """
+    _check_extension(days=days, reason=reason)
+    request = _begin(actor=actor, request=request, action=Action.EXTEND, version=version)
+    _check_extension_cap(request, days)
     now, before = service_now(), request.status
     for clock in _running_clocks(request, ClockKind.RESOLUTION):
         clocks.extend(clock, days=days, at=now)
@@ -552,8 +574,87 @@ def request_extend(*, actor, request: Request, days: int, reason: str, version: 
     request.extended_days += days
     _refresh_due(request)
     _save(request, "extension_count", "extended_days", "due_at", "due_provisional")
-    _event(request=request, actor=actor, action=Action.EXTEND, from_status=before, comment=reason,
-           data={"days": days})
+    data = {"days": days}
+    if application is not None:
+        data.update(application=application.pk, applicant=application.applicant_id)
+    _event(request=request, actor=actor, action=Action.EXTEND, from_status=before, comment=reason, data=data)
+    return request
+
+
+def _pending_application(request: Request) -> ExtensionApplication:
+    application = (ExtensionApplication.objects.select_for_update(of=("self",)).pending()
+                   .filter(request=request).first())
+    if application is None:
+        raise Conflict(_("该诉求没有待审批的延期申请。"))
+    return application
+
+
+@texts_limited
+@transaction.atomic
+def request_apply_extension(*, actor, request: Request, days: int, reason: str, version: int | None = None
+                            ) -> Request:
+    """申请延期: the request's butler, or a unit still working on it, asks a leader or admin for more time.
+
+    The cap is checked now, so that nobody waits for an approval that could not be given; one
+    application may be pending per request.
+    """
+    _check_extension(days=days, reason=reason)
+    request = _begin(actor=actor, request=request, action=Action.APPLY_EXTENSION, version=version)
+    unit = None
+    if not actor.is_superuser and not (actor.has_role(Role.BUTLER) and request.butler_id == actor.pk):
+        if not actor.has_role(Role.UNIT) or not actor.unit_id or not request.unit_tasks.filter(
+                unit=actor.unit_id, status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]).exists():
+            raise PermissionDenied(_("只有该诉求的责任管家或正在办理的单位可以申请延期。"))
+        unit = actor.unit
+    if ExtensionApplication.objects.pending().filter(request=request).exists():
+        raise Conflict(_("该诉求已有一份延期申请待审批，请等待审批结果。"))
+    _check_extension_cap(request, days)
+    application = ExtensionApplication(request=request, applicant=actor, unit=unit, days=days,
+                                       reason=reason.strip())
+    application.full_clean(exclude=["request", "applicant", "unit"])
+    application.save()
+    _save(request)  # the page an approver reads has changed: a decision sent from an older one is refused
+    _event(request=request, actor=actor, action=Action.APPLY_EXTENSION, from_status=request.status,
+           comment=application.reason, unit=unit, internal=True, data={"days": days, "application": application.pk})
+    return request
+
+
+@texts_limited
+@transaction.atomic
+def request_approve_extension(*, actor, request: Request, comment: str = "", version: int | None = None
+                              ) -> Request:
+    """批准延期: the pending application is granted through `request_extend` (its cap, count and clocks)."""
+    request = _begin(actor=actor, request=request, action=Action.APPROVE_EXTENSION, version=version)
+    application = _pending_application(request)
+    now = service_now()
+    application.status, application.decided_by, application.decided_at = (
+        ExtensionApplicationStatus.APPROVED, actor, now)
+    application.decision_reason = (comment or "").strip()
+    application.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
+    _event(request=request, actor=actor, action=Action.APPROVE_EXTENSION, from_status=request.status,
+           comment=comment, internal=True, unit=application.unit, at=now,
+           data={"days": application.days, "application": application.pk, "applicant": application.applicant_id})
+    return request_extend(actor=actor, request=request, days=application.days, reason=application.reason,
+                          application=application)
+
+
+@texts_limited
+@transaction.atomic
+def request_deny_extension(*, actor, request: Request, reason: str, version: int | None = None) -> Request:
+    """驳回延期申请: the approver refuses the pending application, with a reason; the deadline stays."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写驳回理由。")})
+    request = _begin(actor=actor, request=request, action=Action.DENY_EXTENSION, version=version)
+    application = _pending_application(request)
+    now = service_now()
+    application.status, application.decided_by, application.decided_at = (
+        ExtensionApplicationStatus.DENIED, actor, now)
+    application.decision_reason = reason.strip()
+    application.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
+    _save(request)
+    _event(request=request, actor=actor, action=Action.DENY_EXTENSION, from_status=request.status, comment=reason,
+           internal=True, unit=application.unit, at=now,
+           data={"days": application.days, "application": application.pk, "applicant": application.applicant_id})
     return request
 
 

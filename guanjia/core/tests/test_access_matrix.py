@@ -45,7 +45,8 @@ ENDPOINTS = {
     "request-timeline": ("request", "get"),
     **{f"request-{action}": ("request", "post") for action in (
         "accept", "reply", "transfer", "sign", "feedback", "return", "reassign", "extend", "suspend", "resume",
-        "escalate", "resolve", "rate", "reopen", "close", "merge")},
+        "escalate", "resolve", "rate", "reopen", "close", "merge", "apply-extension", "approve-extension",
+        "deny-extension")},
     "meetings:detail": ("meeting", "get"),
     "meetings:update": ("meeting", "get"),
     "meetings:hold": ("meeting", "get"),

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from guanjia.core.api import BuiltOnceModelSerializer, NameField, VisibleRelatedField
@@ -6,7 +7,7 @@ from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Unit, User
 from guanjia.projects.models import Project
 from guanjia.requests.choices import Action, Category, EscalationTarget, Rating, Source, Urgency
-from guanjia.requests.models import Request, RequestEvent, UnitTask
+from guanjia.requests.models import ExtensionApplication, Request, RequestEvent, UnitTask
 
 
 class UnitTaskSerializer(serializers.ModelSerializer):
@@ -54,11 +55,33 @@ class RequestSerializer(BuiltOnceModelSerializer):
         ]
 
 
+class ExtensionApplicationSerializer(serializers.ModelSerializer):
+    """A pending 延期申请: who asked (and for which unit), for how many working days, and why."""
+
+    applicant_name = NameField(source="applicant")
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+
+    class Meta:
+        model = ExtensionApplication
+        fields = ["id", "applicant", "applicant_name", "unit", "unit_name", "days", "reason", "status", "created_at"]
+        read_only_fields = fields  # written by the actions apply-extension / approve-extension / deny-extension
+
+
 class RequestDetailSerializer(RequestSerializer):
     unit_tasks = UnitTaskSerializer(many=True, read_only=True)
+    pending_extension = serializers.SerializerMethodField(
+        help_text=_("待审批的延期申请（批准：approve-extension，驳回：deny-extension）；没有时为 null。"))
 
     class Meta(RequestSerializer.Meta):
-        fields = [*RequestSerializer.Meta.fields, "unit_tasks"]
+        fields = [*RequestSerializer.Meta.fields, "unit_tasks", "pending_extension"]
+
+    @extend_schema_field(ExtensionApplicationSerializer(allow_null=True))
+    def get_pending_extension(self, obj):
+        from guanjia.requests.selectors import pending_extension
+
+        request = self.context.get("request")
+        application = pending_extension(obj, getattr(request, "user", None))
+        return None if application is None else ExtensionApplicationSerializer(application).data
 
 
 class ActionSerializer(serializers.Serializer):

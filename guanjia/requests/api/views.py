@@ -106,14 +106,26 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return Response(RequestDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
 
+ACTION_DOCS = {
+    "apply_extension": "申请延期: the request's butler, or a handler of a unit with an open task on it, asks for "
+                       "`days` more working days with a `reason` (required). One application may be pending per "
+                       "request (409 for a second); the cap on extensions is checked now (409 / 400 on `days`).",
+    "approve_extension": "批准延期: a leader or admin grants the pending application; the extension is made as by "
+                         "`extend` (capped and counted). `comment` is optional. 409 when none is pending.",
+    "deny_extension": "驳回延期申请: a leader or admin refuses the pending application with a `reason` (required). "
+                      "409 when none is pending.",
+}
+
+
 def _make_action(name: str):
     def handler(self, request, pk=None):
         return self._act(request, name)
 
     handler.__name__ = f"action_{name}"
-    handler.__doc__ = f"`{name}` transition (see API.md)."
+    handler.__doc__ = ACTION_DOCS.get(name, f"`{name}` transition (see API.md).")
+    path = name.replace("_", "-")  # apply_extension -> …/apply-extension/, as URLs are spelled
     return extend_schema(request=ActionSerializer, responses=RequestDetailSerializer)(
-        action(detail=True, methods=["post"], url_path=name, url_name=name)(handler)
+        action(detail=True, methods=["post"], url_path=path, url_name=path)(handler)
     )
 
 

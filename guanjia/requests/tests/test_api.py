@@ -347,3 +347,60 @@ def test_an_action_is_described_by_its_own_serializer(api, world):
     view = RequestViewSet(action="action_transfer")
     assert view.get_serializer_class() is ActionSerializer
     assert RequestViewSet(action="retrieve").get_serializer_class() is not ActionSerializer
+
+
+def test_an_extension_is_applied_for_and_approved_through_the_api(api, world):
+    request = s.request_transfer(actor=world.butler1, request=s.request_accept(
+        actor=world.butler1, request=s.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit",
+                                                     category="land", title="x", description="y")),
+        lead_unit=world.unit1)
+    url = f"{LIST}{request.pk}/"
+    api.force_authenticate(world.unit_user1)
+    assert api.get(url).json()["pending_extension"] is None
+    response = api.post(f"{url}apply-extension/", {"reason": "等待停电窗口"}, format="json")
+    assert response.status_code == 400 and "days" in response.json()
+    response = api.post(f"{url}apply-extension/", {"days": 5, "reason": "等待停电窗口"}, format="json")
+    assert response.status_code == 200, response.json()
+    pending = response.json()["pending_extension"]
+    assert (pending["days"], pending["reason"], pending["applicant"], pending["unit"]) == (
+        5, "等待停电窗口", world.unit_user1.pk, world.unit1.pk)
+    response = api.post(f"{url}apply-extension/", {"days": 2, "reason": "再一份"}, format="json")
+    assert response.status_code == 409 and "待审批" in response.json()["detail"]
+    assert api.post(f"{url}approve-extension/", {}, format="json").status_code == 403
+    api.force_authenticate(world.leader)
+    assert api.get(url).json()["pending_extension"]["days"] == 5
+    response = api.post(f"{url}approve-extension/", {"comment": "同意"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["pending_extension"] is None and response.json()["extension_count"] == 1
+    assert api.post(f"{url}deny-extension/", {"reason": "x"}, format="json").status_code == 409
+    actions = [e["action"] for e in api.get(f"{url}timeline/").json()]
+    assert actions[-3:] == ["apply_extension", "approve_extension", "extend"]
+
+
+def test_an_extension_is_denied_through_the_api_and_the_enterprise_sees_no_application(api, world):
+    request = s.request_accept(actor=world.butler1, request=s.request_raise(
+        actor=world.butler1, enterprise=world.ent1, source="visit", category="land", title="x", description="y"))
+    s.request_apply_extension(actor=world.butler1, request=request, days=3, reason="补充材料")
+    url = f"{LIST}{request.pk}/"
+    api.force_authenticate(world.ent1_user)
+    assert api.get(url).json()["pending_extension"] is None  # the center's deliberation, not the enterprise's
+    assert "apply_extension" not in [e["action"] for e in api.get(f"{url}timeline/").json()]
+    api.force_authenticate(world.admin)
+    assert api.post(f"{url}deny-extension/", {}, format="json").status_code == 400
+    response = api.post(f"{url}deny-extension/", {"reason": "可按期办结"}, format="json")
+    assert response.status_code == 200 and response.json()["pending_extension"] is None
+    assert response.json()["extension_count"] == 0
+
+
+def test_the_extension_actions_are_in_the_schema(client, world):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    for name in ("apply-extension", "approve-extension", "deny-extension"):
+        operation = schema["paths"][f"/api/v1/requests/{{id}}/{name}/"]["post"]
+        assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/ActionRequest")
+    detail = schema["components"]["schemas"]["RequestDetail"]["properties"]["pending_extension"]
+    assert "ExtensionApplication" in str(detail) and "nullable" in str(detail)
+    assert "申请延期" in operation_doc(schema, "apply-extension")
+
+
+def operation_doc(schema, name: str) -> str:
+    return schema["paths"][f"/api/v1/requests/{{id}}/{name}/"]["post"].get("description", "")

@@ -471,3 +471,153 @@ def test_no_request_for_an_archived_enterprise(world):
         raise_one(world)
     assert "已归档" in error.value.message_dict["enterprise"][0]
     assert not Request.objects.exists()
+
+
+# -- 申请延期 → 批准 / 驳回 ---------------------------------------------------------------------------------------
+
+
+def in_units(world) -> Request:
+    """A request transferred to unit1, which signed for it."""
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1)
+    return s.request_unit_sign(actor=world.unit_user1, request=request)
+
+
+def test_a_unit_applies_and_a_leader_approves_through_the_extension_itself(world):
+    from guanjia.requests.models import ExtensionApplication
+
+    request = in_units(world)
+    due = request.due_at
+    request = s.request_apply_extension(actor=world.unit_user1, request=request, days=5,
+                                        reason="需等待线路停电窗口", version=request.version)
+    application = ExtensionApplication.objects.get()
+    assert (application.status, application.days, application.unit, application.applicant) == (
+        "pending", 5, world.unit1, world.unit_user1)
+    event = last_event(request)
+    assert (event.action, event.actor, event.unit, event.comment, event.data["days"]) == (
+        "apply_extension", world.unit_user1, world.unit1, "需等待线路停电窗口", 5)
+    assert event.from_status == event.to_status == "in_units"
+    request.refresh_from_db()
+    assert (request.due_at, request.extension_count) == (due, 0)  # nothing moves before the approval
+
+    request = s.request_approve_extension(actor=world.leader, request=request, comment="同意",
+                                          version=request.version)
+    assert request.due_at > due and (request.extension_count, request.extended_days) == (1, 5)
+    application.refresh_from_db()
+    assert (application.status, application.decided_by, application.decision_reason) == (
+        "approved", world.leader, "同意")
+    approve, extend = RequestEvent.objects.filter(request=request).order_by("-pk")[:2][::-1]
+    assert (approve.action, approve.actor, approve.comment, approve.data["applicant"]) == (
+        "approve_extension", world.leader, "同意", world.unit_user1.pk)
+    assert (extend.action, extend.comment, extend.data["days"], extend.data["application"]) == (
+        "extend", "需等待线路停电窗口", 5, application.pk)
+    with pytest.raises(Conflict):  # nothing pending any more
+        s.request_approve_extension(actor=world.leader, request=request)
+
+
+def test_the_butler_applies_and_an_admin_denies_with_a_reason(world):
+    from guanjia.requests.models import ExtensionApplication
+
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_apply_extension(actor=world.butler1, request=request, days=3, reason="企业补充材料")
+    assert ExtensionApplication.objects.get().unit is None
+    with pytest.raises(ValidationError) as error:
+        s.request_deny_extension(actor=world.admin, request=request, reason=" ")
+    assert "reason" in error.value.message_dict
+    request = s.request_deny_extension(actor=world.admin, request=request, reason="材料齐全，可按期办结")
+    application = ExtensionApplication.objects.get()
+    assert (application.status, application.decided_by, application.decision_reason) == (
+        "denied", world.admin, "材料齐全，可按期办结")
+    event = last_event(request)
+    assert (event.action, event.comment, event.data["applicant"]) == (
+        "deny_extension", "材料齐全，可按期办结", world.butler1.pk)
+    request.refresh_from_db()
+    assert (request.extension_count, request.extended_days) == (0, 0)
+    # Denied, it may be asked again.
+    s.request_apply_extension(actor=world.butler1, request=request, days=2, reason="再申请")
+    assert ExtensionApplication.objects.pending().count() == 1
+
+
+def test_one_application_pending_at_a_time(world):
+    request = in_units(world)
+    s.request_apply_extension(actor=world.unit_user1, request=request, days=5, reason="停电窗口")
+    with pytest.raises(Conflict) as error:
+        s.request_apply_extension(actor=world.butler1, request=request, days=2, reason="另一份")
+    assert "已有一份延期申请待审批" in error.value.message
+    assert RequestEvent.objects.filter(action="apply_extension").count() == 1
+
+
+def test_the_cap_is_checked_when_applying(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_extend(actor=world.leader, request=request, days=20, reason="等待规划调整")
+    with pytest.raises(ValidationError) as error:
+        s.request_apply_extension(actor=world.butler1, request=request, days=11, reason="再延")
+    assert "累计延期不能超过 30 个工作日（已延期 20 个）" in error.value.message_dict["days"][0]
+    request = s.request_extend(actor=world.leader, request=request, days=1, reason="再延")
+    with pytest.raises(Conflict):  # two extensions made: no third
+        s.request_apply_extension(actor=world.butler1, request=request, days=1, reason="第三次")
+    assert not RequestEvent.objects.filter(action="apply_extension").exists()
+
+
+@pytest.mark.parametrize("who", ["supervisor", "ent1_user", "leader", "admin"])
+def test_roles_that_may_not_apply(world, who):
+    request = in_units(world)
+    with pytest.raises(PermissionDenied):
+        s.request_apply_extension(actor=getattr(world, who), request=request, days=1, reason="x")
+
+
+def test_only_the_request_s_butler_and_a_unit_still_on_it_may_apply(world):
+    request = in_units(world)
+    for outsider in (world.butler2, world.unit_user2):  # not its butler; a unit with no task on it
+        with pytest.raises(PermissionDenied):
+            s.request_apply_extension(actor=outsider, request=request, days=1, reason="x")
+    request = s.request_unit_feedback(actor=world.unit_user1, request=request, comment="已完成")
+    with pytest.raises(PermissionDenied):  # its task is done
+        s.request_apply_extension(actor=world.unit_user1, request=request, days=1, reason="x")
+
+
+@pytest.mark.parametrize("who", ["butler1", "unit_user1", "supervisor"])
+def test_roles_that_may_not_decide(world, who):
+    request = in_units(world)
+    s.request_apply_extension(actor=world.unit_user1, request=request, days=1, reason="x")
+    with pytest.raises(PermissionDenied):
+        s.request_approve_extension(actor=getattr(world, who), request=request)
+    with pytest.raises(PermissionDenied):
+        s.request_deny_extension(actor=getattr(world, who), request=request, reason="不行")
+
+
+def test_states_that_do_not_allow_it(world):
+    request = raise_one(world)  # not yet signed for: no clock to extend
+    with pytest.raises(Conflict):
+        s.request_apply_extension(actor=world.butler1, request=request, days=1, reason="x")
+    request = s.request_accept(actor=world.butler1, request=request)
+    with pytest.raises(Conflict):  # nothing to decide
+        s.request_deny_extension(actor=world.leader, request=request, reason="x")
+    request = s.request_apply_extension(actor=world.butler1, request=request, days=1, reason="x")
+    request = s.request_suspend(actor=world.butler1, request=request, reason="policy_pending")
+    with pytest.raises(Conflict):  # suspended: no extension can be made now
+        s.request_approve_extension(actor=world.leader, request=request)
+    request = s.request_deny_extension(actor=world.leader, request=request, reason="中止期间不计时")
+    assert last_event(request).action == "deny_extension"
+
+
+def test_a_decision_from_an_older_page_is_refused(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    seen = request.version
+    request = s.request_apply_extension(actor=world.butler1, request=request, days=1, reason="x")
+    with pytest.raises(Conflict):
+        s.request_approve_extension(actor=world.leader, request=request, version=seen)
+    s.request_approve_extension(actor=world.leader, request=request, version=request.version)
+
+
+def test_an_approval_past_the_cap_leaves_the_application_pending(world):
+    """An admin extended directly meanwhile: the approval is refused by request_extend and changes nothing."""
+    from guanjia.requests.models import ExtensionApplication
+
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_apply_extension(actor=world.butler1, request=request, days=10, reason="x")
+    request = s.request_extend(actor=world.admin, request=request, days=25, reason="直接延期")
+    with pytest.raises(ValidationError):
+        s.request_approve_extension(actor=world.leader, request=request)
+    assert ExtensionApplication.objects.get().status == "pending"
+    assert not RequestEvent.objects.filter(action="approve_extension").exists()
