@@ -99,7 +99,8 @@ class RequestDetailView(ScopedDetailView):
         tasks = list(request.unit_tasks.select_related("unit"))
         clocks = list(request.clocks.filter(cancelled=False).select_related("unit_task__unit"))
         enterprise_only = _is_enterprise_only(user)
-        names = actions.available(user, request, tasks)
+        pending = selectors.pending_extension(request, user)
+        names = actions.available(user, request, tasks, pending)
         blank = ActionForm(request=self.request, initial={"version": request.version})
         failed, failed_form = refused or (None, None)
         if failed_form is not None and failed not in names:
@@ -108,6 +109,7 @@ class RequestDetailView(ScopedDetailView):
                 messages.error(self.request, message)
         context.update({
             "unit_tasks": tasks,
+            "pending_extension": pending,
             "clocks": [(c, ClockState(c.state()).label, CLOCK_COLOURS[c.state()]) for c in clocks],
             "events": list(selectors.timeline(request, user)),
             "attachments": [a for a in request.attachments.all() if not (a.internal and enterprise_only)],

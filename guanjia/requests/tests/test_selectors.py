@@ -32,6 +32,8 @@ def waits_for(user, r, now) -> bool:
             t.unit_id == user.unit_id and t.status in {"pending", "signed"} for t in r.unit_tasks.all()),
         Role.ENTERPRISE in roles and (
             r.status == "resolved" or (r.status == "suspended" and r.suspend_reason == "awaiting_material")),
+        (user.is_superuser or roles & {Role.ADMIN, Role.LEADER}) and r.status in OPEN
+        and any(a.status == "pending" for a in r.extension_applications.all()),
         Role.SUPERVISOR in roles and r.status in OPEN and r.due_at is not None
         and any(c.due_at < now for c in running),
     ))
@@ -42,7 +44,7 @@ def expected(user) -> list[tuple]:
     now = timezone.now()
     visible = set(Request.objects.visible_to(user).values_list("pk", flat=True))
     rows = []
-    for r in Request.objects.prefetch_related("unit_tasks", "clocks"):
+    for r in Request.objects.prefetch_related("unit_tasks", "clocks", "extension_applications"):
         if r.pk in visible and waits_for(user, r, now):
             dues = [c.due_at for c in r.clocks.all() if c.stopped_at is None and c.paused_at is None
                     and not c.cancelled]
@@ -86,6 +88,12 @@ def people(zone) -> dict[str, User]:
 
 
 def test_worklist_follows_the_rules_for_every_role_and_several_roles(seeded):
+    from guanjia.requests.models import ExtensionApplication
+
+    # 延期申请 pending on open requests (and on a resolved one, which waits for nobody's decision)
+    for status in ("in_units", "accepted", "escalated", "resolved"):
+        r = Request.objects.filter(zone=seeded, status=status, butler__isnull=False).order_by("-pk").first()
+        ExtensionApplication.objects.create(request=r, applicant=r.butler, days=3, reason="等待材料")
     for name, person in people(seeded).items():
         rows = list(worklist(person).values_list("pk", "next_due"))
         assert rows == expected(person), name

@@ -327,3 +327,96 @@ def test_after_a_reopen_the_old_answer_is_shown_as_an_earlier_one_not_the_outcom
     page = client.get(request.get_absolute_url()).content.decode()
     assert 'id="earlier-answer"' in page and "上次答复（已重办）" in page and "已完成增容送电" in page
     assert '<div class="alert alert-success mb-2"><strong>答复' not in page
+
+
+def _transferred(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    return s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1)
+
+
+def test_a_unit_applies_for_an_extension_from_its_tab(client, world):
+    request = _transferred(world)
+    client.force_login(world.unit_user2)  # no task on it: not its request to see, let alone extend
+    assert client.get(request.get_absolute_url()).status_code == 404
+    client.force_login(world.unit_user1)
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert 'data-bs-target="#act-apply_extension"' in page and 'id="act-extend"' not in page
+    applying = page.split('id="act-apply_extension"')[1].split("</form>")[0]
+    assert 'name="days"' in applying and 'name="reason"' in applying and 'name="comment"' not in applying
+    response = client.post(reverse("requests:act", args=[request.pk, "apply_extension"]),
+                           {"days": "5", "reason": "需等待线路停电窗口", "version": request.version}, follow=True)
+    page = response.content.decode()
+    assert "已提交延期申请，等待领导审批。" in page
+    pending = page.split('id="pending-extension"')[1].split("</div>\n    </div>")[0]
+    assert "unit1" in pending or str(world.unit_user1) in pending
+    assert "申请延期 5 个工作日" in pending and "需等待线路停电窗口" in pending and world.unit1.name in pending
+    assert 'id="act-apply_extension"' not in page  # one pending at a time: no second application offered
+    assert request.extension_applications.get().status == "pending"
+
+
+def test_a_refused_application_keeps_its_tab_and_what_was_typed(client, world):
+    request = _transferred(world)
+    request = s.request_extend(actor=world.admin, request=request, days=20, reason="等待规划调整")
+    client.force_login(world.butler1)
+    response = client.post(reverse("requests:act", args=[request.pk, "apply_extension"]),
+                           {"days": "15", "reason": "企业补充环评材料", "version": request.version})
+    page = response.content.decode()
+    assert response.status_code == 200 and _tab_open(page, "apply_extension")
+    applying = page.split('id="act-apply_extension"')[1].split("</form>")[0]
+    days = applying.split('name="days"')[1].split('name="reason"')[0]
+    assert 'value="15"' in days and "累计延期不能超过 30 个工作日（已延期 20 个）" in days
+    assert 'value="企业补充环评材料"' in applying
+    assert not request.extension_applications.exists()
+
+
+def test_a_leader_approves_and_an_admin_denies_from_the_page(client, world):
+    request = _transferred(world)
+    client.force_login(world.leader)
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert 'id="act-approve_extension"' not in page and 'id="pending-extension"' not in page
+    s.request_apply_extension(actor=world.butler1, request=request, days=3, reason="企业补充材料")
+    request.refresh_from_db()
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert 'id="pending-extension"' in page and "企业补充材料" in page
+    assert 'id="act-approve_extension"' in page and 'id="act-deny_extension"' in page
+    assert 'id="act-apply_extension"' not in page  # an approver extends directly (延期) or decides
+    response = client.post(reverse("requests:act", args=[request.pk, "approve_extension"]),
+                           {"comment": "同意", "version": request.version}, follow=True)
+    assert "已批准延期申请，办结时限已延长。" in response.content.decode()
+    request.refresh_from_db()
+    assert (request.extension_count, request.extended_days) == (1, 3)
+
+    s.request_apply_extension(actor=world.butler1, request=request, days=2, reason="再等两天")
+    request.refresh_from_db()
+    client.force_login(world.admin)
+    url = reverse("requests:act", args=[request.pk, "deny_extension"])
+    response = client.post(url, {"reason": "", "version": request.version})
+    page = response.content.decode()
+    assert response.status_code == 200 and _tab_open(page, "deny_extension") and "请填写驳回理由" in page
+    response = client.post(url, {"reason": "可按期办结", "version": request.version}, follow=True)
+    assert "已驳回延期申请。" in response.content.decode()
+    request.refresh_from_db()
+    assert request.extension_count == 1
+    assert request.extension_applications.filter(status="denied").get().decision_reason == "可按期办结"
+
+
+def test_the_enterprise_does_not_see_a_pending_application(client, world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    s.request_apply_extension(actor=world.butler1, request=request, days=3, reason="内部：等待规划调整")
+    client.force_login(world.ent1_user)
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert 'id="pending-extension"' not in page and "内部：等待规划调整" not in page
+
+
+def test_leaders_and_admins_find_pending_applications_in_their_worklist(client, world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    for who in (world.leader, world.admin):
+        client.force_login(who)
+        assert request.title not in client.get(reverse("requests:worklist")).content.decode()
+    s.request_apply_extension(actor=world.butler1, request=request, days=3, reason="企业补充材料")
+    for who in (world.leader, world.admin):
+        client.force_login(who)
+        assert request.title in client.get(reverse("requests:worklist")).content.decode(), who
+    s.request_deny_extension(actor=world.leader, request=request, reason="可按期办结")
+    client.force_login(world.leader)
+    assert request.title not in client.get(reverse("requests:worklist")).content.decode()
