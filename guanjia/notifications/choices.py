@@ -17,6 +17,9 @@ class Kind(models.TextChoices):
     WITHDRAWN = "withdrawn", _("任务撤回")
     FEEDBACK = "feedback", _("部门反馈")
     EXTENDED = "extended", _("诉求延期")
+    EXTENSION_APPLIED = "extension_applied", _("延期申请待审批")
+    EXTENSION_APPROVED = "extension_approved", _("延期申请已批准")
+    EXTENSION_DENIED = "extension_denied", _("延期申请已驳回")
     MATERIAL_NEEDED = "material_needed", _("请补充材料")
     MATERIAL_SUPPLIED = "material_supplied", _("企业补充材料")
     REOPENED = "reopened", _("诉求重办")
@@ -33,11 +36,13 @@ KIND_ICONS = {
     Kind.DUE_SOON: "hourglass-split", Kind.OVERDUE: "alarm", Kind.OVERDUE_ESCALATION: "exclamation-octagon",
     Kind.RATE_REMINDER: "star-half", Kind.WITHDRAWN: "x-square", Kind.FEEDBACK: "chat-left-text",
     Kind.EXTENDED: "calendar-plus", Kind.MATERIAL_NEEDED: "paperclip", Kind.MATERIAL_SUPPLIED: "file-earmark-check",
-    Kind.REOPENED: "arrow-counterclockwise",
+    Kind.REOPENED: "arrow-counterclockwise", Kind.EXTENSION_APPLIED: "calendar-event",
+    Kind.EXTENSION_APPROVED: "calendar-check", Kind.EXTENSION_DENIED: "calendar-x",
 }
 KIND_COLOURS = {
     Kind.DUE_SOON: "warning", Kind.OVERDUE: "danger", Kind.OVERDUE_ESCALATION: "danger", Kind.ESCALATED: "danger",
     Kind.RETURNED: "danger", Kind.MATERIAL_NEEDED: "warning", Kind.REOPENED: "warning",
+    Kind.EXTENSION_APPLIED: "warning", Kind.EXTENSION_DENIED: "danger",
 }
 
 

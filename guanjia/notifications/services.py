@@ -297,11 +297,39 @@ def _event_notices(event) -> list[Notice]:
             recipients=_owners(request), **common))
     elif action == Action.EXTEND:
         # Units whose task is still open are told; a unit that has given its feedback has nothing left to do.
+        # The applicant of an approved 延期申请 hears of it by the approval's own notice.
         body = _("该诉求的办结时限已延期 %(days)s 个工作日。延期理由：%(reason)s") % {
             "days": event.data.get("days", ""), "reason": clip(event.comment)}
+        applicant = event.data.get("applicant")
         notices.append(Notice(
             kind=Kind.EXTENDED, title=_("诉求延期：%(request)s") % {"request": label}, body=body,
-            recipients=[*_owners(request), *selectors.open_task_handlers(request)], **common))
+            recipients=[p for p in [*_owners(request), *selectors.open_task_handlers(request)]
+                        if p is not None and p.pk != applicant], **common))
+    elif action == Action.APPLY_EXTENSION:
+        # The approvers: the leader an escalation would reach (the contact leader, else the zone's
+        # leaders), and the service center's admins.
+        leader = enterprise.contact_leader
+        leaders = [leader] if leader is not None else selectors.people_with_role(zone_id, Role.LEADER)
+        who = str(event.actor) if event.actor_id else ""
+        if event.unit_id:
+            who = f"{who}（{event.unit.name}）"
+        body = _("%(who)s 申请延期 %(days)s 个工作日。延期理由：%(reason)s") % {
+            "who": who, "days": event.data.get("days", ""), "reason": clip(event.comment)}
+        notices.append(Notice(
+            kind=Kind.EXTENSION_APPLIED, title=_("延期申请待审批：%(request)s") % {"request": label}, body=body,
+            recipients=[*leaders, *selectors.people_with_role(zone_id, Role.ADMIN)], **common))
+    elif action in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION):
+        applicant = selectors.people_by_id([event.data.get("applicant")]).get(event.data.get("applicant"))
+        days = event.data.get("days", "")
+        if action == Action.APPROVE_EXTENSION:
+            kind, title = Kind.EXTENSION_APPROVED, _("延期申请已批准：%(request)s") % {"request": label}
+            body = _("您申请的 %(days)s 个工作日延期已批准，办结时限已延长。") % {"days": days}
+        else:
+            kind, title = Kind.EXTENSION_DENIED, _("延期申请已驳回：%(request)s") % {"request": label}
+            body = _("您申请的 %(days)s 个工作日延期未获批准，办结时限不变。") % {"days": days}
+        if event.comment:
+            body += "\n" + _("审批意见：%(comment)s") % {"comment": clip(event.comment)}
+        notices.append(Notice(kind=kind, title=title, body=body, recipients=[applicant], **common))
     elif action == Action.SUSPEND and event.data.get("reason") == SuspendReason.AWAITING_MATERIAL:
         # The enterprise must act: the request waits for it, its clocks stopped.
         body = _("办理您的诉求需要补充材料，诉求已暂停计时，请在诉求页面补充。")
@@ -360,7 +388,7 @@ def notify_request_event(*, event_id: int) -> list[int]:
     with transaction.atomic():
         event = (RequestEvent.objects.select_for_update(of=("self",))
                  .select_related("request__enterprise__workstation__head", "request__enterprise__contact_leader",
-                                 "request__butler", "request__addressed_leader", "unit")
+                                 "request__butler", "request__addressed_leader", "unit", "actor")
                  .filter(pk=event_id).first())
         if event is None or Notification.objects.filter(event=event_id).exists():
             return []

@@ -298,3 +298,49 @@ def test_an_extension_tells_the_butler_and_the_units_still_working_on_it(world, 
     notice = Notification.objects.get(recipient=world.butler1)
     assert notice.title == f"诉求延期：{request.number} 厂区二期用电增容"
     assert notice.body == "该诉求的办结时限已延期 5 个工作日。延期理由：线路改造需停电窗口。"
+
+
+def test_an_application_for_an_extension_tells_the_approvers(world, committed):
+    second_leader = UserFactory(zone=world.zone, username="leader2", roles=[Role.LEADER])
+    request = rs.request_unit_sign(actor=world.unit_user1, request=transferred_request(world))
+    Notification.objects.all().delete()
+    with committed():
+        rs.request_apply_extension(actor=world.unit_user1, request=request, days=5, reason="线路改造需停电窗口。")
+    # The enterprise's contact leader (as an escalation to a leader) and the center; not the other leader,
+    # the butler, nor the enterprise.
+    assert told() == {("leader", Kind.EXTENSION_APPLIED), ("admin", Kind.EXTENSION_APPLIED)}
+    notice = Notification.objects.get(recipient=world.leader)
+    assert notice.title == f"延期申请待审批：{request.number} 厂区二期用电增容"
+    assert notice.body == f"{world.unit_user1}（供电公司） 申请延期 5 个工作日。延期理由：线路改造需停电窗口。"
+    world.ent1.contact_leader = None
+    world.ent1.save()
+    rs.request_deny_extension(actor=world.admin, request=request, reason="可按期办结")
+    Notification.objects.all().delete()
+    with committed():  # without a contact leader: every leader of the zone
+        rs.request_apply_extension(actor=world.butler1, request=request, days=2, reason="再等两天")
+    assert told() == {("leader", Kind.EXTENSION_APPLIED), (second_leader.username, Kind.EXTENSION_APPLIED),
+                      ("admin", Kind.EXTENSION_APPLIED)}
+
+
+def test_an_approval_tells_the_applicant_once_and_the_others_of_the_extension(world, committed):
+    request = rs.request_unit_sign(actor=world.unit_user1, request=transferred_request(world))
+    request = rs.request_apply_extension(actor=world.unit_user1, request=request, days=5, reason="停电窗口")
+    Notification.objects.all().delete()
+    with committed():
+        rs.request_approve_extension(actor=world.leader, request=request, comment="同意，请抓紧")
+    # unit1 asked: it hears of the approval, not a second time of the extension; the butler of the extension.
+    assert told() == {("unit1", Kind.EXTENSION_APPROVED), ("butler1", Kind.EXTENDED)}
+    notice = Notification.objects.get(recipient=world.unit_user1)
+    assert notice.title == f"延期申请已批准：{request.number} 厂区二期用电增容"
+    assert notice.body == "您申请的 5 个工作日延期已批准，办结时限已延长。\n审批意见：同意，请抓紧"
+
+
+def test_a_denial_tells_the_applicant(world, committed):
+    request = rs.request_unit_sign(actor=world.unit_user1, request=transferred_request(world))
+    request = rs.request_apply_extension(actor=world.butler1, request=request, days=3, reason="企业补充材料")
+    Notification.objects.all().delete()
+    with committed():
+        rs.request_deny_extension(actor=world.admin, request=request, reason="材料齐全，可按期办结")
+    assert told() == {("butler1", Kind.EXTENSION_DENIED)}
+    assert Notification.objects.get().body == ("您申请的 3 个工作日延期未获批准，办结时限不变。\n"
+                                               "审批意见：材料齐全，可按期办结")
