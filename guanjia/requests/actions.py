@@ -81,8 +81,6 @@ def available(user, request, unit_tasks, pending_application=None) -> list[str]:
     roles = user.role_codes
     names = []
     for name in ACTION_SERVICES:
-        if name == Action.MERGE:
-            continue  # merging is offered from the duplicate's page with a search, not as a button
         if not (user.is_superuser or roles & ACTION_ROLES[name]) or request.status not in TRANSITIONS[name][0]:
             continue
         if name in (Action.SIGN, Action.FEEDBACK, Action.RETURN):

@@ -9,7 +9,18 @@ from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Unit
 from guanjia.projects.models import Project
 from guanjia.requests.actions import ACTION_SERVICES
-from guanjia.requests.choices import Category, EscalationTarget, Rating, Source, SuspendReason, Urgency
+from guanjia.requests.choices import (
+    TRANSITIONS,
+    Action,
+    Category,
+    EscalationTarget,
+    Rating,
+    Source,
+    Status,
+    SuspendReason,
+    Urgency,
+)
+from guanjia.requests.models import Request
 from guanjia.requests.services import INTAKE_KEY_MAX
 
 
@@ -67,6 +78,16 @@ class RaiseForm(RequestFormMixin, forms.Form):
         return user.has_role(Role.ENTERPRISE) and not (user.role_codes - {Role.ENTERPRISE})
 
 
+def merge_targets(user, subject):
+    """The requests a duplicate may be merged into (并单): the same enterprise's others that still go on,
+    newest first, as the person sees them; none without a subject. Read only when the 并单 tab shows."""
+    if subject is None:
+        return Request.objects.none()
+    statuses = [*TRANSITIONS[Action.MERGE][0], Status.RESOLVED]
+    return (Request.objects.visible_to(user).filter(enterprise=subject.enterprise_id, status__in=statuses)
+            .exclude(pk=subject.pk).order_by("-pk"))
+
+
 class ActionForm(RequestFormMixin, forms.Form):
     """One form for every action; each action reads the fields it takes (actions.ACTION_SERVICES)."""
 
@@ -86,14 +107,18 @@ class ActionForm(RequestFormMixin, forms.Form):
     rating = forms.ChoiceField(label=_("评价"), required=False, choices=[("", "—"), *Rating.choices])
     suspend_reason = forms.ChoiceField(label=_("中止原因"), required=False,
                                        choices=[("", "—"), *SuspendReason.choices])
+    into = forms.ModelChoiceField(label=_("并入诉求"), queryset=None, required=False,
+                                  help_text=_("同一企业的另一条未关闭的诉求；本诉求将关闭为“已并单”，计时停止。"))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput())
     attachments = MultipleFileField(label=_("附件"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, subject=None, **kwargs):
+        """`subject` is the request acted on: 并单's choices are the other requests of its enterprise."""
         super().__init__(*args, **kwargs)
         units = Unit.objects.visible_to(self.request.user).filter(archived_at__isnull=True)
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
+        self.fields["into"].queryset = merge_targets(self.request.user, subject)
 
     # A service argument that comes from a form field of another name: 中止's reason is a choice, not text.
     RENAMED = {"suspend": {"reason": "suspend_reason"}}

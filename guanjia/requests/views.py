@@ -101,7 +101,7 @@ class RequestDetailView(ScopedDetailView):
         enterprise_only = _is_enterprise_only(user)
         pending = selectors.pending_extension(request, user)
         names = actions.available(user, request, tasks, pending)
-        blank = ActionForm(request=self.request, initial={"version": request.version})
+        blank = ActionForm(request=self.request, subject=request, initial={"version": request.version})
         failed, failed_form = refused or (None, None)
         if failed_form is not None and failed not in names:
             # The request has moved on (or the action has no tab, like merging): no form to show the errors in.
@@ -142,7 +142,7 @@ class ActionView(DetailFormView):
         if action not in actions.ACTION_SERVICES:
             raise Http404
         obj = get_object_or_404(self.scoped_queryset(), pk=pk)
-        form = ActionForm(request.POST, request.FILES, request=request)
+        form = ActionForm(request.POST, request.FILES, request=request, subject=obj)
         if not form.is_valid():
             form.refuse(action)
             return self.refused(refused=(action, form))

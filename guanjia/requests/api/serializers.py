@@ -59,7 +59,7 @@ class ExtensionApplicationSerializer(serializers.ModelSerializer):
     """A pending 延期申请: who asked (and for which unit), for how many working days, and why."""
 
     applicant_name = NameField(source="applicant")
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ExtensionApplication

@@ -420,3 +420,23 @@ def test_leaders_and_admins_find_pending_applications_in_their_worklist(client, 
     s.request_deny_extension(actor=world.leader, request=request, reason="可按期办结")
     client.force_login(world.leader)
     assert request.title not in client.get(reverse("requests:worklist")).content.decode()
+
+
+def test_a_butler_merges_a_duplicate_from_its_page(client, world):
+    """并单 was in the API only: the duplicate's page offers its enterprise's other requests that go on."""
+    kept = s.request_accept(actor=world.butler1, request=raise_one(world))
+    duplicate = raise_one(world, actor=world.ent1_user)
+    other_enterprise = raise_one(world, actor=world.butler2, enterprise=world.ent2)
+    client.force_login(world.butler1)
+    page = client.get(duplicate.get_absolute_url()).content.decode()
+    merge = page.split('id="act-merge"')[1].split("</form>")[0]
+    assert f'<option value="{kept.pk}">' in merge
+    assert f'value="{duplicate.pk}"' not in merge and f'value="{other_enterprise.pk}"' not in merge
+    url = reverse("requests:act", args=[duplicate.pk, "merge"])
+    refused = _refused(client.post(url, {"into": other_enterprise.pk, "comment": "重复",
+                                         "version": duplicate.version}), "merge")
+    assert "重复" in refused and "invalid-feedback" in refused.split('name="into"')[1]
+    response = client.post(url, {"into": kept.pk, "comment": "与已受理诉求重复", "version": duplicate.version})
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.status == "merged" and duplicate.merged_into == kept
