@@ -40,16 +40,19 @@ SELECT r.id, r.number, r.title, r.urgency, r.category, r.status, e.name, u.name,
  ORDER BY next_due NULLS LAST, r.id
  LIMIT {page}
 """
-# The center's part of the worklist, one index search per branch (request_zone_status).
-_CENTER = """r.id IN (
-    SELECT id FROM requests_request WHERE zone_id = %s AND status = 'returned'
-    UNION ALL SELECT id FROM requests_request WHERE zone_id = %s AND status = 'submitted' AND butler_id IS NULL
-    UNION ALL SELECT id FROM requests_request WHERE zone_id = %s AND status = 'escalated' AND escalated_to = 'meeting')
-"""
-
-
 def _in(values) -> str:
     return ", ".join(f"'{v}'" for v in values)
+
+
+# The center's part of the worklist, one index search per branch (request_zone_status), and the open
+# requests with an extension application waiting for a decision (read from the applications).
+_CENTER = f"""r.id IN (
+    SELECT id FROM requests_request WHERE zone_id = %s AND status = 'returned'
+    UNION ALL SELECT id FROM requests_request WHERE zone_id = %s AND status = 'submitted' AND butler_id IS NULL
+    UNION ALL SELECT id FROM requests_request WHERE zone_id = %s AND status = 'escalated' AND escalated_to = 'meeting'
+    UNION ALL SELECT a.request_id FROM requests_extensionapplication a JOIN requests_request p ON p.id = a.request_id
+     WHERE a.status = 'pending' AND p.zone_id = %s AND p.status IN ({_in(OPEN_STATUSES)}))
+"""
 
 
 def worklist_page(*, zone_id: int, butler_id: int | None = None) -> tuple[int, list[tuple]]:
@@ -57,7 +60,7 @@ def worklist_page(*, zone_id: int, butler_id: int | None = None) -> tuple[int, l
     if butler_id is not None:
         where, params = f"r.butler_id = %s AND r.status IN ({_in(BUTLER_STATUSES)})", [zone_id, butler_id]
     else:  # the admin's part: returned, unowned new ones, and those escalated to a joint meeting
-        where, params = _CENTER, [zone_id] * 4
+        where, params = _CENTER, [zone_id] * 5
     with connection.cursor() as cursor:
         cursor.execute(_WORKLIST.format(where=where, page=PAGE), params)
         rows = cursor.fetchall()

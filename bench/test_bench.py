@@ -61,6 +61,15 @@ def test_request_floors_give_the_products_figures(seeded_requests):
     from guanjia.requests.selectors import worklist
 
     zone, as_of = seeded_requests
+    # Extension applications awaiting a decision: the center's 我的待办 lists the open request's, not the closed one's.
+    from guanjia.requests.choices import OPEN_STATUSES, Status
+    from guanjia.requests.models import ExtensionApplication
+
+    open_one = Request.objects.filter(zone=zone, status=Status.IN_UNITS).order_by("pk").first()
+    closed_one = Request.objects.filter(zone=zone, status=Status.CLOSED).order_by("pk").first()
+    for request in (open_one, closed_one):
+        ExtensionApplication.objects.create(request=request, applicant=open_one.butler, days=3, reason="材料未齐")
+    assert open_one.status in OPEN_STATUSES
     period = {"date_from": dt.date(2026, 1, 1), "date_to": dt.date(2026, 12, 31)}
     product = request_stats(Request.objects.filter(zone=zone), now=as_of, **period)
     floor = floors.stats(zone_id=zone.pk, now=as_of, **period)
@@ -71,6 +80,8 @@ def test_request_floors_give_the_products_figures(seeded_requests):
         total, rows = floors.worklist_page(zone_id=zone.pk, butler_id=butler_id)
         expected = worklist(person)
         assert total == expected.count() > 0
+        if butler_id is None:
+            assert expected.filter(pk=open_one.pk).exists() and not expected.filter(pk=closed_one.pk).exists()
         assert [row[0] for row in rows] == [r.pk for r in expected[:floors.PAGE]]
         # Raw SQL gives SQLite's text; the first 19 characters are the UTC time on both databases.
         assert [str(row[-1])[:19] for row in rows] == [str(r.next_due)[:19] for r in expected[:floors.PAGE]]

@@ -36,8 +36,16 @@ BUTLER_WORK = (Status.SUBMITTED, Status.ACCEPTED, Status.ESCALATED, Status.SUSPE
 
 
 def _extension_pending() -> Q:
-    """Open requests with a 延期申请 waiting for a leader's or admin's decision."""
-    return Q(status__in=OPEN_STATUSES, pk__in=ExtensionApplication.objects.pending().values("request"))
+    """Open requests with a 延期申请 waiting for a leader's or admin's decision.
+
+    Read from the (few) pending applications by id. Written as `status IN (open…)` beside the ids,
+    SQLite walked every open request of the status index instead (the center's page 7.8 → 11 ms at
+    200 000 requests); a NOT IN of the other statuses cannot lead it there.
+    """
+    return Q(pk__in=ExtensionApplication.objects.pending().values("request")) & ~Q(status__in=_NOT_OPEN)
+
+
+_NOT_OPEN = sorted(set(Status.values) - set(OPEN_STATUSES))
 
 
 def pending_extension(request: Request, user) -> ExtensionApplication | None:
