@@ -12,7 +12,6 @@ from guanjia.requests.choices import ACTION_ROLES, TRANSITIONS, Action, UnitTask
 
 OPEN_TASK = (UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED)
 
-# action -> (service, the body fields it takes)
 # What the page says once an action is done: "已" + its label reads badly for some (已部门签收, 已回访评价).
 DONE_MESSAGES = {
     Action.SIGN: gettext_lazy("已签收，请按时限办理并反馈。"),
@@ -32,6 +31,7 @@ def done_message(name: str) -> str:
     return str(DONE_MESSAGES.get(name) or _("已%(action)s。") % {"action": Action(name).label})
 
 
+# action -> (service, the body fields it takes)
 ACTION_SERVICES = {
     Action.ACCEPT: (services.request_accept, ["comment"]),
     Action.REPLY: (services.request_reply, ["answer", "resolve", "comment"]),

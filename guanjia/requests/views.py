@@ -104,7 +104,7 @@ class RequestDetailView(ScopedDetailView):
         blank = ActionForm(request=self.request, subject=request, initial={"version": request.version})
         failed, failed_form = refused or (None, None)
         if failed_form is not None and failed not in names:
-            # The request has moved on (or the action has no tab, like merging): no form to show the errors in.
+            # The request has moved on and the action has no tab now: no form to show the errors in.
             for message in failed_form.error_lines():
                 messages.error(self.request, message)
         context.update({
