@@ -51,8 +51,8 @@ _CENTER = f"""r.id IN (
     SELECT id FROM requests_request WHERE zone_id = %s AND status = 'returned'
     UNION ALL SELECT id FROM requests_request WHERE zone_id = %s AND status = 'submitted' AND butler_id IS NULL
     UNION ALL SELECT id FROM requests_request WHERE zone_id = %s AND status = 'escalated' AND escalated_to = 'meeting'
-    UNION ALL SELECT a.request_id FROM requests_extensionapplication a CROSS JOIN requests_request p ON p.id = a.request_id
-     WHERE a.status = 'pending' AND p.zone_id = %s AND p.status IN ({_in(OPEN_STATUSES)}))
+    UNION ALL SELECT a.request_id FROM requests_extensionapplication a CROSS JOIN requests_request p
+     WHERE p.id = a.request_id AND a.status = 'pending' AND p.zone_id = %s AND p.status IN ({_in(OPEN_STATUSES)}))
 """
 
 
