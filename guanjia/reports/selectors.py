@@ -88,7 +88,7 @@ BREAKDOWNS: dict[str, Breakdown] = {
     "unit": Breakdown(_("牵头单位"), "lead_unit", ("lead_unit__name",), empty_label=_("未转办")),
     "butler": Breakdown(_("管家"), "butler", ("butler__name", "butler__username"), empty_label=_("未指派管家")),
     "category": Breakdown(_("类别"), "category", choices=Category),
-    "workstation": Breakdown(_("工作站"), "enterprise__workstation", ("enterprise__workstation__name",),
+    "workstation": Breakdown(pgettext_lazy("one", "工作站"), "enterprise__workstation", ("enterprise__workstation__name",),
                              empty_label=_("未分配工作站")),
     "source": Breakdown(_("渠道"), "source", choices=Source),
 }

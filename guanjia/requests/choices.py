@@ -192,6 +192,7 @@ class ExtensionApplicationStatus(models.TextChoices):
     PENDING = "pending", _("待审批")
     APPROVED = "approved", _("已批准")
     DENIED = "denied", _("已驳回")
+    WITHDRAWN = "withdrawn", _("已撤回")  # the request was resolved or merged before a decision
 
 
 class UnitTaskStatus(models.TextChoices):

@@ -144,6 +144,7 @@ def _mark_resolved(request: Request, now) -> None:
     from guanjia.core import calendar as workcal
 
     request.status, request.resolved_at = Status.RESOLVED, now
+    _withdraw_extension_applications(request, now)
     try:
         days = workcal.working_days_between(request.accepted_at or request.created_at, now)
     except workcal.CalendarUnavailable:
@@ -210,6 +211,12 @@ def _withdraw_unit_tasks(request: Request, at: dt.datetime) -> list[int]:
             clocks.cancel(clock, at=at)
         units.append(task.unit_id)
     return units
+
+
+def _withdraw_extension_applications(request: Request, at: dt.datetime) -> None:
+    """A 延期申请 still waiting when the request is resolved or merged has nothing left to decide: 已撤回."""
+    ExtensionApplication.objects.pending().filter(request=request).update(
+        status=ExtensionApplicationStatus.WITHDRAWN, decided_at=at, updated_at=at)
 
 
 def _withdrawn(units: list[int]) -> dict:
@@ -810,6 +817,7 @@ def request_merge(*, actor, request: Request, into: Request, comment: str = "", 
     request = _begin(actor=actor, request=request, action=Action.MERGE, version=version)
     now, before = service_now(), request.status
     withdrawn = _withdraw_unit_tasks(request, now)
+    _withdraw_extension_applications(request, now)
     for clock in _running_clocks(request):
         clocks.cancel(clock, at=now)
     request.status, request.merged_into = Status.MERGED, into

@@ -145,6 +145,7 @@ def test_the_export_follows_the_language_like_the_page(get, dataset, client, set
     assert units[0][0].startswith("Period: 2025-09-01 to 2025-10-31 (by acceptance date")
     assert units[1][:4] == ("Lead unit", "Requests received", "Accepted", "Resolved")
     assert units[-1][0] == "Not transferred"
+    assert "Workstation" in workbook.sheetnames  # one workstation per row, not the menu's "Workstations"
 
 
 def test_sheet_names_keep_to_excels_rules_whatever_the_translation(get, dataset, monkeypatch):

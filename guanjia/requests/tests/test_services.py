@@ -547,6 +547,29 @@ def test_one_application_pending_at_a_time(world):
     assert RequestEvent.objects.filter(action="apply_extension").count() == 1
 
 
+@pytest.mark.parametrize("ending", ["resolve", "reply", "merge"])
+def test_an_application_still_waiting_is_withdrawn_when_the_request_is_settled(world, ending):
+    from guanjia.requests.models import ExtensionApplication
+
+    if ending == "reply":  # a first answer that settles it: before any transfer, the butler applies
+        request = s.request_accept(actor=world.butler1, request=raise_one(world))
+        s.request_apply_extension(actor=world.butler1, request=request, days=5, reason="等企业材料")
+    else:
+        request = in_units(world)
+        s.request_apply_extension(actor=world.unit_user1, request=request, days=5, reason="停电窗口")
+    if ending == "resolve":
+        s.request_resolve(actor=world.butler1, request=request, answer="已送电")
+    elif ending == "reply":
+        s.request_reply(actor=world.butler1, request=request, answer="已送电", resolve=True)
+    else:
+        into = s.request_accept(actor=world.butler1, request=raise_one(world))
+        s.request_merge(actor=world.butler1, request=request, into=into)
+    application = ExtensionApplication.objects.get(request=request)
+    assert application.status == "withdrawn" and application.decided_at is not None
+    with pytest.raises(Conflict):  # nothing left to decide
+        s.request_deny_extension(actor=world.leader, request=request, reason="已办结")
+
+
 def test_the_cap_is_checked_when_applying(world):
     request = s.request_accept(actor=world.butler1, request=raise_one(world))
     request = s.request_extend(actor=world.leader, request=request, days=20, reason="等待规划调整")
