@@ -52,9 +52,9 @@ def unit_handlers(zone_id: int, unit_ids: Iterable[int]) -> list:
 
 def open_task_handlers(request) -> list:
     """The handlers of the units still working on a request: their task is pending (待签收) or signed (办理中)."""
-    from guanjia.requests.choices import UnitTaskStatus
+    from guanjia.requests.choices import OPEN_TASK_STATUSES
 
-    units = request.unit_tasks.filter(status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]).values("unit")
+    units = request.unit_tasks.filter(status__in=OPEN_TASK_STATUSES).values("unit")
     return list(_people().filter(zone=request.zone_id, roles=Role.UNIT, unit__in=units).order_by("pk"))
 
 

@@ -6,11 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from guanjia.core.choices import Role
 from guanjia.requests import services
-from guanjia.requests.choices import ACTION_ROLES, TRANSITIONS, Action, UnitTaskStatus
-
-OPEN_TASK = (UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED)
+from guanjia.requests.choices import ACTION_ROLES, OPEN_TASK_STATUSES, TRANSITIONS, Action, UnitTaskStatus
 
 # What the page says once an action is done: "已" + its label reads badly for some (已部门签收, 已回访评价).
 DONE_MESSAGES = {
@@ -85,17 +82,15 @@ def available(user, request, unit_tasks, pending_application=None) -> list[str]:
             continue
         if name in (Action.SIGN, Action.FEEDBACK, Action.RETURN):
             wanted = {Action.SIGN: [UnitTaskStatus.PENDING], Action.FEEDBACK: [UnitTaskStatus.SIGNED],
-                      Action.RETURN: [UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]}[name]
+                      Action.RETURN: OPEN_TASK_STATUSES}[name]
             if not any(t.unit_id == user.unit_id and t.status in wanted for t in unit_tasks):
                 continue
         if name == Action.RATE and user.enterprise_id != request.enterprise_id:
             continue
         if name in DECISIONS and pending_application is None:
             continue
-        if name == Action.APPLY_EXTENSION and (pending_application is not None or not (
-                user.is_superuser or (Role.BUTLER in roles and request.butler_id == user.pk)
-                or (Role.UNIT in roles and any(t.unit_id == user.unit_id and t.status in OPEN_TASK
-                                               for t in unit_tasks)))):
+        if name == Action.APPLY_EXTENSION and (
+                pending_application is not None or not services.may_apply_extension(user, request, unit_tasks)):
             continue
         names.append(name)
     return names

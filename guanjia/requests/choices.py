@@ -201,3 +201,7 @@ class UnitTaskStatus(models.TextChoices):
     DONE = "done", _("已反馈")
     RETURNED = "returned", _("已退单")
     CANCELLED = "cancelled", _("已撤回")
+
+
+# A unit still working on the request: its task not yet signed for, or signed and not yet answered.
+OPEN_TASK_STATUSES = (UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED)

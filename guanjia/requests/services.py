@@ -27,6 +27,7 @@ from guanjia.requests import clocks
 from guanjia.requests.attachments import check_uploads, remember_stored, removed_if_failed, shown_name
 from guanjia.requests.choices import (
     ACTION_ROLES,
+    OPEN_TASK_STATUSES,
     TRANSITIONS,
     Action,
     ClockKind,
@@ -204,7 +205,7 @@ def _withdraw_unit_tasks(request: Request, at: dt.datetime) -> list[int]:
     Returns the units whose task was withdrawn: the event records them (`withdrawn_units`) so that they are told.
     """
     units = []
-    for task in request.unit_tasks.filter(status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]):
+    for task in request.unit_tasks.filter(status__in=OPEN_TASK_STATUSES):
         task.status = UnitTaskStatus.CANCELLED
         task.save(update_fields=["status", "updated_at"])
         for clock in task.clocks.filter(stopped_at__isnull=True, cancelled=False):
@@ -596,6 +597,19 @@ def _pending_application(request: Request) -> ExtensionApplication:
     return application
 
 
+def _is_own_butler(user, request: Request) -> bool:
+    return user.is_superuser or (user.has_role(Role.BUTLER) and request.butler_id == user.pk)
+
+
+def may_apply_extension(user, request: Request, unit_tasks: Iterable[UnitTask]) -> bool:
+    """申请延期 is for the request's butler and the handlers of a unit still working on it (`unit_tasks`: the
+    request's tasks, or some of them that include the person's unit's). The page offers the tab only then."""
+    if _is_own_butler(user, request):
+        return True
+    return bool(user.has_role(Role.UNIT) and user.unit_id and any(
+        t.unit_id == user.unit_id and t.status in OPEN_TASK_STATUSES for t in unit_tasks))
+
+
 @texts_limited
 @transaction.atomic
 def request_apply_extension(*, actor, request: Request, days: int, reason: str, version: int | None = None
@@ -607,12 +621,10 @@ def request_apply_extension(*, actor, request: Request, days: int, reason: str, 
     """
     _check_extension(days=days, reason=reason)
     request = _begin(actor=actor, request=request, action=Action.APPLY_EXTENSION, version=version)
-    unit = None
-    if not actor.is_superuser and not (actor.has_role(Role.BUTLER) and request.butler_id == actor.pk):
-        if not actor.has_role(Role.UNIT) or not actor.unit_id or not request.unit_tasks.filter(
-                unit=actor.unit_id, status__in=[UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED]).exists():
-            raise PermissionDenied(_("只有该诉求的责任管家或正在办理的单位可以申请延期。"))
-        unit = actor.unit
+    tasks = list(request.unit_tasks.filter(unit=actor.unit_id, status__in=OPEN_TASK_STATUSES)) if actor.unit_id else []
+    if not may_apply_extension(actor, request, tasks):
+        raise PermissionDenied(_("只有该诉求的责任管家或正在办理的单位可以申请延期。"))
+    unit = None if _is_own_butler(actor, request) else actor.unit
     if ExtensionApplication.objects.pending().filter(request=request).exists():
         raise Conflict(_("该诉求已有一份延期申请待审批，请等待审批结果。"))
     _check_extension_cap(request, days)
