@@ -12,10 +12,7 @@ from django.utils.translation import gettext as _
 from guanjia.core.audit import audit_context
 from guanjia.core.choices import Role
 from guanjia.core.models import AssignmentBase
-
-# Free text a person types (诉求内容, 说明, 答复, 纪要, 备注 …): about twenty pages of Chinese, enough for a
-# letter, and a bound on what a row, its timeline and every notice or export about it carry.
-TEXT_MAX = 10_000
+from guanjia.core.text import TEXT_MAX
 
 
 def texts_limited(*fields: str):

@@ -4,7 +4,7 @@ enterprise notes and project descriptions took 4 MB while requests' texts were l
 
 import pytest
 
-from guanjia.core.services import TEXT_MAX
+from guanjia.core.text import TEXT_MAX
 from guanjia.enterprises.models import Enterprise
 from guanjia.meetings.models import ActionItem, Meeting
 from guanjia.meetings.tests.factories import held_meeting

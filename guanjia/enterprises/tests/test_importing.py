@@ -611,3 +611,12 @@ def test_make_example_roster_regenerates_both_files(demo_staff, tmp_path):
 def test_tag_catalogue_is_what_the_roster_understands(db):
     # The template's instructions and the error message list the catalogue; it must not be empty.
     assert Tag.objects.count() >= 9
+
+
+def test_a_note_past_the_free_text_limit_is_a_row_error(world):
+    """The roster import checks rows with the model's full_clean: the note's bound is on the model, so the
+    import keeps to the same 10 000 characters as the pages and the API."""
+    from guanjia.core.text import TEXT_MAX
+
+    preview = roster_parse(zone=world.zone, file=xlsx([ok_row(1, note="注" * TEXT_MAX), ok_row(2, note="注" * (TEXT_MAX + 1))]))
+    assert [(e.row_number, e.column) for e in preview.errors] == [(3, "备注")]

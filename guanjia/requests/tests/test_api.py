@@ -253,7 +253,7 @@ def test_an_id_or_year_out_of_range_is_400_not_500(api, world, url):
 
 
 def test_free_text_has_a_limit_and_nothing_is_written_past_it(api, world):
-    from guanjia.core.services import TEXT_MAX
+    from guanjia.core.text import TEXT_MAX
     from guanjia.requests.models import Request, RequestEvent
 
     api.force_authenticate(world.butler1)
