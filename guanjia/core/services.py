@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from guanjia.core.audit import audit_context
 from guanjia.core.choices import Role
 from guanjia.core.models import AssignmentBase
-from guanjia.core.text import TEXT_MAX
+from guanjia.core.text import TEXT_MAX, TextLengthValidator
 
 
 def texts_limited(*fields: str):
@@ -22,7 +22,7 @@ def texts_limited(*fields: str):
     def decorator(service):
         @functools.wraps(service)
         def wrapper(*args, **kwargs):
-            errors = {name: _("不能超过 %(max)d 个字（现为 %(n)d 个）。") % {"max": TEXT_MAX, "n": len(kwargs[name])}
+            errors = {name: TextLengthValidator.message % {"limit_value": TEXT_MAX, "show_value": len(kwargs[name])}
                       for name in fields if isinstance(kwargs.get(name), str) and len(kwargs[name]) > TEXT_MAX}
             if errors:
                 raise ValidationError(errors)

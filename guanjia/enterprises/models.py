@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
@@ -12,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from guanjia.core.choices import Role
 from guanjia.core.models import ArchivableModel, AssignmentBase, ScopedQuerySet, TimeStampedModel
-from guanjia.core.text import TEXT_MAX
+from guanjia.core.text import TextLengthValidator
 from guanjia.enterprises import industry
 from guanjia.enterprises.choices import Scale
 from guanjia.enterprises.validators import validate_uscc
@@ -88,7 +87,7 @@ class Enterprise(TimeStampedModel, ArchivableModel):
         related_name="led_enterprises",
     )
     # Bounded in the model too, so that the roster import (which checks rows with full_clean) keeps to it.
-    note = models.TextField(_("备注"), blank=True, validators=[MaxLengthValidator(TEXT_MAX)])
+    note = models.TextField(_("备注"), blank=True, validators=[TextLengthValidator()])
 
     objects = EnterpriseQuerySet.as_manager()
 
