@@ -110,7 +110,6 @@ def _raise(errors: dict) -> None:
 # -- meetings ---------------------------------------------------------------------------------------------------
 
 
-@texts_limited("minutes")
 @transaction.atomic
 def meeting_create(
     *,
