@@ -26,6 +26,7 @@ urlpatterns = [
     path("projects/", include("guanjia.projects.urls")),
     path("org/", include("guanjia.org.urls")),
     path("calendar/", include("guanjia.core.urls_calendar")),
+    path("worklist/", include("guanjia.workflow.urls")),
     path("requests/", include("guanjia.requests.urls")),
     path("meetings/", include("guanjia.meetings.urls")),
     path("notifications/", include("guanjia.notifications.urls")),

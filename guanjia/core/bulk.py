@@ -61,6 +61,13 @@ class Rows:
         self.rows.append(row)
         return row
 
+    def reserve(self) -> None:
+        """Give the rows kept so far their primary keys now (rows elsewhere may need them as plain values)."""
+        missing = [row for row in self.rows if "id" not in row]
+        if missing:
+            for row, pk in zip(missing, reserve_ids(self.model, len(missing)), strict=True):
+                row["id"] = pk
+
     def write(self) -> int:
         """Write the rows kept so far (ids first, if reserved) and start afresh; returns how many."""
         rows, count = self.rows, len(self.rows)
@@ -68,8 +75,7 @@ class Rows:
             return 0
         columns, offset = self.columns, 0
         if self.ids:
-            for row, pk in zip(rows, reserve_ids(self.model, count), strict=True):
-                row["id"] = pk
+            self.reserve()
             columns, offset = ["id", *columns], 1
         adapters = [(i + offset, adapt) for i, adapt in self.adapters]
         values = []

@@ -15,7 +15,7 @@ NAVIGATION = [
     ("enterprises:list", pgettext_lazy("plural", "企业"), "buildings", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
                                                    Role.ENTERPRISE}),
     ("projects:list", _("项目"), "kanban", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.ENTERPRISE}),
-    ("requests:worklist", _("我的待办"), "inbox", None),
+    ("workflow:worklist", _("我的待办"), "inbox", None),
     ("requests:list", _("诉求"), "megaphone", None),
     ("reports:requests", _("统计"), "bar-chart", {Role.ADMIN, Role.LEADER, Role.SUPERVISOR, Role.BUTLER,
                                                  Role.UNIT}),

@@ -4,9 +4,10 @@ The services take a dozen queries per transition, far too slow for a million req
 This writes each batch of REQUEST_BATCH requests in one transaction, with the audit log
 off and nobody notified, and still writes what the services would have written had each
 request lived its life up to `as_of`: the request row with its timestamps and counters,
-its clocks (签收, 首次答复, 办结, one per unit task) with their ledger (ClockEvent), its
-unit tasks (转办), and its timeline (RequestEvent: raise, accept, reply, transfer, sign,
-feedback, return, reassign, suspend, supply, resume, escalate, extend, resolve, rate,
+its tracked item (the workflow kernel's TrackedItem, with its duties: 我的待办), its clocks
+(签收, 首次答复, 办结; a unit's on its task's item) with their ledger (ClockEvent), its unit
+tasks (转办, each with its item), and its timeline (Event: raise, accept, reply, transfer,
+sign, feedback, return, reassign, suspend, supply, resume, escalate, extend, resolve, rate,
 reopen, close, internal notes). Each life is cut at `as_of`, so the statuses come out in
 realistic proportions: most closed, the recent ones open, the stuck ones overdue.
 
@@ -31,6 +32,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from auditlog.context import disable_auditlog
 from django.contrib.auth.hashers import make_password
@@ -59,7 +61,10 @@ from guanjia.requests.choices import (
     UnitTaskStatus,
     Urgency,
 )
-from guanjia.requests.models import Clock, ClockEvent, Request, RequestCounter, RequestEvent, UnitTask
+from guanjia.requests.models import Request, RequestCounter, UnitTask
+from guanjia.requests.workflow import describe_request, describe_task
+from guanjia.workflow.clocks import warn_at
+from guanjia.workflow.models import Clock, ClockEvent, Duty, Event, TrackedItem
 
 REQUEST_BATCH = 10_000  # requests per transaction (≈ 250 000 rows with their clocks and events)
 DAYS_BACK = 365
@@ -132,6 +137,7 @@ class _Days:
         self._nth: dict[tuple[dt.date, int], dt.date] = {}
         self._deadline: dict[tuple[dt.date, int], tuple[dt.datetime, bool]] = {}
         self._between: dict[tuple[dt.date, dt.date], int] = {}
+        self._warn: dict[tuple, dt.datetime] = {}
 
     def is_working(self, day: dt.date) -> bool:
         if day not in self._working:
@@ -143,6 +149,12 @@ class _Days:
         if key not in self._nth:
             self._nth[key] = self.calendar.add_working_days(day, n).due
         return self._nth[key]
+
+    def warn_at(self, due: dt.datetime, measure: str, warn: int) -> dt.datetime:
+        key = (due, measure, warn)
+        if key not in self._warn:
+            self._warn[key] = warn_at(due=due, measure=measure, warn=warn, calendar=self.calendar)
+        return self._warn[key]
 
     def deadline(self, day: dt.date, n: int) -> tuple[dt.datetime, bool]:
         key = (day, n)
@@ -203,10 +215,9 @@ def seed_requests(
                 "seconds": time.monotonic() - started})
     if connection.vendor == "postgresql":
         # What autovacuum does a little later anyway: plans over millions of new rows need their statistics.
+        tables = (Request, UnitTask, TrackedItem, Duty, Clock, ClockEvent, Event)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + ", ".join(
-                connection.ops.quote_name(m._meta.db_table) for m in (Request, UnitTask, Clock, ClockEvent,
-                                                                      RequestEvent)))
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables))
     return RequestSeedResult(
         zone=zone, requests=count, events=maker.events, clocks=maker.clocks, clock_events=maker.clock_events,
         unit_tasks=maker.unit_tasks, people=cast.created, seconds=time.monotonic() - started,
@@ -286,11 +297,18 @@ class _Maker:
         self._new_tables()
 
     def _new_tables(self) -> None:
+        self.t_items = Rows(TrackedItem, ids=True)
+        self.t_duties = Rows(Duty)
         self.t_requests = Rows(Request, ids=True)
         self.t_tasks = Rows(UnitTask, ids=True)
         self.t_clocks = Rows(Clock, ids=True)
         self.t_ledger = Rows(ClockEvent)
-        self.t_events = Rows(RequestEvent)
+        self.t_events = Rows(Event)
+
+    def item(self, kind: str, at: dt.datetime, **values) -> dict:
+        """A tracked item's row; what it says of its object is filled in once the object's life is over."""
+        return self.t_items.new(kind=kind, zone_id=self.zone.pk, created_at=at, updated_at=at, status="", title="",
+                                **values)
 
     def _lead_units(self, category: str) -> list[int]:
         found = [pk for word in LEAD_UNITS.get(category, []) for pk, name in self.cast.unit_names.items()
@@ -342,6 +360,14 @@ class _Maker:
             request["number"] = f"GJ-{year}-{self.counters[year]:06d}"
             touched.add(year)
             self.statuses[request["status"]] = self.statuses.get(request["status"], 0) + 1
+        self.t_requests.reserve()
+        self.t_tasks.reserve()
+        for request in requests:
+            self.finish_request(request)
+        for task in self.t_tasks.rows:
+            self.finish_task(task)
+        self.t_items.write()
+        self.t_duties.write()
         self.t_requests.write()
         self.unit_tasks += self.t_tasks.write()
         self.clocks += self.t_clocks.write()
@@ -350,6 +376,40 @@ class _Maker:
         for year in sorted(touched):
             RequestCounter.objects.update_or_create(zone=self.zone, year=year,
                                                     defaults={"value": self.counters[year]})
+
+    # What the items say once the lives are cut (`as_of`): as requests.workflow describes them.
+    def _summary(self, item: dict, clocks: list[dict]) -> None:
+        for clock in clocks:
+            clock["warn_at"] = self.days.warn_at(clock["due_at"], clock["measure"], clock["warn"])
+        running = [c for c in clocks if c["stopped_at"] is None and not c["cancelled"]]
+        counting = [c for c in running if c["paused_at"] is None]
+        if counting:
+            soonest = min(counting, key=lambda c: c["due_at"])
+            item.update(due_at=soonest["due_at"], warn_at=soonest["warn_at"], due_provisional=soonest["provisional"])
+        else:
+            item["paused"] = bool(running)
+
+    def _describe(self, item: dict, description) -> None:
+        item.update(status=description.status, is_open=description.is_open, title=description.title[:200],
+                    number=description.number, enterprise_id=description.enterprise_id,
+                    project_id=description.project_id, person_id=description.person_id, unit_id=description.unit_id)
+        if description.is_open:
+            for party, actionable in description.duties:
+                self.t_duties.new(item_id=item, party=party, actionable=actionable)
+
+    def finish_request(self, request: dict) -> None:
+        item = request["item_id"]
+        item.update(object_id=request["id"], updated_at=request["updated_at"])
+        self._describe(item, describe_request(SimpleNamespace(**request)))
+        self._summary(item, [c for c in request["_clocks"] if c["item_id"] is item])
+
+    def finish_task(self, task: dict) -> None:
+        item, request = task["item_id"], task["request_id"]
+        item.update(object_id=task["id"], updated_at=task["updated_at"], parent_id=request["item_id"])
+        description = describe_task(SimpleNamespace(**task, request=SimpleNamespace(**request,
+                                                                                   item_id=request["item_id"])))
+        self._describe(item, description)
+        self._summary(item, [task["clock"]])
 
     def life(self, n: int, total: int) -> None:
         rng, cast = self.rng, self.cast
@@ -376,6 +436,7 @@ class _Maker:
             addressed_leader_id=rng.choice(cast.leaders) if source == Source.LETTER else None,
             raised_by_id=None if source == Source.PORTAL else butler, created_at=raised,
         )
+        request["item_id"] = self.item("request", raised)
         life = _Life(self, request)
         with contextlib.suppress(_Cut):
             life.live()
@@ -389,6 +450,7 @@ class _Life:
     def __init__(self, maker: _Maker, request: dict):
         self.maker, self.request, self.rng, self.days = maker, request, maker.rng, maker.days
         self.clocks: list[dict] = []
+        request["_clocks"] = self.clocks
         self.tasks: list[dict] = []
         self.periods: list[tuple[dt.datetime, str]] = []  # (since, status): where notes may fall
 
@@ -396,8 +458,9 @@ class _Life:
     def event(self, at: dt.datetime, action: str, before: str, actor: int | None, *, comment: str = "",
               unit: int | None = None, data: dict | None = None) -> None:
         request = self.request
-        self.maker.t_events.new(request_id=request, actor_id=actor, at=at, action=action, from_status=before,
-                                to_status=request["status"], comment=comment, unit_id=unit, data=data or {})
+        self.maker.t_events.new(item_id=request["item_id"], actor_id=actor, at=at, action=action,
+                                from_status=before, to_status=request["status"], comment=comment, unit_id=unit,
+                                data=data or {})
         if action != Action.SUPPLY:
             self.periods.append((at, request["status"]))
             if action != Action.RAISE:
@@ -410,8 +473,8 @@ class _Life:
         else:
             due, provisional = self.days.deadline(at.date(), rule.amount)
         clock = self.maker.t_clocks.new(
-            request_id=self.request, kind=kind, unit_task_id=task, measure=rule.measure, amount=rule.amount,
-            started_at=at, due_at=due, provisional=provisional, warn_hours=rule.warn_hours, extra_days=0)
+            item_id=(task or self.request)["item_id"], kind=kind, measure=rule.measure, amount=rule.amount,
+            warn=rule.warn, started_at=at, due_at=due, provisional=provisional, extra_days=0, task=task)
         self.clocks.append(clock)
         self.ledger(clock, "start", at, _start_data(rule))
         return clock
@@ -529,7 +592,7 @@ class _Life:
             len(cast.units) > 1 and rng.random() < CO_UNIT_SHARE) else []
         for unit, role in [(lead, UnitTaskRole.LEAD), *[(u, UnitTaskRole.CO) for u in co]]:
             task = self.maker.t_tasks.new(request_id=request, unit_id=unit, role=role, status=UnitTaskStatus.PENDING,
-                                          created_at=at, updated_at=at)
+                                          created_at=at, updated_at=at, item_id=self.maker.item("unit_task", at))
             task["clock"] = self.clock(ClockKind.UNIT, at, task)
             task["due_at"] = task["clock"]["due_at"]
             self.tasks.append(task)
@@ -583,8 +646,8 @@ class _Life:
                 clock["due_at"] += at - since
             else:
                 self.move(clock, days)
-            if clock["unit_task_id"] is not None:
-                clock["unit_task_id"]["due_at"] = clock["due_at"]
+            if clock["task"] is not None:
+                clock["task"]["due_at"] = clock["due_at"]
         request["suspended_working_days"] += days
         request["status"], request["status_before_suspend"], request["suspend_reason"] = before, "", ""
         resolution = next(c for c in reversed(self.clocks) if c["kind"] == ClockKind.RESOLUTION)
@@ -652,6 +715,6 @@ class _Life:
             return
         for _n in range(count):
             since, status, end = rng.choice(spans)
-            maker.t_events.new(request_id=request, actor_id=request["butler_id"],
+            maker.t_events.new(item_id=request["item_id"], actor_id=request["butler_id"],
                                at=since + (end - since) * rng.random(), action=Action.NOTE, from_status=status,
                                to_status=status, comment=rng.choice(NOTES), internal=True, data={})

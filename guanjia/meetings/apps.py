@@ -16,4 +16,6 @@ class MeetingsConfig(AppConfig):
                                                       "settled_requests"})
         auditlog.register(models.ActionItem)
 
-        from guanjia.meetings import receivers  # noqa: F401  (connects the calendar hook)
+        from guanjia.meetings import workflow
+
+        workflow.register()  # action items are tracked items of the workflow kernel

@@ -7,6 +7,8 @@ and colours from here and never hard-code a status.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from guanjia.workflow.registry import Move
+
 
 class Kind(models.TextChoices):
     JOINT = "joint", _("会办会")
@@ -70,3 +72,19 @@ class ItemState(models.TextChoices):
 
 
 ITEM_COLOURS = {ItemState.OPEN: "primary", ItemState.OVERDUE: "danger", ItemState.DONE: "success"}
+
+
+class ItemAction(models.TextChoices):
+    """What happens to an action item, on its own timeline."""
+
+    ADD = "add", _("会议交办")
+    COMPLETE = "complete", _("办结")
+
+
+ITEM_MOVES: dict[str, Move] = {
+    ItemAction.COMPLETE: Move(frozenset({ItemStatus.OPEN}), ItemStatus.DONE, "meetings.complete_actionitem"),
+}
+
+
+class ItemClock(models.TextChoices):
+    DEADLINE = "deadline", _("督办事项完成时限")

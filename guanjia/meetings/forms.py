@@ -135,6 +135,8 @@ class SettleForm(RequestFormMixin, forms.Form):
     request = forms.ModelChoiceField(label=_("议题诉求"), queryset=None)
     answer = forms.CharField(label=_("办结答复"), widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("将作为诉求的办结答复，企业可见。"))
+    confirm = forms.BooleanField(label=_("确认办结"), required=False,
+                                 help_text=_("诉求尚有未完成的督办事项时，须勾选确认；这些事项办结后仍继续督办。"))
 
     def __init__(self, *args, instance=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from guanjia.core.choices import Role
 from guanjia.core.models import ScopedQuerySet, TimeStampedModel
 from guanjia.meetings.choices import ITEM_COLOURS, STATUS_COLOURS, ItemState, ItemStatus, Kind, Status
+from guanjia.workflow.models import TrackedModel
 
 
 def meeting_scope(user, role: str) -> Q | None:
@@ -119,9 +120,14 @@ class ActionItemQuerySet(ScopedQuerySet):
         return self.filter(status=ItemStatus.OPEN, deadline__lt=now or timezone.now())
 
 
-class ActionItem(TimeStampedModel):
-    """An action item (督办事项): one decision of a meeting, owned by a unit, due on the working-day clock."""
+class ActionItem(TrackedModel, TimeStampedModel):
+    """An action item (督办事项): one decision of a meeting, owned by a unit, due on the working-day clock.
 
+    Its tracked item (meetings.workflow) holds its clock, timeline and place in its owner's 我的待办;
+    `deadline` and `deadline_provisional` show that clock's due time here.
+    """
+
+    WORKFLOW = "action_item"
     meeting = models.ForeignKey(Meeting, verbose_name=_("会议"), on_delete=models.CASCADE,
                                 related_name="action_items")
     text = models.TextField(_("事项"))

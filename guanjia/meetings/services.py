@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,9 +24,13 @@ from guanjia.core.errors import Conflict
 from guanjia.core.predicates import require
 from guanjia.core.services import texts_limited
 from guanjia.core.text import listed
-from guanjia.meetings.choices import TRANSITIONS, Action, ItemStatus, Kind, Status
+from guanjia.meetings.choices import TRANSITIONS, Action, ItemAction, ItemClock, ItemStatus, Kind, Status
 from guanjia.meetings.models import ActionItem, Meeting
+from guanjia.meetings.workflow import ACTION_ITEM
 from guanjia.requests.choices import TERMINAL_STATUSES as REQUEST_TERMINAL_STATUSES
+from guanjia.workflow import clocks, timeline, transitions
+from guanjia.workflow import items as tracked_items
+from guanjia.workflow.models import Clock
 
 CONVENER_ROLES = frozenset({Role.ADMIN, Role.BUTLER, Role.LEADER})
 EDITABLE_FIELDS = ("kind", "title", "starts_at", "place", "units", "attendees", "requests", "projects", "minutes")
@@ -208,8 +211,13 @@ def meeting_update(*, actor, meeting: Meeting, **fields) -> Meeting:
         meeting.save()
         for name, values in relations.items():
             getattr(meeting, name).set(values)
-        for item in items:
-            item.save(update_fields=["deadline", "deadline_provisional", "updated_at"])
+        # Deadlines in working days count from the new date: their clocks start again from it.
+        moved = [item for item in items if item.deadline_days and item.status == ItemStatus.OPEN]
+        for item in moved:
+            for clock in clocks.running(item.item_id):
+                clocks.restart(clock, at=service_now(), origin=meeting.starts_at)
+        tracked_items.refresh_deadlines(item.item_id for item in moved)
+        mirror_deadlines([item.item_id for item in moved])
     return meeting
 
 
@@ -342,61 +350,49 @@ def action_item_add(
         except workcal.CalendarUnavailable as error:
             errors["due_date"] = [error.message]
     _raise(errors)
+    now = service_now()
     item = ActionItem(meeting=meeting, text=text, owner_unit=owner_unit, owner_person=owner_person, request=request,
                       project=project, deadline=deadline, deadline_days=days, deadline_provisional=provisional,
-                      deadline_date=due_date if days is None else None, created_by=actor)
-    item.full_clean()
+                      deadline_date=due_date if days is None else None, created_by=actor, created_at=now)
+    item.full_clean(exclude=["item"])
     with audit_context(actor=actor):
-        item.save()
+        tracked_items.insert(item, zone_id=meeting.zone_id, at=now)
+    # Its deadline is a clock counted from the meeting: working days, or a date (never before today's close).
+    rule = (clocks.Rule(clocks.DAYS, days) if days is not None
+            else clocks.Rule(clocks.DAYS, 0, fixed=True, until=due_date, earliest=today))
+    clock = clocks.start(item=item.item_id, kind=ItemClock.DEADLINE, at=meeting.starts_at, rule=rule)
+    tracked_items.set_deadlines(item.item_id, [clock])
+    if (clock.due_at, clock.provisional) != (item.deadline, item.deadline_provisional):  # pragma: no cover
+        item.deadline, item.deadline_provisional = clock.due_at, clock.provisional
+        ActionItem.objects.filter(pk=item.pk).update(deadline=clock.due_at, deadline_provisional=clock.provisional)
+    timeline.record(item_id=item.item_id, actor=actor, action=ItemAction.ADD, to_status=item.status, comment=text,
+                    at=now)
     return item
 
 
 @texts_limited("result")
 @transaction.atomic
 def action_item_complete(*, actor, item: ActionItem, result: str) -> ActionItem:
-    """办结 an action item with its result; done late or on time is read from done_at against the deadline."""
+    """办结 an action item with its result; its clock stops, on time or late against its deadline."""
     result = (result or "").strip()
     if not result:
         raise ValidationError({"result": _("请填写办理结果。")})
-    item = ActionItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
-    require(actor, "meetings.complete_actionitem", item)
-    if item.status != ItemStatus.OPEN:
-        raise Conflict(_("该督办事项已完成。"))
-    item.status, item.done_at, item.done_by, item.result = ItemStatus.DONE, service_now(), actor, result
     with audit_context(actor=actor):
-        item.save(update_fields=["status", "done_at", "done_by", "result", "updated_at"])
+        step = transitions.begin(ACTION_ITEM, actor=actor, obj=item, action=ItemAction.COMPLETE,
+                                 queryset=ActionItem.objects.select_related("meeting", "request", "project"))
+        item, now = step.obj, service_now()
+        item.done_at, item.done_by, item.result = now, actor, result
+        for clock in clocks.running(item.item_id):
+            clocks.stop(clock, at=now)
+        step.finish("done_at", "done_by", "result", comment=result, at=now)
     return item
 
 
-@transaction.atomic
-def action_items_recompute_provisional(*, year: int | None = None) -> int:
-    """Recount open deadlines computed on a provisional calendar (working days, or a date's last working
-    day); returns how many moved.
-
-    Idempotent: called when a year's holiday notice is loaded (see core.signals).
-    """
-    calendar = workcal.WorkingCalendar.load()
-    queryset = ActionItem.objects.select_for_update().select_related("meeting").filter(
-        Q(deadline_days__isnull=False) | Q(deadline_date__isnull=False), status=ItemStatus.OPEN)
-    if year is None:
-        queryset = queryset.filter(deadline_provisional=True)
-    else:
-        queryset = queryset.filter(Q(deadline__year__gte=year) | Q(deadline_date__year__gte=year),
-                                   meeting__starts_at__year__lte=year)
-    moved = 0
-    for item in queryset:
-        try:
-            if item.deadline_days:
-                due = calendar.deadline_at(item.meeting.meeting_date, item.deadline_days)
-            else:  # chosen as a date: never earlier than the day it was set
-                due = calendar.closing_on_or_before(item.deadline_date, earliest=timezone.localtime(item.created_at))
-        except workcal.CalendarUnavailable:
-            continue
-        if (due.due, due.provisional) != (item.deadline, item.deadline_provisional):
-            moved += due.due != item.deadline
-            item.deadline, item.deadline_provisional = due.due, due.provisional
-            item.save(update_fields=["deadline", "deadline_provisional", "updated_at"])
-    return moved
+def mirror_deadlines(item_ids: list[int]) -> None:
+    """Show moved deadlines (a year's holidays loaded, a meeting moved) on the action items' rows."""
+    for clock in Clock.objects.filter(item__in=item_ids, kind=ItemClock.DEADLINE, cancelled=False):
+        ActionItem.objects.filter(item=clock.item_id).update(deadline=clock.due_at,
+                                                             deadline_provisional=clock.provisional)
 
 
 # -- settling requests ------------------------------------------------------------------------------------------
@@ -404,12 +400,14 @@ def action_items_recompute_provisional(*, year: int | None = None) -> int:
 
 @texts_limited("answer")
 @transaction.atomic
-def meeting_settle_request(*, actor, meeting: Meeting, request, answer: str):
+def meeting_settle_request(*, actor, meeting: Meeting, request, answer: str, confirm: bool = False):
     """A request on the agenda is settled (办结) by the meeting's decision.
 
     The request moves only through `request_resolve` (its own role and status checks
     apply: an escalated request stays escalated until this moment); the meeting keeps
-    the link in `settled_requests`.
+    the link in `settled_requests`. Action items of the request still open (of any meeting)
+    go on being followed; settling it anyway must be confirmed (`confirm`), else the
+    refusal names them.
     """
     from guanjia.requests.services import request_resolve
 
@@ -418,6 +416,11 @@ def meeting_settle_request(*, actor, meeting: Meeting, request, answer: str):
         raise ValidationError({"request": _("该诉求不在本次会议的议题中。")})
     if meeting.settled_requests.filter(pk=request.pk).exists():
         raise Conflict(_("该诉求已由本次会议办结。"))
+    still_open = open_items_of(request)
+    if still_open and not confirm:
+        raise ValidationError({"confirm": [_("该诉求还有 %(n)d 项督办事项未完成（%(items)s），办结后这些事项仍继续督办。"
+                                             "确认办结请勾选“确认办结”。") % {
+            "n": len(still_open), "items": listed(f"{item.owner_unit}：{str(item)}" for item in still_open)}]})
     resolved = request_resolve(
         actor=actor, request=request, answer=answer,
         comment=_("经%(kind)s“%(title)s”（%(date)s）研究办结：%(answer)s") % {
@@ -427,3 +430,9 @@ def meeting_settle_request(*, actor, meeting: Meeting, request, answer: str):
     with audit_context(actor=actor):
         meeting.settled_requests.add(resolved)
     return resolved
+
+
+def open_items_of(request) -> list[ActionItem]:
+    """The request's action items still open, of every meeting (a settled request's are followed on)."""
+    return list(ActionItem.objects.filter(request=request, status=ItemStatus.OPEN).select_related("owner_unit")
+                .order_by("deadline", "pk"))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.MeetingListView.as_view(), name="list"),
     path("new/", views.MeetingCreateView.as_view(), name="create"),
     path("actions/", views.ActionItemListView.as_view(), name="action-list"),
+    path("actions/<int:pk>/", views.ActionItemView.as_view(), name="action-item"),
     path("actions/<int:pk>/complete/", views.ActionItemCompleteView.as_view(), name="action-complete"),
     path("<int:pk>/", views.MeetingDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="update"),

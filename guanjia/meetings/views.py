@@ -28,11 +28,8 @@ def can_do(user, meeting: Meeting, action: str) -> bool:
 
 
 def can_resolve_requests(user) -> bool:
-    """Settling goes through the request's own 办结, which only butlers and the center may perform."""
-    from guanjia.requests.choices import ACTION_ROLES
-    from guanjia.requests.choices import Action as RequestAction
-
-    return user.is_superuser or bool(user.role_codes & ACTION_ROLES[RequestAction.RESOLVE])
+    """Settling goes through the request's own 办结: whoever may resolve requests (its permission)."""
+    return user.has_perm("requests.resolve_request")
 
 
 class MeetingListView(FilteredListView):
@@ -249,3 +246,13 @@ class ActionItemCompleteView(ServiceFormView):
     def get_success_url(self, saved=None):
         return self.object.meeting.get_absolute_url() + "#items"
 
+
+
+class ActionItemView(ScopedMixin, View):
+    """One action item's own address (我的待办, notices): its place on its meeting's page."""
+
+    model = ActionItem
+
+    def get(self, request, pk):
+        item = get_object_or_404(self.scoped_queryset().select_related("meeting"), pk=pk)
+        return HttpResponseRedirect(item.get_absolute_url())

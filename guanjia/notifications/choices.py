@@ -24,6 +24,8 @@ class Kind(models.TextChoices):
     MATERIAL_SUPPLIED = "material_supplied", _("企业补充材料")
     REOPENED = "reopened", _("诉求重办")
     RATE_ASKED = "rate_asked", _("请评价办理结果")
+    ACTION_ASSIGNED = "action_assigned", _("会议交办事项")
+    ACTION_DONE = "action_done", _("督办事项已完成")
     DUE_SOON = "due_soon", _("临期提醒")
     OVERDUE = "overdue", _("超期催办")
     OVERDUE_ESCALATION = "overdue_escalation", _("超期升级")
@@ -38,6 +40,7 @@ KIND_ICONS = {
     Kind.EXTENDED: "calendar-plus", Kind.MATERIAL_NEEDED: "paperclip", Kind.MATERIAL_SUPPLIED: "file-earmark-check",
     Kind.REOPENED: "arrow-counterclockwise", Kind.EXTENSION_APPLIED: "calendar-event",
     Kind.EXTENSION_APPROVED: "calendar-check", Kind.EXTENSION_DENIED: "calendar-x",
+    Kind.ACTION_ASSIGNED: "clipboard-check", Kind.ACTION_DONE: "check2-square",
 }
 KIND_COLOURS = {
     Kind.DUE_SOON: "warning", Kind.OVERDUE: "danger", Kind.OVERDUE_ESCALATION: "danger", Kind.ESCALATED: "danger",

@@ -23,6 +23,7 @@ from guanjia.notifications.choices import (
     ReminderKind,
     WebhookKind,
 )
+from guanjia.notifications.texts import render
 
 
 def _signed_in(user) -> bool:
@@ -71,13 +72,16 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
                                   related_name="notifications")
     kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices)
+    # The words in the default language when it was made; `content` keeps them as messages, to be shown
+    # in each reader's language (notifications.texts). Notices from before it have only these.
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
+    content = models.JSONField(default=dict, blank=True, editable=False)
     link = models.CharField(_("链接"), max_length=500, blank=True)
-    request = models.ForeignKey("requests.Request", verbose_name=_("诉求"), on_delete=models.SET_NULL, null=True,
-                                blank=True, related_name="+")
+    item = models.ForeignKey("workflow.TrackedItem", verbose_name=_("事项"), on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="+")
     # The timeline event that caused it: a repeated job finds it and sends nothing twice.
-    event = models.ForeignKey("requests.RequestEvent", on_delete=models.SET_NULL, null=True, blank=True,
+    event = models.ForeignKey("workflow.Event", on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+", editable=False)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, editable=False)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True, editable=False)
@@ -99,6 +103,21 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+    def title_in(self, language: str | None = None) -> str:
+        """The title in `language` (default: the active one, the reader's on their pages)."""
+        return render(self.content["title"], language) if self.content else self.title
+
+    def body_in(self, language: str | None = None) -> str:
+        return render(self.content["body"], language) if self.content else self.body
+
+    @property
+    def shown_title(self) -> str:
+        return self.title_in()
+
+    @property
+    def shown_body(self) -> str:
+        return self.body_in()
 
     @property
     def icon(self) -> str:
@@ -215,15 +234,15 @@ class Delivery(models.Model):
 
 
 class ReminderSent(models.Model):
-    """The idempotency key of one reminder: a clock's (or a request's) reminder of one kind for one deadline.
+    """The idempotency key of one reminder: a clock's (or an item's) reminder of one kind for one deadline.
 
     A reminder is sent once per deadline: when the deadline moves (an extension, a
     new resolution), `due_at` differs and the reminder may be sent again.
     """
 
     kind = models.CharField(max_length=20, choices=ReminderKind.choices)
-    request = models.ForeignKey("requests.Request", on_delete=models.CASCADE, related_name="+")
-    clock = models.ForeignKey("requests.Clock", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    item = models.ForeignKey("workflow.TrackedItem", on_delete=models.CASCADE, related_name="+")
+    clock = models.ForeignKey("workflow.Clock", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     due_at = models.DateTimeField()
     sent_at = models.DateTimeField(default=timezone.now)
 
@@ -231,9 +250,9 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "clock", "due_at"], condition=Q(clock__isnull=False),
                                     name="remindersent_unique_clock"),
-            models.UniqueConstraint(fields=["kind", "request", "due_at"], condition=Q(clock__isnull=True),
-                                    name="remindersent_unique_request"),
+            models.UniqueConstraint(fields=["kind", "item", "due_at"], condition=Q(clock__isnull=True),
+                                    name="remindersent_unique_item"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.clock_id or self.request_id} {self.due_at:%Y-%m-%d}"
+        return f"{self.kind} {self.clock_id or self.item_id} {self.due_at:%Y-%m-%d}"

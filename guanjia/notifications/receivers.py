@@ -1,4 +1,4 @@
-"""Listens to the requests' timeline: every committed event may tell someone (see services._event_notices)."""
+"""Listens to every tracked item's timeline: each committed event may tell someone (its workflow says whom)."""
 
 import contextlib
 import logging
@@ -6,7 +6,7 @@ from contextvars import ContextVar
 
 from django.dispatch import receiver
 
-from guanjia.requests.signals import request_event_committed
+from guanjia.workflow.signals import event_committed
 
 logger = logging.getLogger("guanjia.notifications")
 
@@ -23,14 +23,14 @@ def muted():
         _muted.reset(token)
 
 
-@receiver(request_event_committed, dispatch_uid="notifications-request-event")
-def on_request_event(sender, event_id: int, **kwargs) -> None:
+@receiver(event_committed, dispatch_uid="notifications-event")
+def on_event(sender, event_id: int, **kwargs) -> None:
     """Enqueue the job that writes and sends the event's notices; never raises into the request's code."""
     from guanjia.notifications import tasks
 
     if _muted.get():
         return
     try:
-        tasks.notify_request_event(event_id)
-    except Exception:  # the request has committed; a lost notice is logged, never the caller's failure
-        logger.exception("could not enqueue the notices of request event %s", event_id)
+        tasks.notify_event(event_id)
+    except Exception:  # the change has committed; a lost notice is logged, never the caller's failure
+        logger.exception("could not enqueue the notices of event %s", event_id)

@@ -1,25 +1,28 @@
 """Reminders (提醒 / 催办): the idempotent service behind the scheduled job and `guanjia send_reminders`.
 
-Deadlines are data (the requests' Clock rows); this service reads them and sends:
+Deadlines are data (the workflow kernel's Clock rows, of any kind of tracked item); this
+service reads them and sends:
 
-- due soon (临期): a running clock due by the end of the next working day;
+- due soon (临期): a running clock that has turned due soon (its `warn_at`, counted in working time);
 - overdue (超期催办): a running clock past its deadline, at the first run in working hours after it;
 - escalation (超期升级): a clock overdue for N working days (settings.GUANJIA_REMINDER_ESCALATE_AFTER_DAYS,
   default 3), to the enterprise's contact leader, else its workstation head, else the zone's leaders;
-- rate (评价提醒): a resolved request not yet rated after 1 working day, to the enterprise's contacts.
+- whatever each workflow adds of its own (`Workflow.reminders`: requests ask an enterprise to rate).
 
-Each reminder is sent once per deadline: a `ReminderSent` row (unique per clock or request,
-kind and due time) is written in the same transaction as its notices, and the queries only
-fetch clocks without one, so running the job twice sends nothing new. Outside working hours
-(09:00–18:00 in settings.TIME_ZONE on a working day of the official calendar) it does nothing.
-The work is a fixed number of queries per chunk of CHUNK rows, whatever the number of requests.
+Who is reminded of a clock is its workflow's to say (`Workflow.reminder_people`); by default the
+item's responsible person and its unit's handlers, else the zone's admins. Each reminder is sent
+once per deadline: a `ReminderSent` row (unique per clock or item, kind and due time) is written in
+the same transaction as its notices, and the queries only fetch clocks without one, so running the
+job twice sends nothing new. Outside working hours (09:00–18:00 in settings.TIME_ZONE on a working
+day of the official calendar) it does nothing. The work is a fixed number of queries per chunk of
+CHUNK rows, whatever the number of items.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import namedtuple
+from collections import defaultdict, namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -29,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from guanjia.core.bulk import Rows
 from guanjia.core.calendar import CalendarUnavailable, WorkingCalendar
@@ -36,7 +40,9 @@ from guanjia.core.choices import Role
 from guanjia.notifications import selectors
 from guanjia.notifications.choices import REMINDER_NOTIFICATION_KIND, ReminderKind
 from guanjia.notifications.models import ReminderSent
-from guanjia.notifications.services import Fanout, Notice, request_link, send_after_commit
+from guanjia.notifications.services import Fanout, Notice, send_after_commit
+from guanjia.notifications.texts import Text, label, plain, text
+from guanjia.workflow import registry
 
 logger = logging.getLogger("guanjia.notifications")
 
@@ -44,6 +50,14 @@ WORK_START = dt.time(9, 0)
 WORK_END = dt.time(18, 0)
 ESCALATE_AFTER_DAYS = 3
 CHUNK = 1000
+
+# The notice of each clock reminder (title, body), as messages shown in each reader's language.
+TEXTS = {
+    ReminderKind.DUE_SOON: (gettext_noop("临期提醒：%(item)s"), gettext_noop("%(clock)s将于 %(due)s 到期，请抓紧办理。")),
+    ReminderKind.OVERDUE: (gettext_noop("超期催办：%(item)s"), gettext_noop("%(clock)s已于 %(due)s 到期，请尽快办理并反馈。")),
+    ReminderKind.ESCALATION: (gettext_noop("超期升级：%(item)s"),
+                              gettext_noop("%(clock)s已超期 %(days)d 个工作日（%(due)s 到期），责任人：%(who)s。")),
+}
 
 
 def escalate_after_days() -> int:
@@ -67,17 +81,17 @@ class ReminderSummary:
         return sum(self.reminders.values())
 
 
-def _chunks(iterable, size: int) -> Iterator[list]:
+def chunks(iterable, size: int = CHUNK) -> Iterator[list]:
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
         yield chunk
 
 
-def _local_start(day: dt.date) -> dt.datetime:
+def local_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
 
 
-def _working_days_back(calendar: WorkingCalendar, today: dt.date, n: int) -> dt.date:
+def working_days_back(calendar: WorkingCalendar, today: dt.date, n: int) -> dt.date:
     """The day on which a deadline that closed before it has run N working days over by today.
 
     A deadline due on day D is N working days overdue when the working days after D up to
@@ -125,13 +139,11 @@ class _People:
         return self._people.get(pk) if pk else None
 
     def responsible(self, row) -> list:
-        """Who must act on a clock: the unit's handlers for a unit deadline, else the butler (or the center)."""
-        from guanjia.requests.choices import ClockKind
-
-        if row.kind == ClockKind.UNIT and row.unit_id:
-            return self.handlers(row.unit_id)
-        butler = self.person(row.butler_id)
-        return [butler] if butler is not None else self.admins(row.zone_id)
+        """Who answers for an item by default: its responsible person and its unit's handlers, else the center."""
+        found = [p for p in [self.person(row.person_id)] if p is not None]
+        if row.unit_id:
+            found += self.handlers(row.unit_id)
+        return found or self.admins(row.zone_id)
 
     def leaders_for(self, row) -> list:
         """Who hears of an escalation: the enterprise's contact leader (联系领导), else the head of its
@@ -144,37 +156,38 @@ class _People:
 
 
 # What a reminder needs of a running clock, read as plain values: a backlog run reads hundreds of
-# thousands of clocks, and model instances of each clock's request, enterprise, people and unit
+# thousands of clocks, and model instances of each clock's item, enterprise, people and unit
 # were most of its time.
 CLOCK_VALUES = {
-    "id": "pk", "request_id": "request_id", "kind": "kind", "due_at": "due_at", "zone_id": "request__zone_id",
-    "number": "request__number", "title": "request__title", "butler_id": "request__butler_id",
-    "enterprise": "request__enterprise__name", "contact_leader_id": "request__enterprise__contact_leader_id",
-    "head_id": "request__enterprise__workstation__head_id", "unit_id": "unit_task__unit_id",
-    "unit": "unit_task__unit__name",
+    "id": "pk", "item_id": "item_id", "kind": "kind", "due_at": "due_at", "item_kind": "item__kind",
+    "object_id": "item__object_id", "parent_object_id": "item__parent__object_id", "zone_id": "item__zone_id",
+    "number": "item__number", "title": "item__title", "person_id": "item__person_id", "unit_id": "item__unit_id",
+    "unit": "item__unit__name", "enterprise": "item__enterprise__name",
+    "contact_leader_id": "item__enterprise__contact_leader_id",
+    "head_id": "item__enterprise__workstation__head_id",
 }
+Row = namedtuple("Row", CLOCK_VALUES)
 
 
-class _Run:
+def item_link(row) -> str:
+    return registry.item_url({"kind": row.item_kind, "object_id": row.object_id,
+                              "parent__object_id": row.parent_object_id})
+
+
+def item_name(number: str, title: str) -> str:
+    return f"{number} {title}".strip()
+
+
+class Run:
+    """One run of the job: what it has read once (people, the calendar) and what it has sent."""
+
     def __init__(self, *, now: dt.datetime, calendar: WorkingCalendar, summary: ReminderSummary):
-        from guanjia.requests.choices import ClockKind
-
         self.now, self.calendar, self.summary = now, calendar, summary
         self.today = timezone.localtime(now).date()
         self.people = _People()
         self.fanout = Fanout(now=now)
         self._overdue_days: dict[dt.date, int] = {}
         self._due_texts: dict[dt.datetime, str] = {}
-        self.kind_labels = {kind: str(label) for kind, label in ClockKind.choices}
-        self.texts = {
-            ReminderKind.DUE_SOON: (_("临期提醒：%(request)s"), _("%(enterprise)s：%(clock)s将于 %(due)s 到期，请抓紧办理。")),
-            ReminderKind.OVERDUE: (_("超期催办：%(request)s"),
-                                   _("%(enterprise)s：%(clock)s已于 %(due)s 到期，请尽快办理并反馈。")),
-            ReminderKind.ESCALATION: (
-                _("超期升级：%(request)s"),
-                _("%(enterprise)s：%(clock)s已超期 %(days)d 个工作日（%(due)s 到期），责任人：%(who)s。")),
-        }
-        self.nobody = _("未指定")
 
     def overdue_days(self, due_at: dt.datetime) -> int:
         """Working days a deadline is over by today; one count per due date, however many clocks share it."""
@@ -183,43 +196,30 @@ class _Run:
             self._overdue_days[due] = self.calendar.working_days_between(due, self.today)
         return self._overdue_days[due]
 
+    def due_text(self, due_at: dt.datetime) -> str:
+        text_ = self._due_texts.get(due_at)
+        if text_ is None:
+            text_ = self._due_texts[due_at] = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
+        return text_
+
     # -- texts ----------------------------------------------------------------------------------------------------
 
-    def _due_text(self, due_at: dt.datetime) -> str:
-        text = self._due_texts.get(due_at)
-        if text is None:
-            text = self._due_texts[due_at] = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
-        return text
-
-    def _clock_label(self, row) -> str:
-        label = self.kind_labels[row.kind]
-        return f"{row.unit} {label}" if row.unit_id else label
-
-    def _notice(self, kind: str, *, zone_id: int, request_id: int, number: str, request_title: str, title: str,
-                body: str, recipients: list) -> Notice:
-        return Notice(zone_id=zone_id, kind=REMINDER_NOTIFICATION_KIND[kind],
-                      title=title % {"request": f"{number} {request_title}"}, body=body,
-                      recipients=recipients, link=request_link(request_id), request_id=request_id)
-
-    def clock_notice(self, kind: str, row) -> Notice:
+    def clock_notice(self, kind: str, row, responsible: list) -> Notice:
         """The notice of one clock's reminder, from its row of CLOCK_VALUES."""
-        values = {"clock": self._clock_label(row), "due": self._due_text(row.due_at), "enterprise": row.enterprise}
-        title, body = self.texts[kind]
+        title, body = TEXTS[kind]
+        values = {"clock": label(registry.get(row.item_kind).clock_label(row.kind)), "due": self.due_text(row.due_at)}
         if kind == ReminderKind.ESCALATION:
-            who = "、".join(str(p) for p in self.people.responsible(row)) or self.nobody
-            values.update(days=self.overdue_days(row.due_at), who=who)
+            values.update(days=self.overdue_days(row.due_at),
+                          who="、".join(str(p) for p in responsible) or label(gettext_noop("未指定")))
             recipients = self.people.leaders_for(row)
         else:
-            recipients = self.people.responsible(row)
-        return self._notice(kind, zone_id=row.zone_id, request_id=row.request_id, number=row.number,
-                            request_title=row.title, title=title, body=body % values, recipients=recipients)
-
-    def rate_notice(self, request, contacts: list) -> Notice:
-        return self._notice(ReminderKind.RATE, zone_id=request.zone_id, request_id=request.pk, number=request.number,
-                            request_title=request.title, title=_("评价提醒：%(request)s"),
-                            body=_("您的诉求已于 %(date)s 办结，请对办理结果进行评价。")
-                            % {"date": timezone.localtime(request.resolved_at).strftime("%Y-%m-%d")},
-                            recipients=contacts)
+            recipients = responsible
+        lines = [plain(" ".join(part for part in (row.enterprise, row.unit) if part))] if (
+            row.enterprise or row.unit) else []
+        return Notice(zone_id=row.zone_id, kind=REMINDER_NOTIFICATION_KIND[kind],
+                      title=text(title, item=item_name(row.number, row.title)),
+                      body=[*lines, Text(body, values)], recipients=recipients, link=item_link(row),
+                      item_id=row.item_id)
 
     # -- the work -------------------------------------------------------------------------------------------------
 
@@ -249,39 +249,43 @@ class _Run:
         self.summary.deliveries += len(planned.deliveries)
 
     def running_clocks(self, kind: str):
-        from guanjia.requests.choices import OPEN_STATUSES
-        from guanjia.requests.models import Clock
+        from guanjia.workflow.models import Clock
 
         sent = ReminderSent.objects.filter(kind=kind, clock=OuterRef("pk"), due_at=OuterRef("due_at"))
         return (Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, cancelled=False,
-                                     request__status__in=OPEN_STATUSES)
+                                     item__is_open=True)
                 .filter(~Exists(sent))
                 .order_by("pk"))
 
+    def responsible(self, rows: list) -> dict[int, list]:
+        """Who must act on each clock of a chunk (by clock id), as each item's workflow says."""
+        by_kind = defaultdict(list)
+        for row in rows:
+            by_kind[row.item_kind].append(row)
+        found: dict[int, list] = {}
+        for item_kind, group in by_kind.items():
+            hook = registry.get(item_kind).reminder_people
+            if hook is not None:
+                found.update(hook(group, self.people))
+            else:
+                found.update({row.id: self.people.responsible(row) for row in group})
+        return found
+
     def clocks(self, kind: str, queryset) -> None:
-        rows = queryset.values_list(*CLOCK_VALUES.values(), named=True)
-        Row = namedtuple("Row", CLOCK_VALUES)  # noqa: N806 - the rows under our own names
-        for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
+        rows = queryset.values_list(*CLOCK_VALUES.values())
+        for chunk in chunks(rows.iterator(chunk_size=CHUNK)):
             chunk = [Row._make(values) for values in chunk]
-            self.people.load({pk for row in chunk for pk in (row.butler_id, row.contact_leader_id, row.head_id)})
-            items = [({"request_id": row.request_id, "clock_id": row.id, "due_at": row.due_at},
-                      self.clock_notice(kind, row)) for row in chunk]
+            self.people.load({pk for row in chunk for pk in (row.person_id, row.contact_leader_id, row.head_id)})
+            responsible = self.responsible(chunk)
+            items = [({"item_id": row.item_id, "clock_id": row.id, "due_at": row.due_at},
+                      self.clock_notice(kind, row, responsible.get(row.id, []))) for row in chunk]
             self.commit(kind, items)
 
-    def rates(self, resolved_before: dt.datetime) -> None:
-        from guanjia.requests.choices import Status
-        from guanjia.requests.models import Request
-
-        sent = ReminderSent.objects.filter(kind=ReminderKind.RATE, clock__isnull=True, request=OuterRef("pk"),
-                                           due_at=OuterRef("resolved_at"))
-        queryset = (Request.objects.filter(status=Status.RESOLVED, rated_at__isnull=True,
-                                           resolved_at__lt=resolved_before)
-                    .filter(~Exists(sent)).select_related("enterprise").order_by("pk"))
-        for chunk in _chunks(queryset.iterator(chunk_size=CHUNK), CHUNK):
-            contacts = selectors.enterprise_contacts({r.enterprise_id for r in chunk})
-            items = [({"request_id": r.pk, "clock_id": None, "due_at": r.resolved_at},
-                      self.rate_notice(r, contacts.get(r.enterprise_id, []))) for r in chunk]
-            self.commit(ReminderKind.RATE, items)
+    def unsent(self, kind: str, *, due_at: str = "due_at"):
+        """`~Exists` of the reminders of `kind` already sent for the outer row's item (its `item` field) and
+        due time (its field `due_at`): a workflow's own reminders filter their rows with it."""
+        return ~Exists(ReminderSent.objects.filter(kind=kind, clock__isnull=True, item=OuterRef("item"),
+                                                   due_at=OuterRef(due_at)))
 
 
 def in_working_hours(now: dt.datetime, calendar: WorkingCalendar) -> tuple[bool, str]:
@@ -309,23 +313,20 @@ def reminders_run(*, now: dt.datetime | None = None) -> ReminderSummary:
         if not ok:
             summary.ran, summary.reason = False, reason
             return summary
-        run = _Run(now=now, calendar=calendar, summary=summary)
-        today = run.today
+        run = Run(now=now, calendar=calendar, summary=summary)
         try:
-            next_working_day = calendar.add_working_days(today, 1).due
-            escalate_from = _working_days_back(calendar, today, escalate_after_days())
-            rate_from = _working_days_back(calendar, today, 1)
+            escalate_from = working_days_back(calendar, run.today, escalate_after_days())
         except CalendarUnavailable as error:
             summary.ran, summary.reason = False, error.message
             return summary
-        soon_until = _local_start(next_working_day + dt.timedelta(days=1))
-
         run.clocks(ReminderKind.DUE_SOON,
-                   run.running_clocks(ReminderKind.DUE_SOON).filter(due_at__gt=now, due_at__lt=soon_until))
+                   run.running_clocks(ReminderKind.DUE_SOON).filter(due_at__gt=now, warn_at__lte=now))
         run.clocks(ReminderKind.OVERDUE, run.running_clocks(ReminderKind.OVERDUE).filter(due_at__lt=now))
         run.clocks(ReminderKind.ESCALATION,
-                   run.running_clocks(ReminderKind.ESCALATION).filter(due_at__lt=_local_start(escalate_from)))
-        run.rates(_local_start(rate_from))
+                   run.running_clocks(ReminderKind.ESCALATION).filter(due_at__lt=local_start(escalate_from)))
+        for workflow in registry.registered():
+            if workflow.reminders is not None:
+                workflow.reminders(run)
     logger.info("reminders at %s: %s, %d notices, %d deliveries", now, summary.reminders, summary.notifications,
                 summary.deliveries)
     return summary

@@ -11,21 +11,26 @@ from guanjia.core.choices import Role
 from guanjia.notifications.models import Notification
 
 # The fields a notice needs of a person: the inbox, the e-mail address, and the unit for its robot.
-PERSON_FIELDS = ("zone", "email", "unit", "enterprise", "is_active", "name", "username")
+PERSON_FIELDS = ("zone", "email", "unit", "enterprise", "is_active", "name", "username", "language")
 
 
 def inbox(user):
-    return Notification.objects.visible_to(user).select_related("request")
+    return Notification.objects.visible_to(user)
 
 
 def can_open(user, notification: Notification) -> bool:
-    """Whether what a notice is about is still the user's to see: a unit whose unsigned task was withdrawn
-    (撤回) no longer sees the request its 转办 notice names."""
-    if notification.request_id is None:
+    """Whether what a notice is about is still the user's to see, through its workflow's own `visible_to`:
+    a unit whose unsigned task was withdrawn (撤回) no longer sees the request its 转办 notice names."""
+    if notification.item_id is None:
         return True
-    from guanjia.requests.models import Request
+    from guanjia.workflow import registry
+    from guanjia.workflow.models import TrackedItem
 
-    return Request.objects.visible_to(user).filter(pk=notification.request_id).exists()
+    item = TrackedItem.objects.filter(pk=notification.item_id).values("kind", "object_id").first()
+    if item is None:
+        return False
+    model = registry.get(item["kind"]).get_model()
+    return model.objects.visible_to(user).filter(pk=item["object_id"]).exists()
 
 
 def unread_count(user) -> int:
@@ -48,14 +53,6 @@ def unit_handlers(zone_id: int, unit_ids: Iterable[int]) -> list:
     if not unit_ids:
         return []
     return list(_people().filter(zone=zone_id, roles=Role.UNIT, unit__in=unit_ids).order_by("pk"))
-
-
-def open_task_handlers(request) -> list:
-    """The handlers of the units still working on a request: their task is pending (待签收) or signed (办理中)."""
-    from guanjia.requests.choices import OPEN_TASK_STATUSES
-
-    units = request.unit_tasks.filter(status__in=OPEN_TASK_STATUSES).values("unit")
-    return list(_people().filter(zone=request.zone_id, roles=Role.UNIT, unit__in=units).order_by("pk"))
 
 
 def enterprise_contacts(enterprise_ids: Iterable[int]) -> dict[int, list]:

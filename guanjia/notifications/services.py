@@ -1,9 +1,10 @@
-"""Writes of notifications: the inbox, the group robots, telling people of a request's events, and sending.
+"""Writes of notifications: the inbox, the group robots, telling people of a tracked item's events, and sending.
 
-A request's change never waits for, nor depends on, a notice: the timeline's
-`request_event_committed` signal (sent after commit) only enqueues a huey task,
-which writes the notices in its own transaction and sends them; a failed
-channel is retried with backoff (choices.BACKOFF) by the periodic sender.
+A change never waits for, nor depends on, a notice: the kernel's `event_committed`
+signal (sent after commit) only enqueues a huey task, which asks the item's workflow
+who hears of the event (its `notices` hook), writes the notices in its own transaction
+and sends them; a failed channel is retried with backoff (choices.BACKOFF) by the
+periodic sender. Nothing here knows a domain: each workflow routes its own events.
 """
 
 from __future__ import annotations
@@ -17,16 +18,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from guanjia.core.bulk import Rows
 from guanjia.core.choices import Role
 from guanjia.core.services import save_validated
 from guanjia.notifications import channels, selectors
-from guanjia.notifications.choices import BACKOFF, LEASE, MAX_ATTEMPTS, Channel, DeliveryStatus, Kind
+from guanjia.notifications.choices import BACKOFF, LEASE, MAX_ATTEMPTS, Channel, DeliveryStatus
 from guanjia.notifications.models import Delivery, Notification, WebhookEndpoint
+from guanjia.notifications.texts import Text, render
 
 logger = logging.getLogger("guanjia.notifications")
 
@@ -80,17 +80,20 @@ def webhook_endpoint_update(*, actor, endpoint: WebhookEndpoint, name: str, kind
 
 @dataclass
 class Notice:
-    """One thing to tell some people: the same title and body for each recipient."""
+    """One thing to tell some people: the same words for each, shown in each reader's language."""
 
     zone_id: int
     kind: str
-    title: str
-    body: str
+    title: Text
+    body: list[Text]
     recipients: list
     link: str = ""
-    request_id: int | None = None
+    item_id: int | None = None
     event_id: int | None = None
     at: dt.datetime | None = None  # when it happened (a timeline event's time); default: now
+
+    def content(self) -> dict:
+        return {"title": self.title.dump(), "body": [line.dump() for line in self.body]}
 
 
 class Planned:
@@ -116,13 +119,6 @@ class Planned:
         self._notifications.ids = bool(self.deliveries)  # a delivery refers to its notification's id
         self._notifications.write()
         self._deliveries.write()
-
-
-def request_link(request_id: int) -> str:
-    try:
-        return reverse("requests:detail", args=[request_id])
-    except NoReverseMatch:  # a notice is never lost over its link
-        return f"/requests/{request_id}/"
 
 
 def clip(text: str, limit: int = TEXT_LIMIT) -> str:
@@ -167,17 +163,19 @@ class Fanout:
         return found
 
     def plan(self, notices: Iterable[Notice]) -> Planned:
+        """The rows of some notices; their words are also kept in the active language (the default one)."""
         planned = Planned()
         for notice in notices:
             seen_people, seen_endpoints = set(), set()
-            title = notice.title[:200]
+            content = notice.content()
+            title, body = render(content["title"])[:200], render(content["body"])
             for person in notice.recipients:
                 if person.pk in seen_people or not person.is_active:
                     continue
                 seen_people.add(person.pk)
                 notification = planned.notify(
-                    zone_id=notice.zone_id, recipient_id=person.pk, kind=notice.kind, title=title,
-                    body=notice.body, link=notice.link, request_id=notice.request_id, event_id=notice.event_id,
+                    zone_id=notice.zone_id, recipient_id=person.pk, kind=notice.kind, title=title, body=body,
+                    content=content, link=notice.link, item_id=notice.item_id, event_id=notice.event_id,
                     created_at=notice.at or self.now,
                 )
                 if self.email and person.email:
@@ -216,188 +214,46 @@ def send_after_commit(delivery_ids: Sequence[int]) -> None:
     transaction.on_commit(enqueue)
 
 
-# -- what each timeline event tells, and to whom ------------------------------------------------------------------
+# -- telling people of a timeline event ---------------------------------------------------------------------------
 
 
-def _staff_only(people: list) -> list:
-    return [p for p in people if not p.enterprise_id]
-
-
-def _owners(request) -> list:
-    """Who answers for a request's handling: its butler; without one, the zone's admins (the service center)."""
-    return [request.butler] if request.butler_id else selectors.people_with_role(request.zone_id, Role.ADMIN)
-
-
-def _contacts(enterprise) -> list:
-    return selectors.enterprise_contacts([enterprise.pk]).get(enterprise.pk, [])
-
-
-def _withdrawal_reason(action: str) -> str:
-    """Why a unit's task was withdrawn, as the start of a sentence."""
-    from guanjia.requests.choices import Action
-
-    return {Action.TRANSFER: _("该诉求已改由其他单位办理，"), Action.REASSIGN: _("该诉求已仲裁改派，"),
-            Action.MERGE: _("该诉求已并入另一条诉求，")}.get(action, _("该诉求已办结，"))
-
-
-def _event_notices(event) -> list[Notice]:
-    """The notices one timeline event (RequestEvent) gives rise to; see docs/notifications.md."""
-    from guanjia.requests.choices import Action, EscalationTarget, Rating, Source, Status, SuspendReason
-
-    request = event.request
-    enterprise = request.enterprise
-    zone_id = request.zone_id
-    label = f"{request.number} {request.title}"
-    common = {"zone_id": zone_id, "link": request_link(request.pk), "request_id": request.pk, "event_id": event.pk,
-              "at": event.at}
-    notices: list[Notice] = []
-    action = event.action
-
-    if action == Action.RAISE:
-        body = f"{enterprise.name} · {request.get_category_display()} · {request.get_urgency_display()}\n" \
-               f"{clip(request.description)}"
-        notices.append(Notice(kind=Kind.NEW_REQUEST, title=_("新诉求待签收：%(request)s") % {"request": label},
-                              body=body, recipients=_owners(request), **common))
-        if request.source == Source.LETTER and request.addressed_leader_id:
-            notices.append(Notice(kind=Kind.LETTER, title=_("直通车来信：%(request)s") % {"request": label},
-                                  body=body, recipients=[request.addressed_leader], **common))
-    elif action in (Action.TRANSFER, Action.REASSIGN):
-        unit_ids = [event.data.get("lead_unit"), *event.data.get("co_units", [])]
-        body = _("%(enterprise)s 的诉求已转至本单位办理，请及时签收。") % {"enterprise": enterprise.name}
-        if event.comment:
-            body += "\n" + clip(event.comment)
-        notices.append(Notice(kind=Kind.TRANSFERRED, title=_("转办待签收：%(request)s") % {"request": label},
-                              body=body, recipients=selectors.unit_handlers(zone_id, unit_ids), **common))
-    elif action == Action.ESCALATE:
-        target = event.data.get("target") or request.escalated_to
-        if target == EscalationTarget.STATION_HEAD:
-            head = enterprise.workstation.head if enterprise.workstation_id else None
-            people = [head] if head is not None else selectors.people_with_role(zone_id, Role.LEADER)
-        elif target == EscalationTarget.LEADER:
-            leader = enterprise.contact_leader
-            people = [leader] if leader is not None else selectors.people_with_role(zone_id, Role.LEADER)
-        else:  # a joint meeting (会办) is convened by the service center
-            people = selectors.people_with_role(zone_id, Role.ADMIN)
-        target_label = EscalationTarget(target).label if target in EscalationTarget.values else target
-        notices.append(Notice(
-            kind=Kind.ESCALATED, title=_("诉求升级（%(target)s）：%(request)s") % {"target": target_label,
-                                                                              "request": label},
-            body=f"{enterprise.name}\n{clip(event.comment)}".strip(), recipients=people, **common))
-    elif action == Action.RETURN:
-        unit = event.unit.name if event.unit_id else ""
-        notices.append(Notice(
-            kind=Kind.RETURNED, title=_("退单待仲裁：%(request)s") % {"request": label},
-            body=_("%(unit)s 退回了该诉求：%(reason)s") % {"unit": unit, "reason": clip(event.comment)},
-            recipients=selectors.people_with_role(zone_id, Role.ADMIN), **common))
-    elif action == Action.FEEDBACK:
-        unit = event.unit.name if event.unit_id else ""
-        notices.append(Notice(
-            kind=Kind.FEEDBACK, title=_("部门已反馈：%(request)s") % {"request": label},
-            body=_("%(unit)s 反馈：%(feedback)s") % {"unit": unit, "feedback": clip(event.comment)},
-            recipients=_owners(request), **common))
-    elif action == Action.EXTEND:
-        # Units whose task is still open are told; a unit that has given its feedback has nothing left to do.
-        # The applicant of an approved 延期申请 hears of it by the approval's own notice.
-        body = _("该诉求的办结时限已延期 %(days)s 个工作日。延期理由：%(reason)s") % {
-            "days": event.data.get("days", ""), "reason": clip(event.comment)}
-        applicant = event.data.get("applicant")
-        notices.append(Notice(
-            kind=Kind.EXTENDED, title=_("诉求延期：%(request)s") % {"request": label}, body=body,
-            recipients=[p for p in [*_owners(request), *selectors.open_task_handlers(request)]
-                        if p is not None and p.pk != applicant], **common))
-    elif action == Action.APPLY_EXTENSION:
-        # The approvers: the leader an escalation would reach (the contact leader, else the zone's
-        # leaders), and the service center's admins.
-        leader = enterprise.contact_leader
-        leaders = [leader] if leader is not None else selectors.people_with_role(zone_id, Role.LEADER)
-        who = str(event.actor) if event.actor_id else ""
-        if event.unit_id:
-            who = f"{who}（{event.unit.name}）"
-        body = _("%(who)s 申请延期 %(days)s 个工作日。延期理由：%(reason)s") % {
-            "who": who, "days": event.data.get("days", ""), "reason": clip(event.comment)}
-        notices.append(Notice(
-            kind=Kind.EXTENSION_APPLIED, title=_("延期申请待审批：%(request)s") % {"request": label}, body=body,
-            recipients=[*leaders, *selectors.people_with_role(zone_id, Role.ADMIN)], **common))
-    elif action in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION):
-        applicant = selectors.people_by_id([event.data.get("applicant")]).get(event.data.get("applicant"))
-        days = event.data.get("days", "")
-        if action == Action.APPROVE_EXTENSION:
-            kind, title = Kind.EXTENSION_APPROVED, _("延期申请已批准：%(request)s") % {"request": label}
-            body = _("您申请的 %(days)s 个工作日延期已批准，办结时限已延长。") % {"days": days}
-        else:
-            kind, title = Kind.EXTENSION_DENIED, _("延期申请已驳回：%(request)s") % {"request": label}
-            body = _("您申请的 %(days)s 个工作日延期未获批准，办结时限不变。") % {"days": days}
-        if event.comment:
-            body += "\n" + _("审批意见：%(comment)s") % {"comment": clip(event.comment)}
-        notices.append(Notice(kind=kind, title=title, body=body, recipients=[applicant], **common))
-    elif action == Action.SUSPEND and event.data.get("reason") == SuspendReason.AWAITING_MATERIAL:
-        # The enterprise must act: the request waits for it, its clocks stopped.
-        body = _("办理您的诉求需要补充材料，诉求已暂停计时，请在诉求页面补充。")
-        notices.append(Notice(
-            kind=Kind.MATERIAL_NEEDED, title=_("请补充材料：%(request)s") % {"request": label},
-            body=f"{body}\n{clip(event.comment)}".strip(), recipients=_contacts(enterprise), **common))
-    elif action == Action.SUPPLY:
-        body = _("%(enterprise)s 补充了材料：%(comment)s") % {"enterprise": enterprise.name,
-                                                            "comment": clip(event.comment) or _("见附件。")}
-        if event.from_status == Status.SUSPENDED:
-            body += "\n" + _("该诉求仍在中止中，请核对材料后恢复办理。")
-        notices.append(Notice(
-            kind=Kind.MATERIAL_SUPPLIED, title=_("企业已补充材料：%(request)s") % {"request": label},
-            body=body, recipients=_owners(request), **common))
-    elif action == Action.RESOLVE or (action == Action.REPLY and event.data.get("resolved")):
-        notices.append(Notice(
-            kind=Kind.RATE_ASKED, title=_("请评价办理结果：%(request)s") % {"request": label},
-            body=_("您的诉求已办结：%(answer)s\n请对办理结果进行评价。") % {"answer": clip(request.answer)},
-            recipients=_contacts(enterprise), **common))
-    elif (action == Action.RATE and event.data.get("rating") == Rating.UNSATISFIED) or action == Action.REOPEN:
-        # 重办: whoever answers for the request takes it up again; the enterprise hears that it has.
-        why = _("企业评价不满意：%(reason)s") if action == Action.RATE else _("重办理由：%(reason)s")
-        notices.append(Notice(
-            kind=Kind.REOPENED, title=_("诉求重办：%(request)s") % {"request": label},
-            body=f"{enterprise.name}\n" + why % {"reason": clip(event.comment)},
-            recipients=_owners(request), **common))
-        notices.append(Notice(
-            kind=Kind.REOPENED, title=_("诉求已重新办理：%(request)s") % {"request": label},
-            body=_("您的诉求已重新交办，办理完成后将再次请您评价。"), recipients=_contacts(enterprise), **common))
-    # The units whose task this event withdrew (撤回) stop work on it; a unit handed it again was told above.
-    withdrawn = set(event.data.get("withdrawn_units") or ()) - {event.data.get("lead_unit"),
-                                                                 *event.data.get("co_units", ())}
-    if withdrawn:
-        notices.append(Notice(
-            kind=Kind.WITHDRAWN, title=_("任务已撤回：%(request)s") % {"request": label},
-            body=_("%(why)s本单位的办理任务已撤回，无需继续办理。") % {"why": _withdrawal_reason(action)},
-            recipients=selectors.unit_handlers(zone_id, sorted(withdrawn)), **common))
-
+def addressed(event, notices: list[Notice]) -> list[Notice]:
+    """The notices of an event, each to the people who may hear of it: of the item's zone, not the one who
+    acted (nobody is told of their own act), and no enterprise contact for an internal event."""
+    zone_id = event.item.zone_id
     for notice in notices:
         people = [p for p in notice.recipients if p is not None and p.zone_id == zone_id]
         if event.actor_id:
-            people = [p for p in people if p.pk != event.actor_id]  # nobody is told of their own act
+            people = [p for p in people if p.pk != event.actor_id]
         if event.internal:
-            people = _staff_only(people)  # an internal event never reaches the enterprise
+            people = [p for p in people if not p.enterprise_id]
         notice.recipients = people
     return [n for n in notices if n.recipients]
 
 
-def notify_request_event(*, event_id: int) -> list[int]:
+def notify_event(*, event_id: int) -> list[int]:
     """Tell the people concerned of one timeline event: inbox rows and deliveries; returns the delivery ids.
 
-    Idempotent: an event already told is not told again (a job queue may run a task twice).
+    The item's workflow says who hears of what (its `notices` hook). Idempotent: an event
+    already told is not told again (a job queue may run a task twice).
     """
-    from guanjia.requests.models import RequestEvent
+    from guanjia.workflow import registry
+    from guanjia.workflow.models import Event
 
     with transaction.atomic():
-        event = (RequestEvent.objects.select_for_update(of=("self",))
-                 .select_related("request__enterprise__workstation__head", "request__enterprise__contact_leader",
-                                 "request__butler", "request__addressed_leader", "unit", "actor")
+        event = (Event.objects.select_for_update(of=("self",)).select_related("item", "unit", "actor")
                  .filter(pk=event_id).first())
         if event is None or Notification.objects.filter(event=event_id).exists():
             return []
-        with translation.override(settings.LANGUAGE_CODE):
-            notices = _event_notices(event)
-        if not notices:
+        workflow = registry.get(event.item.kind)
+        if workflow.notices is None:
             return []
-        fanout = Fanout()
-        planned = fanout.plan(notices)
+        with translation.override(settings.LANGUAGE_CODE):
+            notices = addressed(event, workflow.notices(event))
+            if not notices:
+                return []
+            fanout = Fanout()
+            planned = fanout.plan(notices)
         fanout.save(planned)
     return planned.delivery_ids()
 
@@ -416,8 +272,10 @@ class SendSummary:
         return self.sent + self.retrying + self.failed
 
 
-def _message(notification: Notification) -> channels.Message:
-    return channels.Message(title=notification.title, body=notification.body,
+def _message(notification: Notification, language: str | None = None) -> channels.Message:
+    """The notice put into words for a channel: in `language` (an e-mail: its recipient's), else the default."""
+    language = language or settings.LANGUAGE_CODE
+    return channels.Message(title=notification.title_in(language), body=notification.body_in(language),
                             url=channels.site_url(notification.link))
 
 
@@ -444,7 +302,8 @@ def _attempt(delivery: Delivery, now, down: dict[int, Delivery], mail_connection
             _failed(delivery, "recipient has no e-mail address", now, final=True)
             return
         try:
-            channels.send_email(to=address, message=_message(notification), connection=mail_connection)
+            channels.send_email(to=address, message=_message(notification, notification.recipient.language),
+                                connection=mail_connection)
         except channels.DeliveryError as error:
             _failed(delivery, str(error), now)
             return

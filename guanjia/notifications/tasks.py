@@ -14,9 +14,9 @@ from guanjia.notifications import services
 
 
 @db_task()
-def notify_request_event(event_id: int) -> int:
+def notify_event(event_id: int) -> int:
     """Write the notices of one timeline event and make their first attempt; returns the deliveries made."""
-    ids = services.notify_request_event(event_id=event_id)
+    ids = services.notify_event(event_id=event_id)
     if ids:
         services.deliveries_send(ids=ids, limit=len(ids))
     return len(ids)

@@ -26,7 +26,7 @@ CHANGED_EVENT = "notificationsChanged"
 
 class InboxView(FilteredListView):
     model = Notification
-    queryset = Notification.objects.select_related("request")
+    queryset = Notification.objects.select_related("item")
     filterset_class = NotificationFilterSet
     template_name = "notifications/inbox.html"
     partial_template_name = "notifications/_list.html"

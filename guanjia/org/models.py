@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache, cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import connections, models, router
 from django.db.models import Q
@@ -191,6 +192,8 @@ class User(AbstractUser):
         blank=True,
         related_name="people",
     )
+    # The person's own language for pages, notices and e-mails; blank: the zone's default (GUANJIA_LANGUAGE).
+    language = models.CharField(_("语言"), max_length=10, choices=settings.LANGUAGES, blank=True)
 
     objects = GuanjiaUserManager()
 

@@ -29,14 +29,17 @@ def dashboard(user) -> dict:
         mine=Count("pk", filter=Q(butler=user.pk)),
         building=Count("pk", filter=Q(stage__in=[Stage.LAND, Stage.STARTED])),
     )
-    from guanjia.requests.selectors import worklist
     from guanjia.requests.services import may_raise
+    from guanjia.workflow.selectors import worklist, worklist_counts
+    from guanjia.workflow.views import kind_choices
 
     # The first rows and the total in one query, as on 我的待办: a COUNT apart reads as much as the rows
     # (SQLite, without statistics, counted a butler's waiting requests by walking the zone's index).
     todo = WindowPaginator(worklist(user), HOME_WORKLIST_ROWS).page(1)
     data = {"enterprise_counts": ent_counts, "project_counts": proj_counts,
-            "worklist": todo.object_list, "worklist_count": todo.paginator.count, "may_raise": may_raise(user)}
+            "worklist": todo.object_list, "worklist_count": todo.paginator.count,
+            "worklist_kinds": kind_choices(worklist_counts(user)) if todo.paginator.count else [],
+            "may_raise": may_raise(user)}
     if user.has_role(Role.BUTLER):
         data["my_enterprises"] = list(enterprises.filter(butler=user.pk).select_related("workstation")[:10])
         data["my_projects"] = list(projects.filter(butler=user.pk).select_related("enterprise")[:10])

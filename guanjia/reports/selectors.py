@@ -41,7 +41,7 @@ from django.utils.translation import pgettext_lazy
 
 from guanjia.core.calendar import WorkingCalendar
 from guanjia.requests.choices import OPEN_STATUSES, Category, ClockKind, Rating, Source, Status
-from guanjia.requests.models import Clock
+from guanjia.workflow.models import Clock
 
 SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 
@@ -134,11 +134,11 @@ def _aggregates(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[
     """Every count of the figures as conditional aggregates (COUNT … FILTER), one column each."""
     received, accepted = _in("created_at", start, end), _in("accepted_at", start, end)
     resolved = accepted & Q(resolved_at__isnull=False)
-    sign = Clock.objects.filter(request=OuterRef("pk"), kind=ClockKind.SIGN, cancelled=False)
+    sign = Clock.objects.filter(item=OuterRef("item"), kind=ClockKind.SIGN, cancelled=False)
     sign_due = Exists(sign.filter(Q(stopped_at__isnull=False) | Q(due_at__lt=now)))
     sign_met = Exists(sign.filter(stopped_at__isnull=False, stopped_at__lte=F("due_at")))
     overdue_clock = Exists(Clock.objects.filter(
-        request=OuterRef("pk"), kind=ClockKind.RESOLUTION, stopped_at__isnull=True, paused_at__isnull=True,
+        item=OuterRef("item"), kind=ClockKind.RESOLUTION, stopped_at__isnull=True, paused_at__isnull=True,
         cancelled=False, due_at__lt=now))
     return {
         "received": Count("pk", filter=received),

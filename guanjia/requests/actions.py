@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanjia.requests import services
-from guanjia.requests.choices import ACTION_ROLES, OPEN_TASK_STATUSES, TRANSITIONS, Action, UnitTaskStatus
+from guanjia.requests.choices import OPEN_TASK_STATUSES, TRANSITIONS, Action, UnitTaskStatus
 
 # What the page says once an action is done: "已" + its label reads badly for some (已部门签收, 已回访评价).
 DONE_MESSAGES = {
@@ -71,26 +71,29 @@ def perform(name: str, *, actor, request, data: dict, files=()):
     return service(actor=actor, request=request, version=data.get("version"), **kwargs)
 
 
+# The units' actions are offered to a unit whose task on the request is in these statuses.
+TASK_WANTED = {Action.SIGN: (UnitTaskStatus.PENDING,), Action.FEEDBACK: (UnitTaskStatus.SIGNED,),
+               Action.RETURN: OPEN_TASK_STATUSES}
+
+
 def available(user, request, unit_tasks, pending_application=None) -> list[str]:
     """The actions this person may take on this request now (for the buttons; the services decide anyway).
 
-    `pending_application` is the request's pending 延期申请, if any."""
-    roles = user.role_codes
+    Each is the table's move from the request's status under its permission on the request
+    (requests/rules.py). `unit_tasks` are the request's tasks (also prefetched as
+    `request.unit_tasks`), `pending_application` its pending 延期申请, if any.
+    """
     names = []
     for name in ACTION_SERVICES:
-        if not (user.is_superuser or roles & ACTION_ROLES[name]) or request.status not in TRANSITIONS[name][0]:
+        move = TRANSITIONS[name]
+        if request.status not in move.sources or not user.has_perm(move.permission, request):
             continue
-        if name in (Action.SIGN, Action.FEEDBACK, Action.RETURN):
-            wanted = {Action.SIGN: [UnitTaskStatus.PENDING], Action.FEEDBACK: [UnitTaskStatus.SIGNED],
-                      Action.RETURN: OPEN_TASK_STATUSES}[name]
-            if not any(t.unit_id == user.unit_id and t.status in wanted for t in unit_tasks):
-                continue
-        if name == Action.RATE and user.enterprise_id != request.enterprise_id:
+        if name in TASK_WANTED and not any(t.unit_id == user.unit_id and t.status in TASK_WANTED[name]
+                                           for t in unit_tasks):
             continue
         if name in DECISIONS and pending_application is None:
             continue
-        if name == Action.APPLY_EXTENSION and (
-                pending_application is not None or not services.may_apply_extension(user, request, unit_tasks)):
+        if name == Action.APPLY_EXTENSION and pending_application is not None:
             continue
         names.append(name)
     return names

@@ -8,4 +8,6 @@ class RequestsConfig(AppConfig):
     verbose_name = _("诉求")
 
     def ready(self) -> None:
-        from guanjia.requests import receivers  # noqa: F401  (connects the calendar hook)
+        from guanjia.requests import workflow
+
+        workflow.register()  # its three kinds of tracked item (the workflow kernel's specs)

@@ -1,11 +1,15 @@
 """The request (诉求) workflow: statuses, channels, categories, and the ONE transition table.
 
-Services check every move against TRANSITIONS; templates and the API read labels
-and colours from here and never hard-code a status.
+Services check every move against MOVES (through the workflow kernel's transition helper),
+with the permission each move names (requests/rules.py); templates and the API read labels
+and colours from here and never hard-code a status. The unit task and the extension
+application have tables of their own.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from guanjia.workflow.registry import Move
 
 
 class Status(models.TextChoices):
@@ -109,11 +113,17 @@ class Action(models.TextChoices):
 
 
 S = Status
-OPEN_WORKING = [S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.ESCALATED]
 EXTENDABLE = frozenset({S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.ESCALATED, S.RETURNED})
 
-# action -> (statuses it may start from, status it leads to; None = stays / decided by the service)
-TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+
+def _perm(action: str) -> str:
+    """The django-rules permission of an action (requests/rules.py): `requests.<action>_request`."""
+    return f"requests.{action}_request"
+
+
+# THE transition table: action -> the statuses it may start from, the status it leads to (None: stays, or
+# decided by the service), and the permission the actor needs on the request (requests/rules.py).
+_MOVES: dict[str, tuple[frozenset[str], str | None]] = {
     Action.ACCEPT: (frozenset({S.SUBMITTED}), S.ACCEPTED),
     Action.REPLY: (frozenset({S.ACCEPTED, S.ESCALATED}), None),
     Action.TRANSFER: (frozenset({S.ACCEPTED, S.ESCALATED}), S.TRANSFERRED),
@@ -135,30 +145,14 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     Action.APPLY_EXTENSION: (EXTENDABLE, None),
     Action.APPROVE_EXTENSION: (EXTENDABLE, None),
     Action.DENY_EXTENSION: (frozenset(Status), None),
+    # A note (staff) or supplied material (the enterprise) goes on the timeline until the request is over.
+    Action.NOTE: (frozenset(Status), None),
+    Action.SUPPLY: (frozenset(Status) - TERMINAL_STATUSES, None),
 }
-
-# Which roles may perform each action (the service further checks the person's tie to the request).
-ACTION_ROLES: dict[str, frozenset[str]] = {
-    Action.ACCEPT: frozenset({"butler", "admin"}),
-    Action.REPLY: frozenset({"butler", "admin"}),
-    Action.TRANSFER: frozenset({"butler", "admin"}),
-    Action.SIGN: frozenset({"unit"}),
-    Action.FEEDBACK: frozenset({"unit"}),
-    Action.RETURN: frozenset({"unit"}),
-    Action.REASSIGN: frozenset({"admin"}),
-    Action.EXTEND: frozenset({"admin", "leader"}),
-    Action.SUSPEND: frozenset({"butler", "admin"}),
-    Action.RESUME: frozenset({"butler", "admin"}),
-    Action.ESCALATE: frozenset({"butler", "admin"}),
-    Action.RESOLVE: frozenset({"butler", "admin"}),
-    Action.RATE: frozenset({"enterprise"}),
-    Action.REOPEN: frozenset({"admin", "leader"}),
-    Action.CLOSE: frozenset({"admin"}),
-    Action.MERGE: frozenset({"butler", "admin"}),
-    # The request's butler or a unit still working on it asks; whoever may extend decides.
-    Action.APPLY_EXTENSION: frozenset({"butler", "unit"}),
-}
-ACTION_ROLES[Action.APPROVE_EXTENSION] = ACTION_ROLES[Action.DENY_EXTENSION] = ACTION_ROLES[Action.EXTEND]
+MOVES: dict[str, Move] = {action: Move(sources, target, _perm(action))
+                          for action, (sources, target) in _MOVES.items()}
+# The actions the API and the pages offer as `POST …/{action}/` (a note and supplied material have their own form).
+TRANSITIONS = {action: move for action, move in MOVES.items() if action not in (Action.NOTE, Action.SUPPLY)}
 
 
 class ClockKind(models.TextChoices):
@@ -166,21 +160,6 @@ class ClockKind(models.TextChoices):
     FIRST_REPLY = "first_reply", _("首次答复时限")
     RESOLUTION = "resolution", _("办结时限")
     UNIT = "unit", _("部门办理时限")
-
-
-class ClockState(models.TextChoices):
-    ON_TRACK = "on_track", _("正常")
-    DUE_SOON = "due_soon", _("临期（黄牌）")
-    OVERDUE = "overdue", _("超期（红牌）")
-    PAUSED = "paused", _("已暂停")
-    MET = "met", _("按时完成")
-    MET_LATE = "met_late", _("超期完成")
-
-
-CLOCK_COLOURS = {
-    ClockState.ON_TRACK: "success", ClockState.DUE_SOON: "warning", ClockState.OVERDUE: "danger",
-    ClockState.PAUSED: "secondary", ClockState.MET: "success", ClockState.MET_LATE: "danger",
-}
 
 
 class UnitTaskRole(models.TextChoices):
@@ -205,3 +184,36 @@ class UnitTaskStatus(models.TextChoices):
 
 # A unit still working on the request: its task not yet signed for, or signed and not yet answered.
 OPEN_TASK_STATUSES = (UnitTaskStatus.PENDING, UnitTaskStatus.SIGNED)
+
+
+class TaskAction(models.TextChoices):
+    """The moves of a unit's task (部门任务); each is written on its request's timeline."""
+
+    SIGN = "sign", _("部门签收")
+    FEEDBACK = "feedback", _("部门反馈")
+    RETURN = "return", _("退单")
+    WITHDRAW = "withdraw", _("撤回")
+
+
+T = UnitTaskStatus
+# The unit task's own table: the request's service for the same action checks who may act.
+TASK_MOVES: dict[str, Move] = {
+    TaskAction.SIGN: Move(frozenset({T.PENDING}), T.SIGNED),
+    TaskAction.FEEDBACK: Move(frozenset({T.SIGNED}), T.DONE),
+    TaskAction.RETURN: Move(frozenset({T.PENDING, T.SIGNED}), T.RETURNED),
+    TaskAction.WITHDRAW: Move(frozenset({T.PENDING, T.SIGNED}), T.CANCELLED),
+}
+
+
+class ApplicationAction(models.TextChoices):
+    APPROVE = "approve", _("批准")
+    DENY = "deny", _("驳回")
+    WITHDRAW = "withdraw", _("撤回")
+
+
+A = ExtensionApplicationStatus
+APPLICATION_MOVES: dict[str, Move] = {
+    ApplicationAction.APPROVE: Move(frozenset({A.PENDING}), A.APPROVED),
+    ApplicationAction.DENY: Move(frozenset({A.PENDING}), A.DENIED),
+    ApplicationAction.WITHDRAW: Move(frozenset({A.PENDING}), A.WITHDRAWN),
+}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from guanjia.core.filtersets import IdFilter, PersonFilter, person_name_filter
 from guanjia.enterprises.models import Enterprise
 from guanjia.requests.choices import OPEN_STATUSES, Category, Source, Status, Urgency
-from guanjia.requests.models import Clock, Request
+from guanjia.requests.models import Request
 
 
 class RequestFilterSet(django_filters.FilterSet):
@@ -56,6 +56,6 @@ class RequestFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, cancelled=False,
-                                    due_at__lt=timezone.now()).values("request")
-        return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
+        # Its soonest running deadline (its tracked item's) has passed.
+        late = Q(item__due_at__lt=timezone.now())
+        return queryset.filter(late) if value else queryset.exclude(late)

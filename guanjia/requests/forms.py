@@ -83,7 +83,7 @@ def merge_targets(user, subject):
     newest first, as the person sees them; none without a subject. Read only when the 并单 tab shows."""
     if subject is None:
         return Request.objects.none()
-    statuses = [*TRANSITIONS[Action.MERGE][0], Status.RESOLVED]
+    statuses = [*TRANSITIONS[Action.MERGE].sources, Status.RESOLVED]
     return (Request.objects.visible_to(user).filter(enterprise=subject.enterprise_id, status__in=statuses)
             .exclude(pk=subject.pk).order_by("-pk"))
 
@@ -169,7 +169,7 @@ class ClockRuleForm(RequestFormMixin, forms.ModelForm):
         from guanjia.requests.models import ClockRule
 
         model = ClockRule
-        fields = ["kind", "source", "category", "urgency", "measure", "amount", "warn_hours"]
+        fields = ["kind", "source", "category", "urgency", "measure", "amount", "warn"]
 
     def _post_clean(self):
         pass  # the service validates the rule and replays the clocks it governs

@@ -5,17 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.choices import Role
 from guanjia.core.models import ScopedQuerySet, TimeStampedModel
 from guanjia.requests.choices import (
     STATUS_COLOURS,
-    Action,
     Category,
     ClockKind,
-    ClockState,
     EscalationTarget,
     ExtensionApplicationStatus,
     Rating,
@@ -26,6 +23,8 @@ from guanjia.requests.choices import (
     UnitTaskStatus,
     Urgency,
 )
+from guanjia.workflow.choices import Measure
+from guanjia.workflow.models import TrackedModel
 
 
 class RequestQuerySet(ScopedQuerySet):
@@ -49,9 +48,13 @@ class RequestQuerySet(ScopedQuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
 
-class Request(TimeStampedModel):
-    """A request (诉求) raised by or for an enterprise: a difficulty to be answered on time and settled."""
+class Request(TrackedModel, TimeStampedModel):
+    """A request (诉求) raised by or for an enterprise: a difficulty to be answered on time and settled.
 
+    Tracked by the workflow kernel (requests.workflow): its item holds its clocks, timeline and duties.
+    """
+
+    WORKFLOW = "request"
     zone = models.ForeignKey("org.Zone", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="requests")
     number = models.CharField(_("编号"), max_length=20, editable=False)
     enterprise = models.ForeignKey(
@@ -172,9 +175,23 @@ class RequestCounter(models.Model):
         return f"{self.year}: {self.value}"
 
 
-class UnitTask(TimeStampedModel):
-    """A request transferred (转办) to one unit, as lead (牵头) or co-unit (协办), with its own deadline."""
+class UnitTaskQuerySet(ScopedQuerySet):
+    zone_field = "request__zone"
 
+    def scope_for_role(self, user, role):
+        # Seen by whoever sees its request (a unit: its own tasks, and those of requests it signed for).
+        q = Request.objects.all().scope_for_role(user, role)
+        return None if q is None else Q(request__in=Request.objects.filter(q).values("pk"))
+
+
+class UnitTask(TrackedModel, TimeStampedModel):
+    """A request transferred (转办) to one unit, as lead (牵头) or co-unit (协办), with its own deadline.
+
+    Its tracked item carries the unit's own clock (部门办理时限) and puts it in the unit's 我的待办;
+    its moves (签收, 反馈, 退单, 撤回) are written on the request's timeline.
+    """
+
+    WORKFLOW = "unit_task"
     request = models.ForeignKey(Request, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="unit_tasks")
     unit = models.ForeignKey("org.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="tasks")
     role = models.CharField(_("角色"), max_length=10, choices=UnitTaskRole.choices)
@@ -188,6 +205,8 @@ class UnitTask(TimeStampedModel):
     done_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
     return_reason = models.TextField(_("退单理由"), blank=True)
 
+    objects = UnitTaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("部门任务")
         verbose_name_plural = _("部门任务")
@@ -196,88 +215,6 @@ class UnitTask(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_role_display()}"
-
-
-class Clock(models.Model):
-    """One deadline of a request (签收 / 首次答复 / 办结 / 部门): due time, pauses and extensions.
-
-    Its state (on track, due soon, overdue, paused) follows from the time now; every
-    change is also kept in ClockEvent so that a changed rule can be replayed.
-    """
-
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="clocks")
-    kind = models.CharField(_("时限"), max_length=20, choices=ClockKind.choices)
-    unit_task = models.ForeignKey(UnitTask, on_delete=models.CASCADE, null=True, blank=True, related_name="clocks")
-    measure = models.CharField(max_length=10, choices=[("days", _("工作日")), ("hours", _("小时"))])
-    amount = models.PositiveIntegerField()
-    started_at = models.DateTimeField()
-    due_at = models.DateTimeField()
-    provisional = models.BooleanField(default=False)
-    paused_at = models.DateTimeField(null=True, blank=True)
-    stopped_at = models.DateTimeField(null=True, blank=True)
-    cancelled = models.BooleanField(default=False)
-    warn_hours = models.PositiveIntegerField(default=24)
-
-    class Meta:
-        ordering = ["due_at"]
-        indexes = [
-            models.Index(fields=["stopped_at", "paused_at", "due_at"], name="clock_running_due"),  # reminder job
-            # A request's next running deadline (worklists): without it SQLite scans every running clock.
-            models.Index(fields=["request", "stopped_at", "paused_at", "due_at"], name="clock_request_running"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.request.number} {self.get_kind_display()}"
-
-    def state(self, now=None) -> str:
-        now = now or timezone.now()
-        if self.stopped_at is not None:
-            return ClockState.MET if self.stopped_at <= self.due_at else ClockState.MET_LATE
-        if self.paused_at is not None:
-            return ClockState.PAUSED
-        if now > self.due_at:
-            return ClockState.OVERDUE
-        if (self.due_at - now).total_seconds() <= self.warn_hours * 3600:
-            return ClockState.DUE_SOON
-        return ClockState.ON_TRACK
-
-
-class ClockEvent(models.Model):
-    """The ledger of a clock: start, pause, resume, extend, stop, cancel, recompute."""
-
-    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20)
-    at = models.DateTimeField(default=timezone.now)
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.clock_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
-
-
-class RequestEvent(models.Model):
-    """One row of a request's timeline: who did what, when, from which status to which."""
-
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT,
-                              null=True, blank=True, related_name="+")
-    at = models.DateTimeField(_("时间"), default=timezone.now)
-    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(_("原状态"), max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("新状态"), max_length=20, choices=Status.choices, blank=True)
-    comment = models.TextField(_("说明"), blank=True)
-    internal = models.BooleanField(_("仅内部可见"), default=False)
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["request", "at"], name="requestevent_request_at")]
-
-    def __str__(self) -> str:
-        return f"{self.request_id} {self.action}"
 
 
 class ExtensionApplicationQuerySet(ScopedQuerySet):
@@ -295,14 +232,16 @@ class ExtensionApplicationQuerySet(ScopedQuerySet):
         return self.filter(status=ExtensionApplicationStatus.PENDING)
 
 
-class ExtensionApplication(TimeStampedModel):
+class ExtensionApplication(TrackedModel, TimeStampedModel):
     """An application for an extension (延期申请) by the request's butler or a unit working on it.
 
     A leader or admin approves it (批准: the extension is then made by `request_extend`, capped and
     counted) or denies it (驳回, with a reason). At most one is pending per request. Its own table, so
-    that the requests table and the plans SQLite makes for it stay as they are.
+    that the requests table and the plans SQLite makes for it stay as they are. Its tracked item puts it
+    in the approvers' 我的待办 while it is pending.
     """
 
+    WORKFLOW = "extension_application"
     request = models.ForeignKey(Request, verbose_name=_("诉求"), on_delete=models.CASCADE,
                                 related_name="extension_applications")
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT,
@@ -331,36 +270,6 @@ class ExtensionApplication(TimeStampedModel):
         return f"{self.request_id} +{self.days} {self.get_status_display()}"
 
 
-def attachment_path(instance, filename: str) -> str:
-    import uuid
-    from pathlib import PurePath
-
-    from guanjia.requests.attachments import ATTACHMENT_ROOT
-
-    return f"{ATTACHMENT_ROOT}/{instance.request_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
-
-
-class Attachment(models.Model):
-    """A file attached to a request or one of its events (stored under a random name)."""
-
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attachments")
-    event = models.ForeignKey(RequestEvent, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
-    name = models.CharField(_("文件名"), max_length=200)
-    size = models.PositiveIntegerField()
-    content_type = models.CharField(max_length=100)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-    internal = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class ClockRuleQuerySet(ScopedQuerySet):
     """Time-limit rules are the service center's configuration: its admins see them, nobody else."""
 
@@ -383,9 +292,11 @@ class ClockRule(models.Model):
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices, blank=True)
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices, blank=True)
     urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, blank=True)
-    measure = models.CharField(_("计时方式"), max_length=10, choices=[("days", _("工作日")), ("hours", _("小时"))])
+    measure = models.CharField(_("计时方式"), max_length=10, choices=Measure.choices)
     amount = models.PositiveIntegerField(_("时限"))
-    warn_hours = models.PositiveIntegerField(_("临期提醒（小时）"), default=24)
+    warn = models.PositiveSmallIntegerField(
+        _("临期提醒"), default=1,
+        help_text=_("到期前多久转为临期（黄牌）：按工作日计时的为到期日前的工作日数（0 为到期当天），按小时计时的为小时数。"))
 
     objects = ClockRuleQuerySet.as_manager()
 
@@ -397,3 +308,10 @@ class ClockRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount}{self.get_measure_display()}"
+
+
+def attachment_path(instance, filename: str) -> str:  # pragma: no cover - named by migration 0001 only
+    """Where attachments were stored before they moved to the workflow kernel (`workflow.Attachment`)."""
+    from guanjia.workflow.models import attachment_path as kernel_attachment_path
+
+    return kernel_attachment_path(instance, filename)

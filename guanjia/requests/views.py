@@ -4,28 +4,31 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View, generic
 
-from guanjia.core.choices import Role
 from guanjia.core.errors import Conflict
-from guanjia.core.pagination import CountApartPaginator, WindowPaginator
+from guanjia.core.pagination import CountApartPaginator
 from guanjia.core.views import FilteredListView, ScopedDetailView, ScopedMixin, ServiceFormView
 from guanjia.enterprises.models import Enterprise
 from guanjia.meetings.selectors import action_items_for_request
 from guanjia.requests import actions, selectors, services
-from guanjia.requests.choices import CLOCK_COLOURS, Action, ClockKind, ClockState
+from guanjia.requests.choices import Action, ClockKind, Status
 from guanjia.requests.filtersets import RequestFilterSet
 from guanjia.requests.forms import ActionForm, NoteForm, RaiseForm
-from guanjia.requests.models import Attachment, Request
+from guanjia.requests.models import Request, UnitTask
+from guanjia.workflow.choices import CLOCK_COLOURS, ClockState
+from guanjia.workflow.models import Attachment
 
 LIST_QUERYSET = Request.objects.select_related("enterprise", "butler", "lead_unit")
-
-
-def _is_enterprise_only(user) -> bool:
-    return user.has_role(Role.ENTERPRISE) and not (user.role_codes - {Role.ENTERPRISE})
+# The detail page's tasks are read once: its unit panel, its buttons and the permissions that ask of them.
+DETAIL_QUERYSET = LIST_QUERYSET.select_related("merged_into").prefetch_related(
+    Prefetch("unit_tasks", queryset=UnitTask.objects.select_related("unit")))
+_is_enterprise_only = selectors.enterprise_only
 
 
 class RequestListView(FilteredListView):
@@ -47,16 +50,11 @@ class RequestListView(FilteredListView):
         return super().get_context_data(**kwargs, may_raise=services.may_raise(self.request.user))
 
 
-class WorklistView(ScopedMixin, generic.ListView):
-    """我的待办: what needs me now, soonest deadline first."""
+class WorklistView(generic.RedirectView):
+    """The requests' own 我的待办 became the one of every workflow (/worklist/); old links land there."""
 
-    model = Request
-    template_name = "requests/worklist.html"
-    paginate_by = 30
-    paginator_class = WindowPaginator  # sorted by the next deadline: counting apart costs as much as the page
-
-    def get_queryset(self):
-        return selectors.table_rows(selectors.worklist(self.request.user))
+    def get_redirect_url(self, *args, **kwargs):
+        return f"{reverse('workflow:worklist')}?kind=request"
 
 
 class RaiseView(ServiceFormView):
@@ -88,7 +86,7 @@ class RaiseView(ServiceFormView):
 
 
 class RequestDetailView(ScopedDetailView):
-    queryset = LIST_QUERYSET
+    queryset = DETAIL_QUERYSET
     template_name = "requests/request_detail.html"
 
     def get_context_data(self, *, refused: tuple[str, ActionForm] | None = None, note_form: NoteForm | None = None,
@@ -96,8 +94,8 @@ class RequestDetailView(ScopedDetailView):
         """`refused` is an action and its bound form, shown in the open tab; `note_form` a bound note form."""
         context = super().get_context_data(**kwargs)
         user, request = self.request.user, self.object
-        tasks = list(request.unit_tasks.select_related("unit"))
-        clocks = list(request.clocks.filter(cancelled=False).select_related("unit_task__unit"))
+        tasks = list(request.unit_tasks.all())
+        clocks = list(selectors.clocks(request))
         enterprise_only = _is_enterprise_only(user)
         pending = selectors.pending_extension(request, user)
         names = actions.available(user, request, tasks, pending)
@@ -110,9 +108,11 @@ class RequestDetailView(ScopedDetailView):
         context.update({
             "unit_tasks": tasks,
             "pending_extension": pending,
-            "clocks": [(c, ClockState(c.state()).label, CLOCK_COLOURS[c.state()]) for c in clocks],
+            "clocks": [(c, ClockKind(c.kind).label, ClockState(c.state()).label, CLOCK_COLOURS[c.state()])
+                       for c in clocks],
             "events": list(selectors.timeline(request, user)),
-            "attachments": [a for a in request.attachments.all() if not (a.internal and enterprise_only)],
+            "attachments": [a for a in Attachment.objects.filter(item=request.item_id)
+                            if not (a.internal and enterprise_only)],
             "actions": [(name, Action(name).label, failed_form if name == failed else blank) for name in names],
             "open_action": failed if failed in names else next(iter(names), None),
             "note_form": note_form or NoteForm(request=self.request),
@@ -120,6 +120,8 @@ class RequestDetailView(ScopedDetailView):
             "resolution_kind": ClockKind.RESOLUTION,
             "action_items": action_items_for_request(request, user),
             "enterprise_shown": Enterprise.objects.shows(user, request.enterprise_id),
+            "settled": request.status in (Status.RESOLVED, Status.CLOSED),
+            "may_convene": request.status == Status.ESCALATED and user.has_perm("meetings.add_meeting"),
         })
         return context
 
@@ -193,7 +195,7 @@ class AttachmentView(ScopedMixin, View):
 
     def get(self, request, pk, attachment_pk):
         obj = get_object_or_404(self.scoped_queryset(), pk=pk)
-        attachment = get_object_or_404(Attachment, request=obj, pk=attachment_pk)
+        attachment = get_object_or_404(Attachment, item=obj.item_id, pk=attachment_pk)
         if attachment.internal and _is_enterprise_only(request.user):
             raise Http404
         return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
@@ -208,7 +210,7 @@ class ClockRuleListView(ScopedMixin, generic.ListView):
         from guanjia.requests.models import ClockRule
 
         user = self.request.user
-        if not (user.is_superuser or Role.ADMIN in user.role_codes):
+        if not user.has_perm("requests.manage_clockrules"):
             raise PermissionDenied
         return ClockRule.objects.visible_to(user).order_by("kind", "source", "category", "urgency")
 
@@ -239,10 +241,7 @@ class ClockRuleFormView(ServiceFormView):
 
         return ClockRule.objects.visible_to(self.request.user)
 
-    def check_permission(self, obj=None) -> None:
-        user = self.request.user
-        if not (user.is_superuser or Role.ADMIN in user.role_codes):
-            raise PermissionDenied
+    permission = "requests.manage_clockrules"
 
     def perform(self, form):
         rule, moved = services.clock_rule_save(actor=self.request.user, zone=self.request.user.zone,

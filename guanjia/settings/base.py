@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "guanjia.org",
     "guanjia.enterprises",
     "guanjia.projects",
+    "guanjia.workflow",
     "guanjia.requests",
     "guanjia.meetings",
     "guanjia.notifications",

@@ -164,3 +164,15 @@ def ensure_reference_data() -> None:
         Role.objects.get_or_create(code=code[0])
     for code, name in importlib.import_module("guanjia.enterprises.migrations.0003_tags").TAGS:
         Tag.objects.get_or_create(code=code, defaults={"name": name})
+
+
+def waiting(person, *, apart: bool = False) -> list[tuple[str, int]]:
+    """What waits for `person` in 我的待办, as (kind, the object's id) in the list's order."""
+    from guanjia.workflow.selectors import worklist
+
+    return [(row["kind"], row["object_id"]) for row in worklist(person, apart=apart)]
+
+
+def requests_waiting(person, *, apart: bool = False) -> list[int]:
+    """The ids of the requests whose own item waits for `person` (kind `request`), in the list's order."""
+    return [pk for kind, pk in waiting(person, apart=apart) if kind == "request"]

@@ -41,7 +41,7 @@ def signature() -> str:
             "number", "enterprise__uscc", "status", "category", "source", "urgency", "created_at", "accepted_at",
             "resolved_at", "closed_at", "due_at", "rating", "resolution_working_days", "version",
         ),
-        *RequestEvent.objects.order_by("pk").values_list("request__number", "action", "at", "to_status"),
+        *Event.objects.order_by("pk").values_list("request__number", "action", "at", "to_status"),
         *Clock.objects.order_by("pk").values_list("request__number", "kind", "due_at", "stopped_at", "cancelled"),
         *UnitTask.objects.order_by("pk").values_list("request__number", "unit__name", "status"),
     ]
@@ -65,7 +65,7 @@ def test_counts_shapes_and_model_validation():
     zone, result = make()
     requests = Request.objects.filter(zone=zone)
     assert requests.count() == result.requests == COUNT
-    assert RequestEvent.objects.count() == result.events
+    assert Event.objects.count() == result.events
     assert Clock.objects.count() == result.clocks and UnitTask.objects.count() == result.unit_tasks
     assert ClockEvent.objects.count() == result.clock_events
     assert 8 <= result.events / COUNT <= 12  # ~10 timeline rows per request
@@ -82,7 +82,7 @@ def test_counts_shapes_and_model_validation():
     assert len(set(numbers)) == COUNT
     assert all(n.startswith(("GJ-2025-", "GJ-2026-")) and len(n) == 14 for n in numbers)
     assert not requests.filter(created_at__gt=AS_OF).exists()
-    assert not RequestEvent.objects.filter(at__gt=AS_OF).exists()
+    assert not Event.objects.filter(at__gt=AS_OF).exists()
 
 
 @pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_statuses_clocks_and_timelines_agree():
         for before, after in zip(transitions, transitions[1:], strict=False):
             assert after.from_status == before.to_status
             if after.action in TRANSITIONS:
-                assert after.from_status in TRANSITIONS[after.action][0], (request.number, after.action)
+                assert after.from_status in TRANSITIONS[after.action].sources, (request.number, after.action)
         sign = [c for c in clocks if c.kind == ClockKind.SIGN]
         assert len(sign) == 1
         resolution = [c for c in clocks if c.kind == ClockKind.RESOLUTION and not c.cancelled]

@@ -131,6 +131,8 @@ class CancelSerializer(serializers.Serializer):
 class SettleSerializer(serializers.Serializer):
     request = VisibleRelatedField(Request)
     answer = serializers.CharField(allow_blank=True, default="")
+    confirm = serializers.BooleanField(
+        default=False, help_text=_("诉求尚有未完成的督办事项时须为 true（否则 400，`confirm` 列出这些事项）。"))
 
 
 class CompleteSerializer(serializers.Serializer):

@@ -133,7 +133,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         meeting = self.get_object()
         data = self._body(SettleSerializer, request)
         services.meeting_settle_request(actor=request.user, meeting=meeting, request=data["request"],
-                                        answer=data["answer"])
+                                        answer=data["answer"], confirm=data["confirm"])
         return Response(self._fresh(meeting))
 
     @extend_schema(request=None, responses={(200, CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY)})

@@ -15,7 +15,7 @@ from guanjia.meetings.models import ActionItem, Meeting
 from guanjia.meetings.tests.factories import at, held_meeting, make_meeting, raise_request
 from guanjia.requests import services as request_services
 from guanjia.requests.choices import Status as RequestStatus
-from guanjia.requests.models import RequestEvent
+from guanjia.workflow.models import Event
 from guanjia.tests_support.factories import UnitFactory, UserFactory
 
 END_OF_DAY = dt.time(23, 59, 59, 999999)  # the close of a working day (core.calendar)
@@ -437,7 +437,7 @@ def test_settle_a_request_through_request_resolve(world):
     assert resolved.status == RequestStatus.RESOLVED
     assert resolved.answer == "会议议定由供电公司 30 日内完成增容。"
     assert list(meeting.settled_requests.all()) == [request]
-    event = RequestEvent.objects.filter(request=request).order_by("-pk").first()
+    event = Event.objects.filter(item=request.item_id).order_by("-pk").first()
     assert (event.action, event.from_status, event.to_status, event.actor) == (
         "resolve", "escalated", "resolved", world.butler1)
     assert "供电增容会办会" in event.comment

@@ -12,7 +12,7 @@ from guanjia.notifications.models import Notification
 class NotificationViewSet(ScopedReadOnlyViewSet):
     """The caller's own notices (`?unread=true`, `?kind=`); `POST {id}/read/`, `POST read-all/`."""
 
-    queryset = Notification.objects.select_related("request")
+    queryset = Notification.objects.select_related("item")
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilterSet
     ordering_fields = ["created_at"]

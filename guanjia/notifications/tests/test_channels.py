@@ -248,7 +248,7 @@ def test_a_recovered_robot_gets_the_retry(world, committed, robot):
 
 
 def test_a_down_robot_is_tried_once_per_batch(world, robot):
-    from guanjia.requests.models import RequestEvent
+    from guanjia.workflow.models import Event
 
     robot.status = 500
     robot_for(world, robot, "wecom")
@@ -256,7 +256,7 @@ def test_a_down_robot_is_tried_once_per_batch(world, robot):
         for title in ("一", "二", "三"):
             transferred_request(world, title=title)  # no after-commit callbacks here: nothing sent yet
         ids = []
-        for event in RequestEvent.objects.filter(action="transfer"):
+        for event in Event.objects.filter(action="transfer"):
             ids += services.notify_request_event(event_id=event.pk)
         services.deliveries_send(ids=ids)
     assert len(ids) == 3 and len(robot.received) == 1
@@ -267,16 +267,16 @@ def test_a_down_robot_is_tried_once_per_batch(world, robot):
 def test_two_senders_never_send_the_same_delivery(world, committed, robot):
     robot_for(world, robot, "wecom")
     transferred_request(world)
-    from guanjia.requests.models import RequestEvent
+    from guanjia.workflow.models import Event
 
-    ids = services.notify_request_event(event_id=RequestEvent.objects.get(action="transfer").pk)
+    ids = services.notify_request_event(event_id=Event.objects.get(action="transfer").pk)
     first = services.deliveries_send(ids=ids)
     second = services.deliveries_send(ids=ids)
     assert (first.sent, second.taken) == (1, 0) and len(robot.received) == 1
 
 
 def test_sending_takes_a_fixed_number_of_queries(world, django_assert_num_queries):
-    from guanjia.requests.models import RequestEvent
+    from guanjia.workflow.models import Event
 
     def batch(n):
         for i in range(n):
@@ -284,7 +284,7 @@ def test_sending_takes_a_fixed_number_of_queries(world, django_assert_num_querie
         world.unit_user1.email = "gd@example.cn"
         world.unit_user1.save()
         ids = []
-        for event in RequestEvent.objects.filter(action="transfer"):
+        for event in Event.objects.filter(action="transfer"):
             ids += services.notify_request_event(event_id=event.pk)
         return ids
 

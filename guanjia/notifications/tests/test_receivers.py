@@ -8,7 +8,7 @@ from guanjia.notifications.choices import Kind
 from guanjia.notifications.models import Notification
 from guanjia.notifications.tests.factories import raise_request, transferred_request
 from guanjia.requests import services as rs
-from guanjia.requests.models import RequestEvent
+from guanjia.workflow.models import Event
 from guanjia.tests_support.factories import UnitFactory, UserFactory
 
 
@@ -114,7 +114,7 @@ def test_internal_events_never_reach_enterprise_contacts(world, committed):
         rs.request_add_note(actor=world.butler1, request=request, comment="企业负责人态度强硬。")
     assert not Notification.objects.exists()
     # Even an event that would ask the enterprise to rate says nothing to it when it is internal.
-    event = RequestEvent.objects.create(request=request, actor=world.butler1, action="resolve", internal=True)
+    event = Event.objects.create(item_id=request.item_id, actor=world.butler1, action="resolve", internal=True)
     services.notify_request_event(event_id=event.pk)
     assert not Notification.objects.exists()
 
@@ -122,7 +122,7 @@ def test_internal_events_never_reach_enterprise_contacts(world, committed):
 def test_an_event_is_told_once(world, committed):
     with committed():
         request = raise_request(world)
-    event = RequestEvent.objects.get(request=request, action="raise")
+    event = Event.objects.get(request=request, action="raise")
     assert services.notify_request_event(event_id=event.pk) == []
     assert Notification.objects.count() == 1
 
@@ -177,7 +177,7 @@ def test_a_merge_tells_the_unit_its_task_is_withdrawn(world, committed):
     notice = Notification.objects.get(kind=Kind.WITHDRAWN)
     assert notice.title == f"任务已撤回：{request.number} 厂区二期用电增容"
     assert notice.body == "该诉求已并入另一条诉求，本单位的办理任务已撤回，无需继续办理。"
-    event = RequestEvent.objects.get(request=request, action="merge")
+    event = Event.objects.get(request=request, action="merge")
     assert event.data == {"into": other.pk, "withdrawn_units": [world.unit1.pk]}
 
 
@@ -204,7 +204,7 @@ def test_an_event_that_withdraws_nothing_tells_no_unit(world, committed):
     with committed():
         rs.request_resolve(actor=world.butler1, request=request, answer="已完成增容。")
     assert not Notification.objects.filter(kind=Kind.WITHDRAWN).exists()
-    assert "withdrawn_units" not in RequestEvent.objects.get(request=request, action="resolve").data
+    assert "withdrawn_units" not in Event.objects.get(request=request, action="resolve").data
 
 
 def resolved_request(world, **overrides):

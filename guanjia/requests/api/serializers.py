@@ -6,8 +6,9 @@ from guanjia.core.api import BuiltOnceModelSerializer, NameField, VisibleRelated
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Unit, User
 from guanjia.projects.models import Project
-from guanjia.requests.choices import Action, Category, EscalationTarget, Rating, Source, Urgency
-from guanjia.requests.models import ExtensionApplication, Request, RequestEvent, UnitTask
+from guanjia.requests.choices import Action, Category, EscalationTarget, Rating, Source, Status, Urgency
+from guanjia.requests.models import ExtensionApplication, Request, UnitTask
+from guanjia.workflow.models import Event
 
 
 class UnitTaskSerializer(serializers.ModelSerializer):
@@ -105,17 +106,20 @@ class ActionSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    """One row of a request's timeline (the workflow kernel's Event), in the request's own words."""
+
     actor_name = NameField(source="actor")
-    action_display = serializers.CharField(source="get_action_display", read_only=True)
+    action = serializers.ChoiceField(choices=Action.choices, read_only=True)
+    action_display = serializers.CharField(source="action_label", read_only=True)
+    from_status = serializers.ChoiceField(choices=Status.choices, read_only=True, allow_blank=True)
+    to_status = serializers.ChoiceField(choices=Status.choices, read_only=True, allow_blank=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
-        model = RequestEvent
+        model = Event
         fields = ["id", "at", "actor", "actor_name", "action", "action_display", "from_status", "to_status",
                   "comment", "unit", "unit_name", "internal", "data"]
-        # The timeline is written by the actions only. (Not `= fields`: the schema would lose
-        # the blank choice of from_status/to_status.)
-        read_only_fields = ["actor", "unit"]
+        read_only_fields = fields  # the timeline is written by the actions only
 
 
 ACTIONS = [a for a in Action.values if a not in (Action.RAISE, Action.NOTE, Action.SUPPLY, Action.MERGE)]

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guanjia.requests import services as s
+from guanjia.requests.models import Request
 
 LIST = "/api/v1/requests/"
 
@@ -178,7 +179,7 @@ def test_raising_with_an_id_that_is_no_id_is_400(api, world, value):
     response = api.post(LIST, {"enterprise": value, "category": "land", "title": "x", "description": "y"},
                         format="json")
     assert response.status_code == 400 and "enterprise" in response.json(), (value, response.content[:200])
-    assert not s.Request.objects.exists()
+    assert not Request.objects.exists()
 
 
 def test_raising_takes_a_fixed_number_of_queries(api, world):
@@ -187,12 +188,13 @@ def test_raising_takes_a_fixed_number_of_queries(api, world):
     with CaptureQueriesContext(connection) as captured:
         raise_api(api, world)
     # The enterprise (with its butler); then in the transaction the number (one UPDATE … RETURNING),
-    # the request, the clock rule, the calendar (2), the sign clock and its ledger row, the timeline
-    # event; besides the transaction's own statements. (The caller's roles are read once per request
-    # and held by the test's user object.)
+    # its tracked item, the request, the item's object id and its duty (the butler's 我的待办), the
+    # clock rule, the calendar (2), the sign clock and its ledger row, the item's deadline, the
+    # timeline event; besides the transaction's own statements. (The caller's roles are read once per
+    # request and held by the test's user object.)
     statements = [q["sql"] for q in captured.captured_queries
                   if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN"))]
-    assert len(statements) == 9, "\n".join(sql[:120] for sql in statements)
+    assert len(statements) == 13, "\n".join(sql[:120] for sql in statements)
 
 
 def test_raising_again_with_the_same_idempotency_key_answers_the_first_request(api, world):
@@ -206,7 +208,7 @@ def test_raising_again_with_the_same_idempotency_key_answers_the_first_request(a
     bad = api.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="含空格 的键")
     # A list of messages, as every field error (API.md) and the 422 of a reused key.
     assert bad.status_code == 400 and bad.json() == {"Idempotency-Key": ["须为 1–64 个字母、数字或 - _ . : 。"]}
-    assert s.Request.objects.count() == 2
+    assert Request.objects.count() == 2
 
 
 def test_an_idempotency_key_reused_with_another_body_is_422(api, world):
@@ -219,7 +221,7 @@ def test_an_idempotency_key_reused_with_another_body_is_422(api, world):
         reused = api.post(LIST, {**body, **other}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
         assert reused.status_code == 422, other
         assert "内容不同" in reused.json()["Idempotency-Key"][0]
-    assert s.Request.objects.count() == 1
+    assert Request.objects.count() == 1
 
 
 def test_raising_takes_attachments_as_the_actions_do(api, world):
@@ -230,13 +232,13 @@ def test_raising_takes_attachments_as_the_actions_do(api, world):
     response = api.post(LIST, {"enterprise": world.ent1.pk, "category": "factors", "title": "停电",
                                "description": "频繁停电。", "attachments": [pdf]}, format="multipart")
     assert response.status_code == 201, response.json()
-    request = s.Request.objects.get(pk=response.json()["id"])
+    request = Request.objects.get(pk=response.json()["id"])
     assert [a.name for a in request.attachments.all()] == ["用电负荷.pdf"]
     bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
     response = api.post(LIST, {"enterprise": world.ent1.pk, "category": "factors", "title": "x", "description": "y",
                                "attachments": [bad]}, format="multipart")
     assert response.status_code == 400 and "attachments" in response.json()
-    assert s.Request.objects.count() == 1
+    assert Request.objects.count() == 1
 
 
 @pytest.mark.parametrize("url", [
@@ -254,7 +256,8 @@ def test_an_id_or_year_out_of_range_is_400_not_500(api, world, url):
 
 def test_free_text_has_a_limit_and_nothing_is_written_past_it(api, world):
     from guanjia.core.text import TEXT_MAX
-    from guanjia.requests.models import Request, RequestEvent
+    from guanjia.requests.models import Request
+    from guanjia.workflow.models import Event
 
     api.force_authenticate(world.butler1)
     response = api.post(LIST, {"enterprise": world.ent1.pk, "category": "land", "title": "长文",
@@ -262,7 +265,7 @@ def test_free_text_has_a_limit_and_nothing_is_written_past_it(api, world):
     assert response.status_code == 400 and f"不能超过 {TEXT_MAX} 个字" in response.json()["description"][0]
     assert not Request.objects.exists()
     url = f"{LIST}{raise_api(api, world, description='字' * TEXT_MAX)['id']}/"  # the limit itself is fine
-    events = RequestEvent.objects.count()
+    events = Event.objects.count()
     api.force_authenticate(world.admin)
     for action, body in [("accept", {"comment": "说" * (TEXT_MAX + 1)}),
                          ("reply", {"answer": "答" * (TEXT_MAX + 1), "comment": "好"}),
@@ -270,7 +273,7 @@ def test_free_text_has_a_limit_and_nothing_is_written_past_it(api, world):
         response = api.post(f"{url}{action}/", body, format="json")
         assert response.status_code == 400, (action, response.status_code)
         assert list(response.json()) == [next(k for k, v in body.items() if len(str(v)) > TEXT_MAX)]
-    assert RequestEvent.objects.count() == events
+    assert Event.objects.count() == events
 
 
 def test_a_long_file_name_keeps_its_type(api, world):
@@ -281,19 +284,19 @@ def test_a_long_file_name_keeps_its_type(api, world):
     response = api.post(LIST, {"enterprise": world.ent1.pk, "category": "land", "title": "附件名",
                                "description": "见附件", "attachments": [upload]}, format="multipart")
     assert response.status_code == 201, response.json()
-    name = s.Request.objects.get(pk=response.json()["id"]).attachments.get().name
+    name = Request.objects.get(pk=response.json()["id"]).attachments.get().name
     assert len(name) == 200 and name.endswith(".pdf")
 
 
 def test_names_of_people_are_null_where_there_is_none(api, world):
     """`butler_name` and the timeline's `actor_name` are the person as shown, or null (not `None.__str__`)."""
-    from guanjia.requests.models import RequestEvent
     from guanjia.tests_support.factories import EnterpriseFactory
+    from guanjia.workflow.models import Event
 
     unserved = EnterpriseFactory(zone=world.zone, name="咸阳无管家测试有限公司")
     request = s.request_raise(actor=world.admin, enterprise=unserved, source="visit", category="land", title="用地",
                               description="x")
-    RequestEvent.objects.create(request=request, actor=None, action="note", comment="系统提醒")
+    Event.objects.create(item_id=request.item_id, actor=None, action="note", comment="系统提醒")
     api.force_authenticate(world.admin)
     assert request.butler is None
     assert api.get(f"{LIST}{request.pk}/").json()["butler_name"] is None

@@ -13,8 +13,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from guanjia.requests import services as s
-from guanjia.requests.attachments import remember_stored, removed_if_failed, sweep_orphans
-from guanjia.requests.models import Attachment
+from guanjia.workflow.attachments import remember_stored, removed_if_failed, sweep_orphans
+from guanjia.workflow.models import Attachment
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_a_failure_after_the_service_is_left_to_the_sweep(world, media):
     with pytest.raises(RuntimeError), transaction.atomic():
         raise_with(world, pdf("孤儿.pdf"), title="另一件")
         raise RuntimeError("the caller's own step failed")
-    orphan = next(path for path in files_in(media) if path.parent.name != str(kept.pk))
+    orphan = next(path for path in files_in(media) if path.parent.name != str(kept.item_id))
     kept_file = media / kept.attachments.get().file.name
 
     assert sweep_orphans().deleted == []  # a file younger than a day may belong to a change in progress
@@ -100,16 +100,30 @@ def test_a_failure_after_the_service_is_left_to_the_sweep(world, media):
     assert files_in(media) == [kept_file]
 
 
-def test_the_sweep_walks_requests_in_batches(world, media, monkeypatch, django_assert_num_queries):
-    monkeypatch.setattr("guanjia.requests.attachments.SWEEP_BATCH", 2)
+def test_the_sweep_walks_items_in_batches(world, media, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr("guanjia.workflow.attachments.SWEEP_BATCH", 2)
     requests = [raise_with(world, pdf(), title=f"第{n}件") for n in range(3)]
-    Attachment.objects.filter(request=requests[1]).delete()
-    (media / "requests" / "not-a-request").mkdir()
+    Attachment.objects.filter(item=requests[1].item_id).delete()
+    (media / "items" / "not-an-item").mkdir()
     tomorrow = timezone.now() + dt.timedelta(days=1, minutes=1)
-    with django_assert_num_queries(2):  # one per batch of two requests
+    with django_assert_num_queries(2):  # one per batch of two items' folders
         result = sweep_orphans(now=tomorrow)
-    assert [Path(name).parent.name for name in result.deleted] == [str(requests[1].pk)]
+    assert [Path(name).parent.name for name in result.deleted] == [str(requests[1].item_id)]
     assert result.checked == 3
+
+
+def test_the_sweep_keeps_files_from_before_the_kernel_that_rows_still_name(world, media):
+    """Files stored before the workflow kernel stay under requests/<request id>/, named by their rows."""
+    kept = raise_with(world, pdf())
+    attachment = kept.attachments.get()
+    legacy = f"requests/{kept.pk}/{Path(attachment.file.name).name}"
+    (media / legacy).parent.mkdir(parents=True)
+    (media / attachment.file.name).rename(media / legacy)
+    Attachment.objects.filter(pk=attachment.pk).update(file=legacy)
+    (media / "requests" / str(kept.pk) / "orphan.pdf").write_bytes(b"%PDF-1.4")
+    tomorrow = timezone.now() + dt.timedelta(days=1, minutes=1)
+    assert sweep_orphans(now=tomorrow).deleted == [f"requests/{kept.pk}/orphan.pdf"]
+    assert (media / legacy).exists()
 
 
 def test_the_sweep_of_an_empty_archive_does_nothing(media, db):
@@ -151,7 +165,7 @@ def test_a_service_inside_a_failing_one_loses_its_files_too(media):
 
 
 def test_the_nightly_job_sweeps(world, media):
-    from guanjia.requests.tasks import sweep_attachment_files
+    from guanjia.workflow.tasks import sweep_attachment_files
 
     with pytest.raises(RuntimeError), transaction.atomic():
         raise_with(world, pdf("孤儿.pdf"))

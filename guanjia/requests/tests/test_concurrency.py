@@ -7,8 +7,9 @@ from django.db import close_old_connections
 
 from guanjia.core.errors import Conflict
 from guanjia.requests import services as s
-from guanjia.requests.models import Request, RequestEvent
+from guanjia.requests.models import Request
 from guanjia.tests_support.factories import build_world, ensure_reference_data
+from guanjia.workflow.models import Event
 
 
 @pytest.mark.django_db(transaction=True)
@@ -38,7 +39,7 @@ def test_two_simultaneous_accepts_one_wins_one_conflicts():
     for thread in threads:
         thread.join(timeout=30)
     assert sorted(outcomes) == ["conflict", "ok"], outcomes
-    assert RequestEvent.objects.filter(request_id=request.pk, action="accept").count() == 1
+    assert Event.objects.filter(item=request.item_id, action="accept").count() == 1
     assert Request.objects.get(pk=request.pk).version == 2
 
 
@@ -70,4 +71,4 @@ def test_a_double_click_on_the_raise_form_makes_one_request():
         thread.join(timeout=30)
     request = Request.objects.get(title="双击提交")
     assert sorted(outcomes) == [request.number, f"again {request.number}"], outcomes
-    assert RequestEvent.objects.filter(request_id=request.pk, action="raise").count() == 1
+    assert Event.objects.filter(item=request.item_id, action="raise").count() == 1

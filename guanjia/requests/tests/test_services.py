@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from guanjia.core.errors import Conflict
 from guanjia.requests import services as s
 from guanjia.requests.choices import TRANSITIONS, Action, ClockKind, Status
-from guanjia.requests.models import Request, RequestEvent
+from guanjia.requests.models import Request
+from guanjia.workflow.models import Event
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -26,18 +27,22 @@ def raise_one(world, **overrides) -> Request:
     return s.request_raise(**data)
 
 
-def last_event(request) -> RequestEvent:
-    return RequestEvent.objects.filter(request=request).order_by("-pk").first()
+def last_event(request) -> Event:
+    return Event.objects.filter(item=request.item_id).order_by("-pk").first()
 
 
 def clock(request, kind):
     return request.clocks.filter(kind=kind).order_by("-pk").first()
 
 
-def test_every_action_of_the_table_has_a_service_and_roles():
-    from guanjia.requests.choices import ACTION_ROLES
+def test_every_action_of_the_table_has_a_service_and_a_permission():
+    import rules
 
-    assert set(TRANSITIONS) == set(ACTION_ROLES)
+    from guanjia.requests.actions import ACTION_SERVICES
+    from guanjia.requests.choices import MOVES
+
+    assert set(TRANSITIONS) == set(ACTION_SERVICES)
+    assert all(move.permission and rules.perm_exists(move.permission) for move in MOVES.values())
     api_actions = {"accept", "reply", "transfer", "sign", "feedback", "return", "reassign", "extend", "suspend",
                    "resume", "escalate", "resolve", "rate", "reopen", "close"}
     assert api_actions <= set(TRANSITIONS)
@@ -58,7 +63,7 @@ def test_raise_numbers_and_starts_the_sign_clock(world):
 def test_numbers_without_update_returning(world, monkeypatch):
     """A database without UPDATE … RETURNING (SQLite before 3.35) numbers through the locked counter row."""
     raise_one(world)
-    monkeypatch.setattr(s, "_update_returning", lambda: False)
+    monkeypatch.setattr("guanjia.requests.services.intake._update_returning", lambda: False)
     assert [raise_one(world).number for _n in range(2)] == ["GJ-2026-000002", "GJ-2026-000003"]
 
 
@@ -78,7 +83,7 @@ def test_the_same_intake_key_raises_once_and_spends_no_number(world):
     assert (first.number, other.number) == ("GJ-2026-000001", "GJ-2026-000002")
     assert raise_one(world).number == "GJ-2026-000003"
     assert Request.objects.filter(title="双击").count() == 0
-    assert RequestEvent.objects.filter(action="raise").count() == 3
+    assert Event.objects.filter(action="raise").count() == 3
 
 
 def test_a_repeat_names_the_earlier_request_only_to_one_who_still_sees_it(world):
@@ -284,7 +289,7 @@ def test_double_click_gets_one_success_and_one_conflict(world):
     s.request_accept(actor=world.butler1, request=request)
     with pytest.raises(Conflict):
         s.request_accept(actor=world.butler1, request=stale)
-    assert RequestEvent.objects.filter(request=request, action="accept").count() == 1
+    assert Event.objects.filter(item=request.item_id, action="accept").count() == 1
 
 
 def test_version_guards_against_lost_updates(world):
@@ -457,9 +462,9 @@ def test_settling_or_merging_withdraws_the_units_tasks(world, settle):
         assert request.status == Status.MERGED
     assert set(request.unit_tasks.values_list("status", flat=True)) == {"cancelled"}
     assert not request.clocks.filter(stopped_at__isnull=True, cancelled=False).exists()
-    from guanjia.requests.selectors import worklist
+    from guanjia.tests_support.factories import waiting
 
-    assert request.pk not in set(worklist(world.unit_user1).values_list("pk", flat=True))
+    assert waiting(world.unit_user1) == []  # its task withdrawn, nothing waits for the unit
 
 
 def test_no_request_for_an_archived_enterprise(world):
@@ -506,7 +511,7 @@ def test_a_unit_applies_and_a_leader_approves_through_the_extension_itself(world
     application.refresh_from_db()
     assert (application.status, application.decided_by, application.decision_reason) == (
         "approved", world.leader, "同意")
-    approve, extend = RequestEvent.objects.filter(request=request).order_by("-pk")[:2][::-1]
+    approve, extend = Event.objects.filter(item=request.item_id).order_by("-pk")[:2][::-1]
     assert (approve.action, approve.actor, approve.comment, approve.data["applicant"]) == (
         "approve_extension", world.leader, "同意", world.unit_user1.pk)
     assert (extend.action, extend.comment, extend.data["days"], extend.data["application"]) == (
@@ -544,7 +549,7 @@ def test_one_application_pending_at_a_time(world):
     with pytest.raises(Conflict) as error:
         s.request_apply_extension(actor=world.butler1, request=request, days=2, reason="另一份")
     assert "已有一份延期申请待审批" in error.value.message
-    assert RequestEvent.objects.filter(action="apply_extension").count() == 1
+    assert Event.objects.filter(action="apply_extension").count() == 1
 
 
 @pytest.mark.parametrize("ending", ["resolve", "reply", "merge"])
@@ -579,7 +584,7 @@ def test_the_cap_is_checked_when_applying(world):
     request = s.request_extend(actor=world.leader, request=request, days=1, reason="再延")
     with pytest.raises(Conflict):  # two extensions made: no third
         s.request_apply_extension(actor=world.butler1, request=request, days=1, reason="第三次")
-    assert not RequestEvent.objects.filter(action="apply_extension").exists()
+    assert not Event.objects.filter(action="apply_extension").exists()
 
 
 @pytest.mark.parametrize("who", ["supervisor", "ent1_user", "leader", "admin"])
@@ -643,4 +648,4 @@ def test_an_approval_past_the_cap_leaves_the_application_pending(world):
     with pytest.raises(ValidationError):
         s.request_approve_extension(actor=world.leader, request=request)
     assert ExtensionApplication.objects.get().status == "pending"
-    assert not RequestEvent.objects.filter(action="approve_extension").exists()
+    assert not Event.objects.filter(action="approve_extension").exists()

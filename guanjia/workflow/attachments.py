@@ -26,7 +26,9 @@ ALLOWED = {
     ".ofd": b"PK",
 }
 MAX_FILES = 10
-ATTACHMENT_ROOT = "requests"  # each request's files under requests/<id>/
+ATTACHMENT_ROOT = "items"  # each item's files under items/<item id>/
+# Where files were kept before the workflow kernel: requests/<request id>/ (their rows still name them there).
+LEGACY_ROOTS = ("requests",)
 
 
 NAME_MAX = 200  # Attachment.name's length
@@ -120,28 +122,28 @@ SWEEP_BATCH = 500
 
 def sweep_orphans(*, older_than: dt.timedelta = dt.timedelta(days=1), now: dt.datetime | None = None,
                   dry_run: bool = False) -> SweepResult:
-    """Delete request files that no attachment row names and that are older than `older_than`.
+    """Delete attachment files that no attachment row names and that are older than `older_than`.
 
-    Files are kept under `requests/<request id>/`. A file younger than `older_than` may belong to a
-    change still in progress and is left alone. The rows are read for a batch of request folders at a
-    time (one query per batch), not for the whole archive at once.
+    Files are kept in one folder per item (`items/<item id>/`; before the kernel, `requests/<request
+    id>/`). A file younger than `older_than` may belong to a change still in progress and is left
+    alone. The rows are looked up by the files' names, a batch of folders at a time (one query per
+    batch), not for the whole archive at once.
     """
-    from guanjia.requests.models import Attachment
+    from guanjia.workflow.models import Attachment
 
     cutoff = (now or timezone.now()) - older_than
     result = SweepResult()
-    try:
-        folders, _files = default_storage.listdir(ATTACHMENT_ROOT)
-    except FileNotFoundError:
-        return result
-    request_ids = sorted(int(name) for name in folders if name.isdigit())
-    for start in range(0, len(request_ids), SWEEP_BATCH):
-        batch = request_ids[start:start + SWEEP_BATCH]
-        named = set(Attachment.objects.filter(request_id__in=batch).values_list("file", flat=True))
-        for request_id in batch:
-            folder = f"{ATTACHMENT_ROOT}/{request_id}"
-            for name in default_storage.listdir(folder)[1]:
-                path = f"{folder}/{name}"
+    for root in (ATTACHMENT_ROOT, *LEGACY_ROOTS):
+        try:
+            folders, _files = default_storage.listdir(root)
+        except FileNotFoundError:
+            continue
+        folders = sorted(name for name in folders if name.isdigit())
+        for start in range(0, len(folders), SWEEP_BATCH):
+            paths = [f"{root}/{folder}/{name}" for folder in folders[start:start + SWEEP_BATCH]
+                     for name in default_storage.listdir(f"{root}/{folder}")[1]]
+            named = set(Attachment.objects.filter(file__in=paths).values_list("file", flat=True))
+            for path in paths:
                 result.checked += 1
                 if path in named or default_storage.get_modified_time(path) >= cutoff:
                     continue

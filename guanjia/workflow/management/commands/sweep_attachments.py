@@ -1,4 +1,4 @@
-"""`guanjia sweep_attachments [--hours N] [--dry-run]`: the nightly sweep of orphaned request files, by hand."""
+"""`guanjia sweep_attachments [--hours N] [--dry-run]`: the nightly sweep of orphaned attachment files, by hand."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guanjia.core.management.base import LocalizedCommand
-from guanjia.requests.attachments import sweep_orphans
+from guanjia.workflow.attachments import sweep_orphans
 
 
 class Command(LocalizedCommand):
-    help = gettext_lazy("删除未被任何附件记录引用的诉求文件（失败的操作留下的文件；每晚自动运行）。")
+    help = gettext_lazy("删除未被任何附件记录引用的附件文件（失败的操作留下的文件；每晚自动运行）。")
 
     def add_arguments(self, parser):
         parser.add_argument("--hours", type=int, default=24,

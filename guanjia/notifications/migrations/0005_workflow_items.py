@@ -1,0 +1,84 @@
+"""Notices and reminders name tracked items of the workflow kernel, not requests; a notice keeps its words as
+messages, to be shown in each reader's language."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+def to_items(apps, schema_editor):
+    """Each notice's request becomes its item; a reminder's item is its clock's (a unit's clock: its task's)."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("""
+            UPDATE notifications_notification SET item_id = (
+                SELECT r.item_id FROM requests_request r WHERE r.id = notifications_notification.request_id)
+             WHERE request_id IS NOT NULL""")
+        cursor.execute("""
+            UPDATE notifications_remindersent SET item_id = COALESCE(
+                (SELECT c.item_id FROM workflow_clock c WHERE c.id = notifications_remindersent.clock_id),
+                (SELECT r.item_id FROM requests_request r WHERE r.id = notifications_remindersent.request_id))""")
+
+
+def to_requests(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        for table in ("notifications_notification", "notifications_remindersent"):
+            cursor.execute(f"""
+                UPDATE {table} SET request_id = (
+                    SELECT r.id FROM requests_request r
+                      JOIN workflow_trackeditem i ON i.id = {table}.item_id
+                     WHERE r.item_id = COALESCE(i.parent_id, i.id))
+                 WHERE item_id IS NOT NULL""")  # noqa: S608 - our own table names
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("notifications", "0004_kind_extension_applications"),
+        ("requests", "0010_move_to_workflow"),
+        ("workflow", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="notification", name="content",
+            field=models.JSONField(blank=True, default=dict, editable=False),
+        ),
+        migrations.AddField(
+            model_name="notification", name="item",
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL,
+                                    related_name="+", to="workflow.trackeditem", verbose_name="事项"),
+        ),
+        migrations.AddField(
+            model_name="remindersent", name="item",
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name="+",
+                                    to="workflow.trackeditem"),
+        ),
+        migrations.RunPython(to_items, to_requests),
+        migrations.RemoveConstraint(model_name="remindersent", name="remindersent_unique_request"),
+        migrations.RemoveField(model_name="notification", name="request"),
+        migrations.RemoveField(model_name="remindersent", name="request"),
+        migrations.AlterField(
+            model_name="notification", name="event",
+            field=models.ForeignKey(blank=True, editable=False, null=True,
+                                    on_delete=django.db.models.deletion.SET_NULL, related_name="+",
+                                    to="workflow.event"),
+        ),
+        migrations.AlterField(
+            model_name="remindersent", name="clock",
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE,
+                                    related_name="+", to="workflow.clock"),
+        ),
+        migrations.AlterField(
+            model_name="remindersent", name="item",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="+",
+                                    to="workflow.trackeditem"),
+        ),
+        migrations.AddConstraint(
+            model_name="remindersent",
+            constraint=models.UniqueConstraint(condition=models.Q(("clock__isnull", True)),
+                                               fields=("kind", "item", "due_at"), name="remindersent_unique_item"),
+        ),
+        migrations.AlterField(
+            model_name="notification", name="kind",
+            field=models.CharField(choices=[('new_request', '新诉求待签收'), ('letter', '直通车来信'), ('transferred', '转办待签收'), ('escalated', '诉求升级'), ('returned', '退单待仲裁'), ('withdrawn', '任务撤回'), ('feedback', '部门反馈'), ('extended', '诉求延期'), ('extension_applied', '延期申请待审批'), ('extension_approved', '延期申请已批准'), ('extension_denied', '延期申请已驳回'), ('material_needed', '请补充材料'), ('material_supplied', '企业补充材料'), ('reopened', '诉求重办'), ('rate_asked', '请评价办理结果'), ('action_assigned', '会议交办事项'), ('action_done', '督办事项已完成'), ('due_soon', '临期提醒'), ('overdue', '超期催办'), ('overdue_escalation', '超期升级'), ('rate_reminder', '评价提醒')], max_length=30, verbose_name="类型"),
+        ),
+    ]

@@ -1,0 +1,165 @@
+"""延期: extending a request's 办结时限, capped and counted, and the application for one (申请延期 → 批准 / 驳回).
+
+An application is a tracked item of its own, waiting in the approvers' 我的待办 while it is
+pending; it moves by its own table (choices.APPLICATION_MOVES). Its events are written on the
+request's timeline, internal: the enterprise sees the extension, not the deliberation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from guanjia.core.clock import now as service_now
+from guanjia.core.errors import Conflict
+from guanjia.requests.choices import OPEN_TASK_STATUSES, Action, ApplicationAction, ClockKind
+from guanjia.requests.models import ExtensionApplication, Request
+from guanjia.requests.services import common
+from guanjia.requests.services.common import begin, texts_limited
+from guanjia.requests.workflow import EXTENSION_APPLICATION
+from guanjia.workflow import clocks, items, transitions
+
+MAX_EXTENSIONS = 2
+MAX_EXTENSION_DAYS = 30
+
+
+def _check_extension(*, days, reason) -> None:
+    errors = {}
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        errors["days"] = _("延期天数须为正整数。")
+    if not (reason or "").strip():
+        errors["reason"] = _("请填写延期理由。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_extension_cap(request: Request, days: int) -> None:
+    """The cap on extensions: at most MAX_EXTENSIONS of them, MAX_EXTENSION_DAYS working days in all."""
+    if request.extension_count >= MAX_EXTENSIONS:
+        raise Conflict(_("该诉求已延期 %(n)d 次，不能再延期。") % {"n": request.extension_count})
+    if request.extended_days + days > MAX_EXTENSION_DAYS:
+        raise ValidationError({"days": _("累计延期不能超过 %(max)d 个工作日（已延期 %(used)d 个）。") % {
+            "max": MAX_EXTENSION_DAYS, "used": request.extended_days}})
+
+
+def _decide(application: ExtensionApplication, action: str, *, actor, at: dt.datetime, reason: str = "") -> None:
+    """Move an application by its own table and take it out of (or keep it in) the approvers' 我的待办."""
+    transitions.check_move(EXTENSION_APPLICATION, status=application.status, action=action)
+    application.status = EXTENSION_APPLICATION.moves[action].target
+    application.decided_by, application.decided_at = actor, at
+    application.decision_reason = reason
+    application.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
+    items.sync(application, deadlines=False, at=at)
+
+
+def withdraw_applications(request: Request, at: dt.datetime) -> None:
+    """A 延期申请 still waiting when the request is resolved or merged has nothing left to decide: 已撤回."""
+    for application in ExtensionApplication.objects.pending().filter(request=request):
+        application.request = request
+        _decide(application, ApplicationAction.WITHDRAW, actor=None, at=at)
+
+
+def _pending_application(request: Request) -> ExtensionApplication:
+    application = (ExtensionApplication.objects.select_for_update(of=("self",)).pending()
+                   .filter(request=request).select_related("unit").first())
+    if application is None:
+        raise Conflict(_("该诉求没有待审批的延期申请。"))
+    application.request = request
+    return application
+
+
+@texts_limited
+@transaction.atomic
+def request_extend(*, actor, request: Request, days: int, reason: str, version: int | None = None,
+                   application: ExtensionApplication | None = None) -> Request:
+    """延期: an approver moves the resolution deadline; capped in number and total days, and counted.
+
+    `application` is the 延期申请 being approved (request_approve_extension), recorded on the event.
+    """
+    _check_extension(days=days, reason=reason)
+    step = begin(actor=actor, request=request, action=Action.EXTEND, version=version)
+    request = step.obj
+    _check_extension_cap(request, days)
+    now = service_now()
+    for clock in common.running_clocks(request, ClockKind.RESOLUTION):
+        clocks.extend(clock, days=days, at=now)
+    request.extension_count += 1
+    request.extended_days += days
+    common.refresh_due(request)
+    data = {"days": days}
+    if application is not None:
+        data.update(application=application.pk, applicant=application.applicant_id)
+    step.finish("extension_count", "extended_days", "due_at", "due_provisional", comment=reason, data=data, at=now)
+    return request
+
+
+def may_apply_extension(user, request: Request) -> bool:
+    """申请延期 is for the request's butler and the handlers of a unit still working on it (the page offers
+    the tab only then); `request.unit_tasks` is read, so prefetch it where many are asked."""
+    return user.has_perm(common.perm(Action.APPLY_EXTENSION), request)
+
+
+@texts_limited
+@transaction.atomic
+def request_apply_extension(*, actor, request: Request, days: int, reason: str, version: int | None = None
+                            ) -> Request:
+    """申请延期: the request's butler, or a unit still working on it, asks a leader or admin for more time.
+
+    The cap is checked now, so that nobody waits for an approval that could not be given; one
+    application may be pending per request.
+    """
+    _check_extension(days=days, reason=reason)
+    step = begin(actor=actor, request=request, action=Action.APPLY_EXTENSION, version=version)
+    request = step.obj
+    own_butler = actor.is_superuser or request.butler_id == actor.pk
+    unit = None if own_butler else actor.unit
+    if ExtensionApplication.objects.pending().filter(request=request).exists():
+        raise Conflict(_("该诉求已有一份延期申请待审批，请等待审批结果。"))
+    _check_extension_cap(request, days)
+    now = service_now()
+    application = ExtensionApplication(request=request, applicant=actor, unit=unit, days=days,
+                                       reason=reason.strip(), created_at=now)
+    application.full_clean(exclude=["request", "applicant", "unit", "item"])
+    items.insert(application, zone_id=request.zone_id, at=now)
+    # The page an approver reads has changed: a decision sent from an older one is refused.
+    step.finish(comment=application.reason, unit=unit, internal=True, at=now,
+                data={"days": days, "application": application.pk})
+    return request
+
+
+@texts_limited
+@transaction.atomic
+def request_approve_extension(*, actor, request: Request, comment: str = "", version: int | None = None
+                              ) -> Request:
+    """批准延期: the pending application is granted through `request_extend` (its cap, count and clocks)."""
+    step = begin(actor=actor, request=request, action=Action.APPROVE_EXTENSION, version=version)
+    application = _pending_application(step.obj)
+    now = service_now()
+    _decide(application, ApplicationAction.APPROVE, actor=actor, at=now, reason=(comment or "").strip())
+    step.finish(comment=comment, internal=True, unit=application.unit, at=now,
+                data={"days": application.days, "application": application.pk, "applicant": application.applicant_id})
+    return request_extend(actor=actor, request=step.obj, days=application.days, reason=application.reason,
+                          application=application)
+
+
+@texts_limited
+@transaction.atomic
+def request_deny_extension(*, actor, request: Request, reason: str, version: int | None = None) -> Request:
+    """驳回延期申请: the approver refuses the pending application, with a reason; the deadline stays."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写驳回理由。")})
+    step = begin(actor=actor, request=request, action=Action.DENY_EXTENSION, version=version)
+    application = _pending_application(step.obj)
+    now = service_now()
+    _decide(application, ApplicationAction.DENY, actor=actor, at=now, reason=reason.strip())
+    step.finish(comment=reason, internal=True, unit=application.unit, at=now,
+                data={"days": application.days, "application": application.pk, "applicant": application.applicant_id})
+    return step.obj
+
+
+__all__ = ["MAX_EXTENSIONS", "MAX_EXTENSION_DAYS", "OPEN_TASK_STATUSES", "may_apply_extension",
+           "request_apply_extension", "request_approve_extension", "request_deny_extension", "request_extend",
+           "withdraw_applications"]

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from guanjia.workflow.api.views import WorklistView
+
+urlpatterns = [path("worklist/", WorklistView.as_view(), name="api-worklist")]

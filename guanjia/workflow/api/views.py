@@ -1,0 +1,41 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from guanjia.workflow import registry, selectors
+from guanjia.workflow.api.serializers import WorklistItemSerializer
+
+
+class WorklistView(GenericAPIView):
+    """我的待办 (API.md): every open item of every workflow that needs the caller or the caller's unit now,
+    soonest deadline first; `counts` per kind. `?apart=true` lists instead the items the caller can only
+    wait on for now (a unit's task while its request is suspended)."""
+
+    serializer_class = WorklistItemSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, description=_("只列出一种事项（request, unit_task, extension_application, "
+                                                         "action_item …）")),
+            OpenApiParameter("apart", bool, description=_("为 true 时列出等待他人办理的事项")),
+        ],
+        responses=inline_serializer("Worklist", {
+            "count": serializers.IntegerField(),
+            "counts": serializers.DictField(child=serializers.IntegerField()),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": WorklistItemSerializer(many=True),
+        }))
+    def get(self, request):
+        kind = request.query_params.get("kind") or None
+        if kind is not None and kind not in {w.kind for w in registry.registered()}:
+            raise ValidationError({"kind": [_("未知的事项类型。")]})
+        apart = request.query_params.get("apart", "").lower() in ("1", "true", "yes")
+        rows = selectors.worklist(request.user, kind=kind, apart=apart)
+        page = self.paginate_queryset(rows)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response.data["counts"] = selectors.worklist_counts(request.user, apart=apart)
+        return Response({key: response.data[key] for key in ("count", "counts", "next", "previous", "results")})
