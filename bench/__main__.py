@@ -129,7 +129,7 @@ def _request_figures(args, data_dir: Path, zone, admin, engine: str) -> int:
 
     from bench import request_figures as rf
     from guanjia.requests.models import Request
-from guanjia.workflow.models import Event
+    from guanjia.workflow.models import Event
 
     marker = data_dir / f"seeded-requests-{args.requests}"
     if not marker.exists():
@@ -139,7 +139,7 @@ from guanjia.workflow.models import Event
             call_command("seed", requests=missing, seed=1, zone_name=zone.name)
         marker.touch()
     requests = Request.objects.filter(zone=zone).count()
-    events = Event.objects.filter(request__zone=zone).count()
+    events = Event.objects.filter(item__zone=zone).count()
     year = timezone.localdate().year
     print(f"\nGuanjia request benchmark on {engine}: {requests:,} requests, {events:,} timeline rows, "
           f"{args.enterprises} enterprises; median of {args.repeat} runs, each case alternating with its floor")

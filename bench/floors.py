@@ -16,54 +16,45 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from guanjia.requests.choices import OPEN_STATUSES, Status
+from guanjia.requests.choices import OPEN_STATUSES
 
 PAGE = 30  # WorklistView.paginate_by
 
-# The butler's part of selectors.worklist: their own requests in these statuses.
-BUTLER_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.ESCALATED, Status.SUSPENDED, Status.IN_UNITS)
 
-# The next deadline as an aggregate over a join on the clock's request index: as a correlated
-# subquery (the product's form), SQLite without statistics searches clock_running_due instead and
-# reads every running clock once per row. `r.zone_id + 0` keeps the zone check without letting
-# SQLite prefer the zone index (every request of the zone) to the butler's or the status's.
-_WORKLIST = """
-SELECT r.id, r.number, r.title, r.urgency, r.category, r.status, e.name, u.name,
-       MIN(c.due_at) FILTER (WHERE c.stopped_at IS NULL AND c.paused_at IS NULL AND NOT c.cancelled) AS next_due,
-       COUNT(*) OVER () AS total
-  FROM requests_request r
-  JOIN enterprises_enterprise e ON e.id = r.enterprise_id
-  LEFT JOIN org_user u ON u.id = r.butler_id
-  LEFT JOIN requests_clock c ON c.request_id = r.id
- WHERE r.zone_id + 0 = %s AND {where}
- GROUP BY r.id, e.id, u.id
- ORDER BY next_due NULLS LAST, r.id
- LIMIT {page}
-"""
 def _in(values) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-# The center's part of the worklist, one index search per branch (request_zone_status), and the open
-# requests with an extension application waiting for a decision (read from the few applications: CROSS JOIN
-# keeps SQLite from walking the open requests instead).
-_CENTER = f"""r.id IN (
-    SELECT id FROM requests_request WHERE zone_id = %s AND status = 'returned'
-    UNION ALL SELECT id FROM requests_request WHERE zone_id = %s AND status = 'submitted' AND butler_id IS NULL
-    UNION ALL SELECT id FROM requests_request WHERE zone_id = %s AND status = 'escalated' AND escalated_to = 'meeting'
-    UNION ALL SELECT a.request_id FROM requests_extensionapplication a CROSS JOIN requests_request p
-     WHERE p.id = a.request_id AND a.status = 'pending' AND p.zone_id = %s AND p.status IN ({_in(OPEN_STATUSES)}))
+# 我的待办 of any person over the workflow kernel's tables: the open items of the zone with a duty for one of
+# the person's parties (a supervisor's adds the zone's overdue items), soonest deadline first, with the
+# columns the page shows and the total.
+_WORKLIST = """
+SELECT i.id, i.kind, i.object_id, p.object_id, i.number, i.title, i.status, i.is_open, i.due_at, i.warn_at,
+       i.paused, i.due_provisional, e.name, u.name, u.username, n.name, COUNT(*) OVER () AS total
+  FROM workflow_trackeditem i
+  LEFT JOIN workflow_trackeditem p ON p.id = i.parent_id
+  LEFT JOIN enterprises_enterprise e ON e.id = i.enterprise_id
+  LEFT JOIN org_user u ON u.id = i.person_id
+  LEFT JOIN org_unit n ON n.id = i.unit_id
+ WHERE i.zone_id = %s AND i.is_open AND ({where})
+ ORDER BY i.due_at IS NULL, i.due_at, i.id
+ LIMIT {page}
 """
+_BY_DUTY = "i.id IN (SELECT d.item_id FROM workflow_duty d WHERE d.party IN ({parties}) AND d.actionable)"
+_OVERDUE = "i.due_at < %s"
 
 
-def worklist_page(*, zone_id: int, butler_id: int | None = None) -> tuple[int, list[tuple]]:
-    """The first page of a butler's (or, without one, the center's) worklist and its total, in one query."""
-    if butler_id is not None:
-        where, params = f"r.butler_id = %s AND r.status IN ({_in(BUTLER_STATUSES)})", [zone_id, butler_id]
-    else:  # the admin's part: returned, unowned new ones, and those escalated to a joint meeting
-        where, params = _CENTER, [zone_id] * 5
+def worklist_page(*, zone_id: int, parties: list[str], overdue_before=None) -> tuple[int, list[tuple]]:
+    """The first page of a person's 我的待办 (their parties' duties; `overdue_before`: a supervisor's) and its total."""
+    branches, params = [], [zone_id]
+    if parties:
+        branches.append(_BY_DUTY.format(parties=", ".join(["%s"] * len(parties))))
+        params += parties
+    if overdue_before is not None:
+        branches.append(_OVERDUE)
+        params.append(connection.ops.adapt_datetimefield_value(overdue_before))
     with connection.cursor() as cursor:
-        cursor.execute(_WORKLIST.format(where=where, page=PAGE), params)
+        cursor.execute(_WORKLIST.format(where=" OR ".join(branches) or "FALSE", page=PAGE), params)
         rows = cursor.fetchall()
     return (rows[0][-1] if rows else 0), [row[:-1] for row in rows]
 
@@ -80,8 +71,8 @@ SELECT COUNT(*) FILTER (WHERE {received}),
        COUNT(*) FILTER (WHERE {accepted} AND r.status IN ({open}) AND oc.id IS NOT NULL),
        AVG(r.resolution_working_days) FILTER (WHERE {accepted} AND r.resolved_at IS NOT NULL)
   FROM requests_request r
-  LEFT JOIN requests_clock sc ON sc.request_id = r.id AND sc.kind = 'sign' AND NOT sc.cancelled
-  LEFT JOIN requests_clock oc ON oc.request_id = r.id AND oc.kind = 'resolution' AND oc.stopped_at IS NULL
+  LEFT JOIN workflow_clock sc ON sc.item_id = r.item_id AND sc.kind = 'sign' AND NOT sc.cancelled
+  LEFT JOIN workflow_clock oc ON oc.item_id = r.item_id AND oc.kind = 'resolution' AND oc.stopped_at IS NULL
         AND oc.paused_at IS NULL AND NOT oc.cancelled AND oc.due_at < %(now)s
  WHERE r.zone_id = %(zone)s AND r.status <> 'merged' AND ({received} OR {accepted})
 """
@@ -110,15 +101,12 @@ def stats(*, zone_id: int, date_from: dt.date, date_to: dt.date, now: dt.datetim
 
 
 def floor_worklist(request):
-    """The page of the signed-in butler's open requests, soonest deadline first."""
+    """The signed-in person's 我的待办 page, soonest deadline first, and its total."""
+    from guanjia.workflow import parties
+
     user = request.user
-    total, rows = worklist_page(zone_id=user.zone_id, butler_id=user.pk)
-    return JsonResponse({"count": total, "results": rows})
-
-
-def floor_worklist_center(request):
-    """The service center's worklist page (what an admin's 我的待办 lists)."""
-    total, rows = worklist_page(zone_id=request.user.zone_id)
+    total, rows = worklist_page(zone_id=user.zone_id, parties=parties.of_person(user),
+                                overdue_before=timezone.now() if parties.supervises(user) else None)
     return JsonResponse({"count": total, "results": rows})
 
 

@@ -1,4 +1,5 @@
-"""The request (诉求) figures of `python -m bench --requests M`: worklists, statistics, raising, reminders.
+"""The request (诉求) figures of `python -m bench --requests M`: 我的待办 of every role, statistics, raising,
+reminders.
 
 Each target is measured against its own floor (bench/floors.py), interleaved so that
 machine noise hits both alike; raising is a sustained rate over sequential posts; the
@@ -19,7 +20,6 @@ from django.db.models import Count, Max
 from django.test import Client
 from django.utils import timezone
 
-from bench.floors import BUTLER_STATUSES
 from bench.run import Figure, _query_count, _timed
 
 RAISE_TARGET_SHARE = 0.3
@@ -99,28 +99,55 @@ def measure_cases(cases: list[Case], *, repeat: int, budget: float) -> list[Figu
     return figures
 
 
-def busiest_butler(zone):
-    """The butler with the most requests in their worklist (我的待办)."""
-    from guanjia.org.models import User
-    from guanjia.requests.models import Request
+def busiest(zone, prefix: str):
+    """The party of a kind (`butler:`, `unit:`) with the most open items waiting for it in the zone."""
+    from guanjia.workflow.models import Duty
 
-    top = (Request.objects.filter(zone=zone, status__in=BUTLER_STATUSES, butler__isnull=False).values("butler")
-           .annotate(n=Count("pk")).order_by("-n", "butler").first())
-    return User.objects.get(pk=top["butler"]) if top else None
+    return (Duty.objects.filter(party__startswith=prefix, actionable=True, item__zone=zone, item__is_open=True)
+            .values("party").annotate(n=Count("pk")).order_by("-n", "party").first())
+
+
+def busiest_butler(zone):
+    """The butler with the most items in their 我的待办."""
+    from guanjia.org.models import User
+
+    top = busiest(zone, "butler:")
+    return User.objects.get(pk=int(top["party"].split(":")[1])) if top else None
+
+
+def busiest_unit_handler(zone):
+    """A handler of the unit with the most open tasks and action items."""
+    from guanjia.core.choices import Role
+    from guanjia.org.models import User
+
+    top = busiest(zone, "unit:")
+    if top is None:
+        return None
+    return (User.objects.with_role(Role.UNIT).filter(zone=zone, unit=int(top["party"].split(":")[1]))
+            .order_by("pk").first())
 
 
 def worklist_and_stats_cases(*, zone, admin, year: int) -> list[Case]:
-    butler = busiest_butler(zone)
+    from guanjia.core.choices import Role
+    from guanjia.org.models import User
+
+    people = [("the busiest butler", busiest_butler(zone)), ("an admin (the center)", admin),
+              ("a leader", User.objects.with_role(Role.LEADER).filter(zone=zone).order_by("pk").first()),
+              ("the busiest unit's handler", busiest_unit_handler(zone)),
+              ("a supervisor", User.objects.with_role(Role.SUPERVISOR).filter(zone=zone).order_by("pk").first())]
     cases = []
-    if butler is not None:
+    for who, person in people:
+        if person is None:
+            continue
         client = Client()
-        client.force_login(butler)
-        cases.append(Case("page 我的待办, the busiest butler", client, "/requests/mine/", "/bench/floor/worklist/",
-                          "one SQL: the butler's page + total"))
+        client.force_login(person)
+        cases.append(Case(f"page 我的待办, {who}", client, "/worklist/", "/bench/floor/worklist/",
+                          "one SQL over the kernel's items and duties: the page + total"))
+        if person is admin:
+            cases.append(Case(f"API 我的待办 (GET /api/v1/worklist/), {who}", client, "/api/v1/worklist/?page_size=30",
+                              "/bench/floor/worklist/", "the same SQL"))
     center = Client()
     center.force_login(admin)
-    cases.append(Case("page 我的待办, an admin (the center)", center, "/requests/mine/",
-                      "/bench/floor/worklist-center/", "one SQL: the center's page + total"))
     period = f"?from={year}-01-01&to={year}-12-31"
     cases.append(Case("API stats of the year (GET /api/v1/stats/requests/)", center,
                       f"/api/v1/stats/requests/{period}", f"/bench/floor/stats/{period}",
@@ -187,12 +214,18 @@ def measure_raise(*, zone, admin, posts: int, rounds: int = 3) -> RateFigure:
 
 
 def _delete_raised(zone, above_pk: int) -> None:
+    from django.db.models import Q
+
     from guanjia.notifications.models import Notification
     from guanjia.requests.models import Request
+    from guanjia.workflow.models import TrackedItem
 
     raised = Request.objects.filter(zone=zone, pk__gt=above_pk)
-    Notification.objects.filter(request__in=raised).delete()
+    items = list(TrackedItem.objects.filter(Q(pk__in=raised.values("item")) | Q(parent__in=raised.values("item")))
+                 .values_list("pk", flat=True))
+    Notification.objects.filter(item__in=items).delete()
     raised.delete()
+    TrackedItem.objects.filter(pk__in=items).delete()
     _flush_queue()
 
 
@@ -222,12 +255,11 @@ def measure_reminders(*, now: dt.datetime | None = None) -> tuple[Figure, str]:
     """One timed `reminders_run` over every open request, then its reminders and notices are deleted."""
     from guanjia.notifications.models import Delivery, Notification, ReminderSent
     from guanjia.notifications.reminders import reminders_run
-    from guanjia.requests.choices import OPEN_STATUSES
-    from guanjia.requests.models import Clock
+    from guanjia.workflow.models import Clock
 
     moment = now or reminder_moment()
     running = Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, cancelled=False,
-                                   request__status__in=OPEN_STATUSES).count()
+                                   item__is_open=True).count()
     marks = {model: model.objects.aggregate(top=Max("pk"))["top"] or 0
              for model in (ReminderSent, Notification, Delivery)}
     started = time.perf_counter()

@@ -13,7 +13,6 @@ urlpatterns = [
     path("bench/floor/json/", floor_json),
     # The request figures' floors: one hand-written SQL query each (bench/floors.py).
     path("bench/floor/worklist/", floors.floor_worklist),
-    path("bench/floor/worklist-center/", floors.floor_worklist_center),
     path("bench/floor/stats/", floors.floor_stats),
     path("bench/floor/post/", floors.floor_post),
     path("bench/ceiling/signed-in-post/", floors.signed_in_post),

@@ -124,8 +124,9 @@ class _Replay:
                         minutes=f"会议研究了{request.enterprise.name}反映的“{request.title}”问题，明确由{lead.name}牵头限期办理。")
         item = ms.action_item_add(actor=self.admin, meeting=meeting, text=f"{lead.name}牵头落实会议议定事项",
                                   owner_unit=lead, days=10, request=request)
+        # Settled with its decision still open (confirmed): the decision goes on being followed (督办).
         resolved = ms.meeting_settle_request(actor=self.admin, meeting=meeting, request=request,
-                                             answer="经会办会研究，已明确解决方案并落实。")
+                                             answer="经会办会研究，已明确解决方案并落实。", confirm=True)
         if self.rng.random() < 0.7:
             ms.action_item_complete(actor=self.admin, item=item, result="已按会议要求落实。")
         ms.meeting_close(actor=self.admin, meeting=meeting)

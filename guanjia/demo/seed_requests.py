@@ -406,8 +406,7 @@ class _Maker:
     def finish_task(self, task: dict) -> None:
         item, request = task["item_id"], task["request_id"]
         item.update(object_id=task["id"], updated_at=task["updated_at"], parent_id=request["item_id"])
-        description = describe_task(SimpleNamespace(**task, request=SimpleNamespace(**request,
-                                                                                   item_id=request["item_id"])))
+        description = describe_task(SimpleNamespace(**task, request=SimpleNamespace(**request)))
         self._describe(item, description)
         self._summary(item, [task["clock"]])
 

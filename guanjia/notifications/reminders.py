@@ -41,7 +41,7 @@ from guanjia.notifications import selectors
 from guanjia.notifications.choices import REMINDER_NOTIFICATION_KIND, ReminderKind
 from guanjia.notifications.models import ReminderSent
 from guanjia.notifications.services import Fanout, Notice, send_after_commit
-from guanjia.notifications.texts import Text, label, plain, text
+from guanjia.notifications.texts import Text, label, text
 from guanjia.workflow import registry
 
 logger = logging.getLogger("guanjia.notifications")
@@ -52,11 +52,15 @@ ESCALATE_AFTER_DAYS = 3
 CHUNK = 1000
 
 # The notice of each clock reminder (title, body), as messages shown in each reader's language.
+# `subject`: the enterprise (else the item's title); `unit`: the unit a unit's deadline is for, and a space.
 TEXTS = {
-    ReminderKind.DUE_SOON: (gettext_noop("临期提醒：%(item)s"), gettext_noop("%(clock)s将于 %(due)s 到期，请抓紧办理。")),
-    ReminderKind.OVERDUE: (gettext_noop("超期催办：%(item)s"), gettext_noop("%(clock)s已于 %(due)s 到期，请尽快办理并反馈。")),
-    ReminderKind.ESCALATION: (gettext_noop("超期升级：%(item)s"),
-                              gettext_noop("%(clock)s已超期 %(days)d 个工作日（%(due)s 到期），责任人：%(who)s。")),
+    ReminderKind.DUE_SOON: (gettext_noop("临期提醒：%(item)s"),
+                            gettext_noop("%(subject)s：%(unit)s%(clock)s将于 %(due)s 到期，请抓紧办理。")),
+    ReminderKind.OVERDUE: (gettext_noop("超期催办：%(item)s"),
+                           gettext_noop("%(subject)s：%(unit)s%(clock)s已于 %(due)s 到期，请尽快办理并反馈。")),
+    ReminderKind.ESCALATION: (
+        gettext_noop("超期升级：%(item)s"),
+        gettext_noop("%(subject)s：%(unit)s%(clock)s已超期 %(days)d 个工作日（%(due)s 到期），责任人：%(who)s。")),
 }
 
 
@@ -207,19 +211,17 @@ class Run:
     def clock_notice(self, kind: str, row, responsible: list) -> Notice:
         """The notice of one clock's reminder, from its row of CLOCK_VALUES."""
         title, body = TEXTS[kind]
-        values = {"clock": label(registry.get(row.item_kind).clock_label(row.kind)), "due": self.due_text(row.due_at)}
+        values = {"subject": row.enterprise or row.title, "unit": f"{row.unit} " if row.unit else "",
+                  "clock": label(registry.get(row.item_kind).clock_label(row.kind)), "due": self.due_text(row.due_at)}
         if kind == ReminderKind.ESCALATION:
             values.update(days=self.overdue_days(row.due_at),
                           who="、".join(str(p) for p in responsible) or label(gettext_noop("未指定")))
             recipients = self.people.leaders_for(row)
         else:
             recipients = responsible
-        lines = [plain(" ".join(part for part in (row.enterprise, row.unit) if part))] if (
-            row.enterprise or row.unit) else []
         return Notice(zone_id=row.zone_id, kind=REMINDER_NOTIFICATION_KIND[kind],
-                      title=text(title, item=item_name(row.number, row.title)),
-                      body=[*lines, Text(body, values)], recipients=recipients, link=item_link(row),
-                      item_id=row.item_id)
+                      title=text(title, item=item_name(row.number, row.title)), body=[Text(body, values)],
+                      recipients=recipients, link=item_link(row), item_id=row.item_id)
 
     # -- the work -------------------------------------------------------------------------------------------------
 

@@ -16,9 +16,9 @@ __all__ = ["DAYS", "DEFAULT_RULES", "HOURS", "Rule", "rule_for"]
 
 # When a zone has configured nothing: 签收 1 working day (吹哨 24 h, DOMAIN.md), first answer
 # 3 working days, resolution and unit handling by urgency. `warn`: how early a deadline turns
-# due soon (黄牌), in working days before the due day (0: on the due day), or in hours.
+# due soon (黄牌), in working days before the due day (1: from the working day before it), or in hours.
 DEFAULT_RULES: dict[tuple[str, str, str], Rule] = {
-    (ClockKind.SIGN, "", ""): Rule(DAYS, 1, 0),
+    (ClockKind.SIGN, "", ""): Rule(DAYS, 1, 1),
     (ClockKind.SIGN, Source.PORTAL, ""): Rule(HOURS, 24, 4),
     (ClockKind.FIRST_REPLY, "", ""): Rule(DAYS, 3, 1),
     (ClockKind.RESOLUTION, "", Urgency.NORMAL): Rule(DAYS, 15, 2),

@@ -22,7 +22,7 @@ def with_next_due(queryset):
 # making model instances of three tables' rows cost more than the page's SQL. The butler is shown by
 # `User.label`.
 TABLE_COLUMNS = ("pk", "number", "title", "urgency", "category", "status", "enterprise__name", "butler__name",
-                 "butler__username", "next_due")
+                 "butler__username", "next_due", "item__warn_at", "item__paused", "item__due_provisional")
 
 
 def table_rows(queryset):

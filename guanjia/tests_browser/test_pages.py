@@ -29,7 +29,7 @@ def test_butler_signs_in_and_finds_the_request_in_the_worklist(page, browser_wor
     assert page.evaluate("location.pathname") == "/"
 
     page.locator("#nav").get_by_role("link", name="我的待办").click()
-    page.wait_for_url("**/requests/mine/")
+    page.wait_for_url("**/worklist/")
     expect(page.locator("h1")).to_have_text("我的待办")
     expect(page.get_by_role("link", name=mine.title)).to_be_visible()
     expect(page.get_by_text(browser_world.ent1.name).first).to_be_visible()
@@ -81,7 +81,7 @@ def test_butler_accepts_a_request_from_its_page(page, browser_world):
 def test_phone_width_collapses_the_menu_and_never_scrolls_sideways(phone, browser_world):
     request = raise_request(browser_world, title="关于年产5.8万套专用轮胎建设项目110千伏专线及配套变电站的用电增容诉求")
     sign_in(phone, "butler1")
-    for path in ("/", "/requests/mine/", f"/requests/{request.pk}/"):
+    for path in ("/", "/worklist/", f"/requests/{request.pk}/"):
         phone.goto(path)
         expect(phone.locator(".navbar-toggler")).to_be_visible()
         expect(phone.locator("#nav")).to_be_hidden()
@@ -97,7 +97,7 @@ def test_pages_load_nothing_from_other_hosts(page, browser_world, live_server, n
     request = raise_request(browser_world)
     sign_in(page, "admin")
     paths = [
-        "/", "/requests/mine/", "/requests/", f"/requests/{request.pk}/", "/requests/new/",
+        "/", "/worklist/", "/requests/", f"/requests/{request.pk}/", "/requests/new/",
         "/enterprises/", browser_world.ent1.get_absolute_url(), "/projects/", browser_world.project1.get_absolute_url(),
         "/meetings/", "/calendar/", "/reports/requests/", "/api/docs/", "/api/redoc/",
     ]

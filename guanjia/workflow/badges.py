@@ -12,8 +12,8 @@ from guanjia.workflow.models import item_state
 
 
 class DeadlineBadge:
-    """For tables: one moment and the words, translated once, for all the rows (dicts with `due_at`,
-    `warn_at`, `paused`, `is_open`, `due_provisional`)."""
+    """For tables: one moment and the words, translated once, for all the rows. Called with an open item's
+    soonest running deadline, when it turns due soon, whether its clocks are paused, and its provisional flag."""
 
     def __init__(self, now=None):
         self.now = now or timezone.now()
@@ -23,15 +23,14 @@ class DeadlineBadge:
             (ClockState.PAUSED, _("已暂停")))}
         self.provisional = conditional_escape(_("临时日历"))
 
-    def __call__(self, row: dict) -> str:
-        state = item_state(is_open=row.get("is_open", True), paused=row["paused"], due_at=row["due_at"],
-                           warn_at=row["warn_at"], now=self.now)
+    def __call__(self, due_at, warn_at, paused: bool = False, provisional: bool = False) -> str:
+        state = item_state(is_open=True, paused=paused, due_at=due_at, warn_at=warn_at, now=self.now)
         if state is None:
             return ""
         word, colour = self.words[state], CLOCK_COLOURS[state]
         if state == ClockState.PAUSED:
             return mark_safe(f'<span class="badge text-bg-{colour}">{word}</span>')  # noqa: S308
-        due = row["due_at"].astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
-        mark = f' <span class="text-warning-emphasis small">{self.provisional}</span>' if row["due_provisional"] else ""
+        due = due_at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+        mark = f' <span class="text-warning-emphasis small">{self.provisional}</span>' if provisional else ""
         # Safe by construction: a colour of our own, escaped words and a date of digits.
         return mark_safe(f'<span class="badge text-bg-{colour}" title="{word}">{due} {word}</span>{mark}')  # noqa: S308

@@ -93,6 +93,12 @@ def _amount_until(start: dt.datetime, until: dt.date, calendar) -> int:
         raise ValidationError({"due_at": error.message}) from error
 
 
+def _in_provisional_year(day: dt.date, calendar) -> bool:
+    """A date chosen in the provisional year: its notice may make it a working day, and move the deadline."""
+    calendar = calendar or workcal.WorkingCalendar.load()
+    return calendar.is_provisional_year(day.year)
+
+
 def _not_before(due: dt.datetime, earliest: str | None) -> dt.datetime:
     """A date chosen by hand never closes before the day it was chosen on."""
     if not earliest:
@@ -117,6 +123,7 @@ def start(*, item, kind: str, at: dt.datetime, rule: Rule, calendar=None) -> Clo
     data = {"measure": rule.measure, "amount": amount, "fixed": rule.fixed}
     if rule.until is not None:
         data["until"] = rule.until.isoformat()
+        provisional = provisional or _in_provisional_year(rule.until, calendar)
         if rule.earliest is not None:
             data["earliest"] = rule.earliest.isoformat()
             due = _not_before(due, data["earliest"])
@@ -227,6 +234,7 @@ def replay(clock: Clock, *, rule: Rule | None = None, events: list | None = None
                                        calendar=calendar)
     if until is not None:
         due = _not_before(due, first.data.get("earliest"))
+        provisional = provisional or _in_provisional_year(dt.date.fromisoformat(until), calendar)
     clock.due_at, clock.provisional = due, provisional
     clock.warn_at = warn_at(due=due, measure=clock.measure, warn=clock.warn, calendar=calendar)
     clock.save(update_fields=["due_at", "warn_at", "provisional", "paused_at", "measure", "amount", "warn"])

@@ -1,7 +1,6 @@
 from functools import lru_cache
 
 from django import template
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from guanjia.core.masking import mask_phone
@@ -52,41 +51,6 @@ def audit_source(source: str) -> str:
         return AuditSource(source).label
     except ValueError:
         return source
-
-
-@register.filter
-def due_badge(due, warn_hours: int = 24) -> str:
-    """A deadline as a coloured badge: 红牌 overdue, 黄牌 due soon, green otherwise."""
-    return DeadlineBadges(warn_hours=warn_hours)(due)
-
-
-class DeadlineBadges:
-    """`due_badge` for tables: one moment and the three words, translated once, for all the rows."""
-
-    def __init__(self, now=None, warn_hours: int = 24):
-        from django.utils import timezone
-        from django.utils.html import conditional_escape
-
-        self.now = now or timezone.now()
-        self.zone = timezone.get_current_timezone()
-        self.warn_seconds = int(warn_hours) * 3600
-        self.words = {"danger": conditional_escape(_("超期")), "warning": conditional_escape(_("临期")),
-                      "success": conditional_escape(_("正常"))}
-
-    def __call__(self, due) -> str:
-        if not due:
-            return ""
-        if due < self.now:
-            colour = "danger"
-        elif (due - self.now).total_seconds() <= self.warn_seconds:
-            colour = "warning"
-        else:
-            colour = "success"
-        word = self.words[colour]
-        # Safe by construction: a colour of our own, an escaped word and a date of digits (a fixed
-        # format: no locale lookups per row).
-        return mark_safe(f'<span class="badge text-bg-{colour}" title="{word}">'  # noqa: S308
-                         f'{due.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")} {word}</span>')
 
 
 @lru_cache(maxsize=256)

@@ -56,6 +56,7 @@ ENDPOINTS = {
     "meetings:settle": ("meeting", "get"),
     "meetings:minutes": ("meeting", "get"),
     "meetings:action-complete": ("action_item", "get"),
+    "meetings:action-item": ("action_item", "get"),
     "meeting-detail": ("meeting", "get"),
     "meeting-hold": ("meeting", "post"),
     "meeting-close": ("meeting", "post"),

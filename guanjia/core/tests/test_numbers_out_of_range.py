@@ -24,7 +24,7 @@ def test_list_pages_ignore_a_filter_no_row_can_match(client, world, url):
 
 def test_a_page_number_beyond_any_offset_is_404(client, world):
     client.force_login(world.butler1)
-    assert client.get(f"/requests/mine/?page={HUGE}").status_code == 404
+    assert client.get(f"/worklist/?page={HUGE}").status_code == 404
 
 
 def test_statistics_of_a_period_no_database_can_hold_is_a_message(client, world):

@@ -22,7 +22,8 @@ from guanjia.requests.choices import (
     Status,
     UnitTaskStatus,
 )
-from guanjia.requests.models import Clock, ClockEvent, Request, RequestCounter, RequestEvent, UnitTask
+from guanjia.requests.models import Request, RequestCounter, UnitTask
+from guanjia.workflow.models import Clock, ClockEvent, Duty, Event, TrackedItem
 
 # A fixed "now": deadlines stay inside the official calendar whenever the tests run.
 AS_OF = timezone.make_aware(dt.datetime(2026, 6, 30, 17, 0))
@@ -41,8 +42,9 @@ def signature() -> str:
             "number", "enterprise__uscc", "status", "category", "source", "urgency", "created_at", "accepted_at",
             "resolved_at", "closed_at", "due_at", "rating", "resolution_working_days", "version",
         ),
-        *Event.objects.order_by("pk").values_list("request__number", "action", "at", "to_status"),
-        *Clock.objects.order_by("pk").values_list("request__number", "kind", "due_at", "stopped_at", "cancelled"),
+        *Event.objects.order_by("pk").values_list("item__number", "action", "at", "to_status"),
+        *Clock.objects.order_by("pk").values_list("item__number", "kind", "due_at", "stopped_at", "cancelled"),
+        *Duty.objects.order_by("pk").values_list("item__number", "party", "actionable"),
         *UnitTask.objects.order_by("pk").values_list("request__number", "unit__name", "status"),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
@@ -74,7 +76,7 @@ def test_counts_shapes_and_model_validation():
     assert statuses[Status.CLOSED] > COUNT * 0.7  # most are closed …
     assert sum(n for s, n in statuses.items() if s in OPEN_STATUSES) > 0  # … some are still open
     rng = random.Random(0)
-    for model in (Request, RequestEvent, Clock, ClockEvent, UnitTask, RequestCounter):
+    for model in (Request, Event, Clock, ClockEvent, UnitTask, RequestCounter, TrackedItem, Duty):
         rows = list(model.objects.all())
         for row in rng.sample(rows, min(60, len(rows))):
             row.full_clean()
@@ -88,10 +90,10 @@ def test_counts_shapes_and_model_validation():
 @pytest.mark.django_db
 def test_statuses_clocks_and_timelines_agree():
     zone, _result = make()
-    requests = Request.objects.filter(zone=zone).prefetch_related("clocks", "events", "unit_tasks")
+    requests = Request.objects.filter(zone=zone).prefetch_related("unit_tasks")
     for request in requests:
         clocks = list(request.clocks.all())
-        events = sorted(request.events.all(), key=lambda e: (e.at, e.pk))
+        events = list(request.events.order_by("at", "pk"))
         transitions = [e for e in events if e.action not in (Action.NOTE, Action.SUPPLY)]
         assert transitions[0].action == Action.RAISE and transitions[0].at == request.created_at
         assert transitions[-1].to_status == request.status
@@ -125,6 +127,33 @@ def test_statuses_clocks_and_timelines_agree():
             assert request.resolved_at is None and request.closed_at is None
         if request.status in (Status.TRANSFERRED, Status.IN_UNITS, Status.RETURNED):
             assert request.lead_unit_id and request.unit_tasks.all()
+
+
+@pytest.mark.django_db
+def test_the_tracked_items_say_what_the_services_would_have_written():
+    """Each request's and task's item: its own status, its soonest running deadline, and whom it waits for."""
+    from guanjia.requests.workflow import describe_request, describe_task
+    from guanjia.workflow.items import deadline_summary
+
+    zone, _result = make(count=150)
+    items = {item.pk: item for item in TrackedItem.objects.all()}
+    duties = {}
+    for duty in Duty.objects.all():
+        duties.setdefault(duty.item_id, set()).add((duty.party, duty.actionable))
+    objects = [*Request.objects.filter(zone=zone), *UnitTask.objects.select_related("request")]
+    assert len(items) == len(objects)
+    for obj in objects:
+        item = items[obj.item_id]
+        description = (describe_request if isinstance(obj, Request) else describe_task)(obj)
+        assert (item.kind, item.object_id, item.status, item.is_open, item.number) == (
+            obj.WORKFLOW, obj.pk, description.status, description.is_open, description.number)
+        assert duties.get(item.pk, set()) == (set(description.duties) if description.is_open else set())
+        summary = deadline_summary(item.pk)
+        assert (item.due_at, item.warn_at, item.due_provisional, item.paused) == (
+            summary["due_at"], summary["warn_at"], summary["due_provisional"], summary["paused"]), obj
+        for clock in obj.clocks.filter(stopped_at__isnull=True, cancelled=False):
+            assert clock.warn_at is not None and clock.warn_at < clock.due_at
+    assert any(item.is_open and item.kind == "unit_task" for item in items.values())
 
 
 @pytest.mark.django_db

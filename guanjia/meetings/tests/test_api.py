@@ -56,7 +56,12 @@ def test_transitions_decisions_and_settle(api, world):
     detail = api.get(url).json()
     assert [d["text"] for d in detail["decisions"]] == ["出具方案"] and detail["item_count"] == 1
 
+    # Its action item is still open: settling the request must be confirmed, and the refusal names the item.
     response = api.post(f"{url}settle/", {"request": request.pk, "answer": "会议议定。"}, format="json")
+    assert response.status_code == 400 and "出具方案" in response.json()["confirm"][0]
+    assert api.get(f"/api/v1/requests/{request.pk}/").json()["status"] != "resolved"
+    response = api.post(f"{url}settle/", {"request": request.pk, "answer": "会议议定。", "confirm": True},
+                        format="json")
     assert response.status_code == 200 and response.json()["settled_requests"] == [request.pk]
     assert api.get(f"/api/v1/requests/{request.pk}/").json()["status"] == "resolved"
     response = api.post(f"{url}settle/", {"request": request.pk, "answer": "again"}, format="json")

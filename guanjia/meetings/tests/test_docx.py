@@ -25,7 +25,8 @@ def _meeting(world):
                              owner_unit=world.unit1, owner_person=world.unit_user1, days=5, request=request)
     services.action_item_add(actor=world.butler1, meeting=meeting, text="核实用地红线",
                              owner_unit=world.unit2, due_date=dt.date(2026, 3, 20))
-    services.meeting_settle_request(actor=world.butler1, meeting=meeting, request=request, answer="会议议定。")
+    services.meeting_settle_request(actor=world.butler1, meeting=meeting, request=request, answer="会议议定。",
+                                    confirm=True)
     return selectors.meeting_detail(world.butler1).get(pk=meeting.pk), request
 
 

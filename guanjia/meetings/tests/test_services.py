@@ -15,8 +15,8 @@ from guanjia.meetings.models import ActionItem, Meeting
 from guanjia.meetings.tests.factories import at, held_meeting, make_meeting, raise_request
 from guanjia.requests import services as request_services
 from guanjia.requests.choices import Status as RequestStatus
-from guanjia.workflow.models import Event
 from guanjia.tests_support.factories import UnitFactory, UserFactory
+from guanjia.workflow.models import Event
 
 END_OF_DAY = dt.time(23, 59, 59, 999999)  # the close of a working day (core.calendar)
 
@@ -330,7 +330,9 @@ def test_loading_the_year_recounts_provisional_deadlines(world, django_capture_o
                                source="测试通知")
     item.refresh_from_db()
     assert day(item.deadline) == dt.date(2027, 1, 6) and not item.deadline_provisional
-    assert services.action_items_recompute_provisional(year=2027) == 0  # idempotent
+    from guanjia.workflow.services import clocks_recompute_provisional
+
+    assert clocks_recompute_provisional() == 0  # idempotent
 
 
 @pytest.mark.parametrize("chosen, expected", [
@@ -426,6 +428,20 @@ def test_convener_and_admin_may_complete(world):
 
 
 # -- settling requests ------------------------------------------------------------------------------------------
+
+
+def test_settling_a_request_with_open_action_items_asks_to_confirm(world):
+    request = raise_request(world)
+    meeting = held_meeting(world, requests=[request])
+    item = add_item(world, meeting, request=request)
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_settle_request(actor=world.butler1, meeting=meeting, request=request, answer="议定")
+    assert "1 项督办事项未完成" in refused.value.message_dict["confirm"][0] and item.text in str(refused.value)
+    resolved = services.meeting_settle_request(actor=world.butler1, meeting=meeting, request=request, answer="议定",
+                                               confirm=True)
+    assert resolved.status == RequestStatus.RESOLVED
+    item.refresh_from_db()
+    assert item.status == "open"  # settled or not, the decision is still followed (督办)
 
 
 def test_settle_a_request_through_request_resolve(world):

@@ -29,6 +29,7 @@ ENDPOINTS = {
     "meetings:settle": ("meeting", "get"),
     "meetings:minutes": ("meeting", "get"),
     "meetings:action-complete": ("action_item", "get"),
+    "meetings:action-item": ("action_item", "get"),
     "meeting-detail": ("meeting", "get"),
     "meeting-hold": ("meeting", "post"),
     "meeting-close": ("meeting", "post"),
@@ -188,6 +189,11 @@ def test_convene_hold_decide_settle_and_complete_through_the_pages(client, world
         assert text in page, text
 
     response = client.post(reverse("meetings:settle", args=[meeting.pk]), {"request": request.pk, "answer": "会议议定增容。"})
+    assert response.status_code == 200 and "供电公司出具增容方案" in response.content.decode()  # asks to confirm
+    request.refresh_from_db()
+    assert request.status != RequestStatus.RESOLVED
+    response = client.post(reverse("meetings:settle", args=[meeting.pk]),
+                           {"request": request.pk, "answer": "会议议定增容。", "confirm": "on"})
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == RequestStatus.RESOLVED and meeting.settled_requests.get() == request

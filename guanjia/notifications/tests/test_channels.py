@@ -257,7 +257,7 @@ def test_a_down_robot_is_tried_once_per_batch(world, robot):
             transferred_request(world, title=title)  # no after-commit callbacks here: nothing sent yet
         ids = []
         for event in Event.objects.filter(action="transfer"):
-            ids += services.notify_request_event(event_id=event.pk)
+            ids += services.notify_event(event_id=event.pk)
         services.deliveries_send(ids=ids)
     assert len(ids) == 3 and len(robot.received) == 1
     assert sorted(Delivery.objects.values_list("attempts", flat=True)) == [0, 0, 1]  # the others wait with it
@@ -269,7 +269,7 @@ def test_two_senders_never_send_the_same_delivery(world, committed, robot):
     transferred_request(world)
     from guanjia.workflow.models import Event
 
-    ids = services.notify_request_event(event_id=Event.objects.get(action="transfer").pk)
+    ids = services.notify_event(event_id=Event.objects.get(action="transfer").pk)
     first = services.deliveries_send(ids=ids)
     second = services.deliveries_send(ids=ids)
     assert (first.sent, second.taken) == (1, 0) and len(robot.received) == 1
@@ -285,7 +285,7 @@ def test_sending_takes_a_fixed_number_of_queries(world, django_assert_num_querie
         world.unit_user1.save()
         ids = []
         for event in Event.objects.filter(action="transfer"):
-            ids += services.notify_request_event(event_id=event.pk)
+            ids += services.notify_event(event_id=event.pk)
         return ids
 
     ids = batch(2)

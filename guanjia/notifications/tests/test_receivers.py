@@ -8,8 +8,8 @@ from guanjia.notifications.choices import Kind
 from guanjia.notifications.models import Notification
 from guanjia.notifications.tests.factories import raise_request, transferred_request
 from guanjia.requests import services as rs
-from guanjia.workflow.models import Event
 from guanjia.tests_support.factories import UnitFactory, UserFactory
+from guanjia.workflow.models import Event
 
 
 def told(kind=None) -> set[tuple[str, str]]:
@@ -22,7 +22,7 @@ def test_a_raised_request_goes_to_its_butler(world, committed):
         request = raise_request(world)
     assert told() == {("butler1", Kind.NEW_REQUEST)}
     notice = Notification.objects.get()
-    assert notice.request == request and notice.zone == world.zone
+    assert notice.item_id == request.item_id and notice.zone == world.zone
     assert notice.title == f"新诉求待签收：{request.number} 厂区二期用电增容"
     assert notice.link == f"/requests/{request.pk}/" or notice.link.endswith(f"/{request.pk}/")
     assert world.ent1.name in notice.body and notice.read_at is None
@@ -115,15 +115,15 @@ def test_internal_events_never_reach_enterprise_contacts(world, committed):
     assert not Notification.objects.exists()
     # Even an event that would ask the enterprise to rate says nothing to it when it is internal.
     event = Event.objects.create(item_id=request.item_id, actor=world.butler1, action="resolve", internal=True)
-    services.notify_request_event(event_id=event.pk)
+    services.notify_event(event_id=event.pk)
     assert not Notification.objects.exists()
 
 
 def test_an_event_is_told_once(world, committed):
     with committed():
         request = raise_request(world)
-    event = Event.objects.get(request=request, action="raise")
-    assert services.notify_request_event(event_id=event.pk) == []
+    event = Event.objects.get(item=request.item_id, action="raise")
+    assert services.notify_event(event_id=event.pk) == []
     assert Notification.objects.count() == 1
 
 
@@ -133,7 +133,7 @@ def test_a_broken_notifier_never_breaks_the_request(world, committed, monkeypatc
     def broken(event_id):
         raise RuntimeError("queue is down")
 
-    monkeypatch.setattr(tasks, "notify_request_event", broken)
+    monkeypatch.setattr(tasks, "notify_event", broken)
     with committed():
         request = raise_request(world)
     request.refresh_from_db()
@@ -177,7 +177,7 @@ def test_a_merge_tells_the_unit_its_task_is_withdrawn(world, committed):
     notice = Notification.objects.get(kind=Kind.WITHDRAWN)
     assert notice.title == f"任务已撤回：{request.number} 厂区二期用电增容"
     assert notice.body == "该诉求已并入另一条诉求，本单位的办理任务已撤回，无需继续办理。"
-    event = Event.objects.get(request=request, action="merge")
+    event = Event.objects.get(item=request.item_id, action="merge")
     assert event.data == {"into": other.pk, "withdrawn_units": [world.unit1.pk]}
 
 
@@ -204,7 +204,7 @@ def test_an_event_that_withdraws_nothing_tells_no_unit(world, committed):
     with committed():
         rs.request_resolve(actor=world.butler1, request=request, answer="已完成增容。")
     assert not Notification.objects.filter(kind=Kind.WITHDRAWN).exists()
-    assert "withdrawn_units" not in Event.objects.get(request=request, action="resolve").data
+    assert "withdrawn_units" not in Event.objects.get(item=request.item_id, action="resolve").data
 
 
 def resolved_request(world, **overrides):

@@ -21,6 +21,7 @@ from guanjia.notifications.tests.factories import at, raise_request
 from guanjia.requests import services as rs
 from guanjia.requests.choices import ClockKind
 from guanjia.tests_support.factories import UserFactory
+from guanjia.workflow.clocks import warn_at
 
 
 def raised_at(world, moment, **overrides):
@@ -47,7 +48,7 @@ def test_due_tomorrow_goes_to_the_butler(world):
     assert told() == {("butler1", Kind.DUE_SOON)}
     notice = Notification.objects.get()
     assert notice.title == f"临期提醒：{request.number} 厂区二期用电增容"
-    assert "签收时限将于 2025-10-10 23:59 到期" in notice.body and notice.request == request
+    assert "签收时限将于 2025-10-10 23:59 到期" in notice.body and notice.item_id == request.item_id
 
 
 def test_a_deadline_after_the_next_working_day_is_not_due_yet(world):
@@ -57,7 +58,10 @@ def test_a_deadline_after_the_next_working_day_is_not_due_yet(world):
     # Monday 10-13 is not, seen from Thursday.
     with time_machine.travel(at(2025, 10, 9, 9, 40), tick=False):
         request = raise_request(world, actor=world.admin, source="visit", title="第二件")
-        request.clocks.filter(kind=ClockKind.SIGN).update(due_at=at(2025, 10, 13, 23, 59, 59, 999999))
+        monday = at(2025, 10, 13, 23, 59, 59, 999999)
+        # Due soon from the working day before Monday: Saturday 10-11, a make-up workday.
+        assert warn_at(due=monday, measure="days", warn=1) == at(2025, 10, 11)
+        request.clocks.filter(kind=ClockKind.SIGN).update(due_at=monday, warn_at=at(2025, 10, 11))
     assert run(at(2025, 10, 9, 10, 0)).reminders["due_soon"] == 1
 
 
@@ -238,17 +242,17 @@ def test_the_command_runs_the_same_service(world):
 def test_a_chunk_whose_keys_another_run_took_is_skipped_whole(world):
     """Two runs at once: the one that loses the race on a key writes none of its chunk's notices."""
     from guanjia.core.calendar import WorkingCalendar
-    from guanjia.notifications.reminders import ReminderKind, ReminderSummary, _Run
+    from guanjia.notifications.reminders import ReminderKind, ReminderSummary, Run
 
     raised_at(world, at(2025, 9, 29, 10, 0))
     moment = at(2025, 10, 9, 10, 0)
     summary = ReminderSummary(now=moment)
-    racer = _Run(now=moment, calendar=WorkingCalendar.load(), summary=summary)
+    racer = Run(now=moment, calendar=WorkingCalendar.load(), summary=summary)
     racer.clocks(ReminderKind.OVERDUE, racer.running_clocks(ReminderKind.OVERDUE))  # sees the clock …
     assert summary.reminders["overdue"] == 1 and Notification.objects.count() == 1
-    late = _Run(now=moment, calendar=WorkingCalendar.load(), summary=summary)
-    rows = list(racer.running_clocks(ReminderKind.DUE_SOON).values_list("pk", "request_id", "due_at"))
-    items = [({"request_id": request_id, "clock_id": pk, "due_at": due_at}, None) for pk, request_id, due_at in rows]
+    late = Run(now=moment, calendar=WorkingCalendar.load(), summary=summary)
+    rows = list(racer.running_clocks(ReminderKind.DUE_SOON).values_list("pk", "item_id", "due_at"))
+    items = [({"item_id": item_id, "clock_id": pk, "due_at": due_at}, None) for pk, item_id, due_at in rows]
     late.commit(ReminderKind.OVERDUE, items)  # … and so did the other run, which writes the same key
     assert summary.skipped_chunks == 1 and summary.reminders["overdue"] == 1
     assert Notification.objects.count() == 1 and ReminderSent.objects.count() == 1

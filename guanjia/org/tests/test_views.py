@@ -27,7 +27,7 @@ def test_the_menu_marks_the_section_of_the_page(client, world):
     import re
 
     client.post(reverse("login"), {"username": "butler1", "password": PASSWORD})  # a real sign-in, our backend
-    for url, label in ((reverse("requests:worklist"), "我的待办"), (reverse("enterprises:list"), "企业"),
+    for url, label in ((reverse("workflow:worklist"), "我的待办"), (reverse("enterprises:list"), "企业"),
                        (reverse("home"), "我的工作台")):
         page = client.get(url).content.decode()
         active = re.findall(r'class="nav-link text-nowrap active" href="([^"]+)"><i class="bi bi-[\w-]+"></i> (\S+)</a>',
@@ -59,7 +59,7 @@ def test_login_locks_after_repeated_failures(client, world):
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.parametrize(("who", "queries"), [("butler1", 9), ("admin", 8)])
+@pytest.mark.parametrize(("who", "queries"), [("butler1", 10), ("admin", 8)])
 def test_home_query_count_is_fixed(client, world, django_assert_num_queries, who, queries):
     """The worklist's first rows and its total are one query, however many requests wait."""
     from guanjia.requests import services
@@ -69,8 +69,9 @@ def test_home_query_count_is_fixed(client, world, django_assert_num_queries, who
         services.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="factors",
                                title=f"第{n}件", description="说明")
     client.force_login(user)
-    # session, person, roles, enterprise and project counts, the worklist with its total, the bell;
-    # a butler's own enterprises and projects, or the center's workstations
+    # session, person, roles, enterprise and project counts, the worklist with its total (and, when it
+    # holds anything, its counts per kind), the bell; a butler's own enterprises and projects, or the
+    # center's workstations
     with django_assert_num_queries(queries):
         response = client.get(reverse("home"))
     assert (response.context["worklist_count"], len(response.context["worklist"])) == (

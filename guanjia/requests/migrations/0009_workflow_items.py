@@ -6,10 +6,11 @@ from django.db import migrations, models
 
 
 def warn_in_days(apps, schema_editor):
-    """A working-day rule warned so many hours ahead: now it warns whole working days before the due day."""
+    """A working-day rule warned so many hours ahead: now it warns whole working days before the due day, at
+    least one (the reminder of a working-day deadline came the working day before it)."""
     ClockRule = apps.get_model("requests", "ClockRule")
     for rule in ClockRule.objects.filter(measure="days"):
-        rule.warn = rule.warn // 24
+        rule.warn = max(rule.warn // 24, 1)
         rule.save(update_fields=["warn"])
 
 

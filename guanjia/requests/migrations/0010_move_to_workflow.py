@@ -123,7 +123,8 @@ def forwards(apps, schema_editor):
             INSERT INTO workflow_clock (id, item_id, kind, measure, amount, warn, started_at, due_at, warn_at,
                 provisional, paused_at, stopped_at, cancelled)
             SELECT c.id, COALESCE(t.item_id, r.item_id), c.kind, c.measure, c.amount,
-                CASE WHEN c.measure = 'hours' THEN c.warn_hours ELSE c.warn_hours / 24 END,
+                CASE WHEN c.measure = 'hours' THEN c.warn_hours WHEN c.warn_hours < 48 THEN 1
+                     ELSE c.warn_hours / 24 END,
                 c.started_at, c.due_at, NULL, c.provisional, c.paused_at, c.stopped_at, c.cancelled
               FROM requests_clock c JOIN requests_request r ON r.id = c.request_id
               LEFT JOIN requests_unittask t ON t.id = c.unit_task_id""")

@@ -25,10 +25,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from guanjia.core.addresses import object_address
-from guanjia.core.templatetags.guanjia import DeadlineBadges, choice_labels
+from guanjia.core.templatetags.guanjia import choice_labels
 from guanjia.org.models import User
 from guanjia.requests.choices import STATUS_COLOURS, Urgency
 from guanjia.requests.models import Request
+from guanjia.workflow.badges import DeadlineBadge
 
 register = template.Library()
 
@@ -66,13 +67,14 @@ def request_rows(rows) -> str:
     labels = {name: conditional_escape(label) for name, label in (
         ("enterprise_label", _("企业")), ("category_label", _("类别")), ("status_label", _("状态")),
         ("butler_label", _("管家")), ("due_label", _("时限")))}
-    badge = DeadlineBadges()
+    badge = DeadlineBadge()
     html = "".join(ROW.format(
         url=detail(r["pk"]), number=escape(r["number"]), title=escape(r["title"]),
         urgency=urgencies.get(r["urgency"], ""), enterprise=escape(r["enterprise__name"]),
         category=_label(categories, r["category"]), colour=STATUS_COLOURS.get(r["status"], "secondary"),
         status=_label(statuses, r["status"]),
         butler=escape(User.label(r["butler__name"], r["butler__username"]) or "—"),
-        due=badge(r["next_due"]), **labels,
+        due=badge(r["next_due"], r["item__warn_at"], r["item__paused"], r["item__due_provisional"]),
+        **labels,
     ) for r in rows)
     return mark_safe(html)  # noqa: S308  (every value above is escaped; the markup is ours)

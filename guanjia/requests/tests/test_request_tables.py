@@ -6,10 +6,16 @@ import time_machine
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from guanjia.core.templatetags.guanjia import due_badge
 from guanjia.requests import services as s
-from guanjia.requests.selectors import table_rows, worklist
+from guanjia.requests.models import Request
+from guanjia.requests.selectors import table_rows, with_next_due
 from guanjia.requests.templatetags.request_tables import request_rows
+from guanjia.workflow.badges import DeadlineBadge
+
+
+def listed(user):
+    """The rows of 全部诉求 as `user` sees it."""
+    return list(table_rows(with_next_due(Request.objects.visible_to(user))))
 
 
 def raise_one(world, title, urgency="normal"):
@@ -21,7 +27,7 @@ def test_a_row_escapes_what_people_typed_and_links_the_request(world):
     world.ent1.name = "A&B <公司>"
     world.ent1.save()
     request = raise_one(world, '<script>alert("x")</script>', urgency="urgent")
-    html = request_rows(list(table_rows(worklist(world.butler1))))
+    html = request_rows(listed(world.butler1))
     assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "A&amp;B &lt;公司&gt;" in html
     assert html.count(f'href="{request.get_absolute_url()}"') == 2  # the number and the title
@@ -31,14 +37,15 @@ def test_a_row_escapes_what_people_typed_and_links_the_request(world):
     assert f'data-label="管家">{world.butler1}</td>' in html
 
 
-def test_the_deadline_badge_of_a_row_is_the_filters_badge(world):
+def test_the_deadline_badge_of_a_row_is_its_items_state(world):
+    """Green, yellow from the working day before the due day (its `warn_at`), red once past it."""
     request = raise_one(world, "用电增容")
-    rows = list(table_rows(worklist(world.butler1)))
-    due = rows[0]["next_due"]
-    for moment, colour in ((due - dt.timedelta(days=3), "success"), (due - dt.timedelta(hours=2), "warning"),
+    rows = listed(world.butler1)
+    due, warn = rows[0]["next_due"], rows[0]["item__warn_at"]
+    for moment, colour in ((warn - dt.timedelta(hours=1), "success"), (warn + dt.timedelta(hours=1), "warning"),
                            (due + dt.timedelta(minutes=1), "danger")):
         with time_machine.travel(moment, tick=False):
-            badge = due_badge(due)
+            badge = DeadlineBadge()(due, warn)
             assert f"text-bg-{colour}" in badge and badge in request_rows(rows), (moment, badge)
     assert timezone.localtime(due).strftime("%Y-%m-%d %H:%M") in request_rows(rows)
     assert request.pk == rows[0]["pk"]
@@ -46,7 +53,7 @@ def test_the_deadline_badge_of_a_row_is_the_filters_badge(world):
 
 def test_labels_follow_the_language_and_an_empty_table_says_so(world):
     raise_one(world, "用电增容")
-    rows = list(table_rows(worklist(world.butler1)))
+    rows = listed(world.butler1)
     with translation.override("en"):
         html = request_rows(rows)
         assert 'data-label="Category" class="small">Utilities (water, power, gas)</td>' in html

@@ -64,7 +64,7 @@ def test_the_raise_form_sent_twice_makes_one_request(client, world):
 def test_worklist_and_actions_from_the_page(client, world):
     request = raise_one(world)
     client.force_login(world.butler1)
-    worklist = client.get(reverse("requests:worklist")).content.decode()
+    worklist = client.get(reverse("workflow:worklist")).content.decode()
     assert request.title in worklist
     assert "ordering=" not in worklist  # always soonest deadline first: no sort links that would not sort
     assert "?ordering=number" in client.get(reverse("requests:list")).content.decode()
@@ -125,10 +125,10 @@ def test_list_and_worklist_query_counts_are_fixed(client, world):
         return len(ctx)
 
     raise_one(world)
-    before = (count(reverse("requests:list")), count(reverse("requests:worklist")), count(reverse("home")))
+    before = (count(reverse("requests:list")), count(reverse("workflow:worklist")), count(reverse("home")))
     for n in range(12):
         raise_one(world, enterprise=world.ent2 if n % 2 else world.ent1)
-    assert (count(reverse("requests:list")), count(reverse("requests:worklist")), count(reverse("home"))) == before
+    assert (count(reverse("requests:list")), count(reverse("workflow:worklist")), count(reverse("home"))) == before
 
 
 def test_the_list_counts_its_rows_without_the_columns_joins(client, world):
@@ -158,13 +158,14 @@ def test_worklist_pages_within_its_query_budget(client, world):
             response = client.get(url)
         return response, len(ctx)
 
-    # session, user (with the zone), roles, the page with its total, and the unread notices
-    first, queries = get(reverse("requests:worklist"))
-    assert first.status_code == 200 and queries == 5
+    # session, user (with the zone), roles, the page with its total, the counts per kind, the items apart,
+    # and the unread notices
+    first, queries = get(reverse("workflow:worklist"))
+    assert first.status_code == 200 and queries == 7
     assert first.context["paginator"].count == 31 and len(first.context["object_list"]) == 30
-    second, queries = get(reverse("requests:worklist") + "?page=2")
-    assert second.status_code == 200 and queries == 5 and len(second.context["object_list"]) == 1
-    assert client.get(reverse("requests:worklist") + "?page=3").status_code == 404
+    second, queries = get(reverse("workflow:worklist") + "?page=2")
+    assert second.status_code == 200 and queries == 7 and len(second.context["object_list"]) == 1
+    assert client.get(reverse("workflow:worklist") + "?page=3").status_code == 404
 
 
 def test_clock_rule_pages(client, world):
@@ -174,14 +175,14 @@ def test_clock_rule_pages(client, world):
     client.force_login(world.admin)
     assert "默认规则" in client.get(reverse("requests:rules")).content.decode()
     response = client.post(reverse("requests:rule-create"), {"kind": "resolution", "measure": "days", "amount": "25",
-                                                             "warn_hours": "24"}, follow=True)
+                                                             "warn": "1"}, follow=True)
     assert "1 个未完成时限已按新规则重算" in response.content.decode()
     assert ClockRule.objects.get().amount == 25
     before = request.due_at
     request.refresh_from_db()
     assert request.due_at > before
     response = client.post(reverse("requests:rule-create"), {"kind": "sign", "measure": "days", "amount": "0",
-                                                             "warn_hours": "24"})
+                                                             "warn": "1"})
     assert response.status_code == 200 and "正整数" in response.content.decode()
     client.force_login(world.leader)
     assert client.get(reverse("requests:rules")).status_code == 403
@@ -412,14 +413,14 @@ def test_leaders_and_admins_find_pending_applications_in_their_worklist(client, 
     request = s.request_accept(actor=world.butler1, request=raise_one(world))
     for who in (world.leader, world.admin):
         client.force_login(who)
-        assert request.title not in client.get(reverse("requests:worklist")).content.decode()
+        assert request.title not in client.get(reverse("workflow:worklist")).content.decode()
     s.request_apply_extension(actor=world.butler1, request=request, days=3, reason="企业补充材料")
     for who in (world.leader, world.admin):
         client.force_login(who)
-        assert request.title in client.get(reverse("requests:worklist")).content.decode(), who
+        assert request.title in client.get(reverse("workflow:worklist")).content.decode(), who
     s.request_deny_extension(actor=world.leader, request=request, reason="可按期办结")
     client.force_login(world.leader)
-    assert request.title not in client.get(reverse("requests:worklist")).content.decode()
+    assert request.title not in client.get(reverse("workflow:worklist")).content.decode()
 
 
 def test_a_butler_merges_a_duplicate_from_its_page(client, world):

@@ -72,5 +72,6 @@ def worklist_rows(rows, empty: str = "") -> str:
         html.append(ROW.format(
             kind=labels.kind(r["kind"]), number=escape(r["number"]), url=escape(registry.item_url(r)),
             title=escape(r["title"]), enterprise=escape(r["enterprise__name"] or "—"), status=status, colour=colour,
-            owner=escape(owner or "—"), due=badge(r), **words))
+            owner=escape(owner or "—"),
+            due=badge(r["due_at"], r["warn_at"], r["paused"], r["due_provisional"]), **words))
     return mark_safe("".join(html))  # noqa: S308  (every value above is escaped; the markup is ours)

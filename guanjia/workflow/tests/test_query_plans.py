@@ -1,0 +1,37 @@
+"""How SQLite reads 我的待办: from the duties' party index, whatever the zone holds.
+
+SQLite plans without statistics (nothing runs ANALYZE), so between two equally good-looking
+indexes its choice follows the order they were made in. Reading a person's 我的待办 by walking
+the zone's items (the zone/open/deadline index) instead of their few duties read every open
+item of the zone: these tests read the plan of the database the migrations made, as an
+installed one is.
+"""
+
+import pytest
+from django.db import connection
+
+from guanjia.core.choices import Role
+from guanjia.tests_support.factories import UserFactory
+from guanjia.workflow import selectors
+
+pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner; PostgreSQL keeps statistics")
+
+
+def plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return "\n".join(row[-1] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("who", ["butler1", "unit_user1", "admin"])
+def test_a_worklist_is_read_from_the_duties_of_the_person_s_parties(world, who):
+    steps = plan(selectors.worklist(getattr(world, who))[:30])
+    assert "USING COVERING INDEX duty_party_item" in steps or "USING INDEX duty_party_item" in steps, steps
+    assert "trackeditem_zone_open_due" not in steps, steps
+
+
+def test_a_supervisor_s_is_read_from_the_zone_s_overdue_items(world):
+    supervisor = UserFactory(zone=world.zone, roles=[Role.SUPERVISOR])
+    steps = plan(selectors.worklist(supervisor)[:30])
+    assert "trackeditem_zone_open_due" in steps, steps
