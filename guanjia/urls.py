@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(
         template_name="org/password_change.html", success_url="/"), name="password_change"),
+    path("i18n/setlang/", org_views.set_language, name="set_language"),  # also kept as the person's setting
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("enterprises/", include("guanjia.enterprises.urls")),

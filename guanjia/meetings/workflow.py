@@ -11,7 +11,7 @@ MeetingsConfig.ready().
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from guanjia.core.addresses import object_address
 from guanjia.meetings.choices import ITEM_COLOURS, ITEM_MOVES, ItemAction, ItemClock, ItemStatus
@@ -59,14 +59,14 @@ def _notices(event) -> list:
         people = selectors.unit_handlers(meeting.zone_id, [item.owner_unit_id])
         if item.owner_person_id:
             people.append(item.owner_person)
-        return [Notice(kind=Kind.ACTION_ASSIGNED, title=text(N_("会议交办事项：%(item)s"), item=what),
-                       body=[text(N_("%(meeting)s交办%(unit)s办理，完成时限 %(due)s。"), meeting=meeting.title,
+        return [Notice(kind=Kind.ACTION_ASSIGNED, title=text(gettext_noop("会议交办事项：%(item)s"), item=what),
+                       body=[text(gettext_noop("%(meeting)s交办%(unit)s办理，完成时限 %(due)s。"), meeting=meeting.title,
                                   unit=item.owner_unit.name, due=f"{item.deadline:%Y-%m-%d}"),
                              plain(clip(item.text))],
                        recipients=people, **common)]
     if event.action == ItemAction.COMPLETE:
-        return [Notice(kind=Kind.ACTION_DONE, title=text(N_("督办事项已完成：%(item)s"), item=what),
-                       body=[text(N_("%(unit)s 完成了“%(meeting)s”交办的事项：%(result)s"), unit=item.owner_unit.name,
+        return [Notice(kind=Kind.ACTION_DONE, title=text(gettext_noop("督办事项已完成：%(item)s"), item=what),
+                       body=[text(gettext_noop("%(unit)s 完成了“%(meeting)s”交办的事项：%(result)s"), unit=item.owner_unit.name,
                                   meeting=meeting.title, result=clip(item.result))],
                        recipients=[meeting.convener], **common)]
     return []

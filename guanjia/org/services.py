@@ -152,3 +152,17 @@ def person_set_password(*, actor, person: User, password: str) -> User:
     with audit_context(actor=actor):
         person.save(update_fields=["password"])
     return person
+
+
+def person_set_language(*, actor, person, language: str) -> None:
+    """A person's own language (blank: the zone's default), chosen by themselves with the language switch."""
+    from django.conf import settings
+    from django.core.exceptions import PermissionDenied
+
+    if actor.pk != person.pk:
+        raise PermissionDenied
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("不支持的语言。")})
+    if person.language != language:
+        person.language = language
+        User.objects.filter(pk=person.pk).update(language=language)

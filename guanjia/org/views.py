@@ -137,3 +137,17 @@ class PersonFormView(ManageMixin, ServiceFormView):
         if password:
             services.person_set_password(actor=self.request.user, person=person, password=password)
         return person
+
+
+def set_language(request):
+    """The language switch: Django's own (its cookie serves the sign-in page), and for a signed-in person also
+    their setting, so that their pages, notices and e-mails follow it wherever they sign in."""
+    from django.conf import settings
+    from django.views.i18n import set_language as django_set_language
+
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if request.method == "POST" and user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.person_set_language(actor=user, person=user, language=language)
+    return response

@@ -8,7 +8,7 @@ messages (notifications.texts) so that each reader sees them in their own langua
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from guanjia.core.choices import Role
 from guanjia.notifications import selectors
@@ -46,11 +46,11 @@ def _open_task_handlers(request) -> list:
 
 
 WITHDRAWN_BECAUSE = {
-    Action.TRANSFER: N_("该诉求已改由其他单位办理，本单位的办理任务已撤回，无需继续办理。"),
-    Action.REASSIGN: N_("该诉求已仲裁改派，本单位的办理任务已撤回，无需继续办理。"),
-    Action.MERGE: N_("该诉求已并入另一条诉求，本单位的办理任务已撤回，无需继续办理。"),
+    Action.TRANSFER: gettext_noop("该诉求已改由其他单位办理，本单位的办理任务已撤回，无需继续办理。"),
+    Action.REASSIGN: gettext_noop("该诉求已仲裁改派，本单位的办理任务已撤回，无需继续办理。"),
+    Action.MERGE: gettext_noop("该诉求已并入另一条诉求，本单位的办理任务已撤回，无需继续办理。"),
 }
-WITHDRAWN_RESOLVED = N_("该诉求已办结，本单位的办理任务已撤回，无需继续办理。")
+WITHDRAWN_RESOLVED = gettext_noop("该诉求已办结，本单位的办理任务已撤回，无需继续办理。")
 
 
 def event_notices(event) -> list[Notice]:
@@ -78,15 +78,15 @@ def event_notices(event) -> list[Notice]:
         body = [text("%(enterprise)s · %(category)s · %(urgency)s", enterprise=enterprise.name,
                      category=label(Category(request.category).label), urgency=label(Urgency(request.urgency).label)),
                 plain(clip(request.description))]
-        notice(Kind.NEW_REQUEST, N_("新诉求待签收：%(request)s"), body, _owners(request))
+        notice(Kind.NEW_REQUEST, gettext_noop("新诉求待签收：%(request)s"), body, _owners(request))
         if request.source == Source.LETTER and request.addressed_leader_id:
-            notice(Kind.LETTER, N_("直通车来信：%(request)s"), body, [request.addressed_leader])
+            notice(Kind.LETTER, gettext_noop("直通车来信：%(request)s"), body, [request.addressed_leader])
     elif action in (Action.TRANSFER, Action.REASSIGN):
         unit_ids = [data.get("lead_unit"), *data.get("co_units", [])]
-        body = [text(N_("%(enterprise)s 的诉求已转至本单位办理，请及时签收。"), enterprise=enterprise.name)]
+        body = [text(gettext_noop("%(enterprise)s 的诉求已转至本单位办理，请及时签收。"), enterprise=enterprise.name)]
         if event.comment:
             body.append(plain(clip(event.comment)))
-        notice(Kind.TRANSFERRED, N_("转办待签收：%(request)s"), body, selectors.unit_handlers(zone_id, unit_ids))
+        notice(Kind.TRANSFERRED, gettext_noop("转办待签收：%(request)s"), body, selectors.unit_handlers(zone_id, unit_ids))
     elif action == Action.ESCALATE:
         target = data.get("target") or request.escalated_to
         if target == EscalationTarget.STATION_HEAD:
@@ -98,24 +98,24 @@ def event_notices(event) -> list[Notice]:
         else:  # a joint meeting (会办) is convened by the service center
             people = selectors.people_with_role(zone_id, Role.ADMIN)
         target_label = label(EscalationTarget(target).label) if target in EscalationTarget.values else target
-        notices.append(Notice(kind=Kind.ESCALATED, title=text(N_("诉求升级（%(target)s）：%(request)s"),
+        notices.append(Notice(kind=Kind.ESCALATED, title=text(gettext_noop("诉求升级（%(target)s）：%(request)s"),
                                                               target=target_label, request=name),
                               body=[plain(enterprise.name), plain(clip(event.comment))], recipients=people, **common))
     elif action == Action.RETURN:
-        notice(Kind.RETURNED, N_("退单待仲裁：%(request)s"),
-               [text(N_("%(unit)s 退回了该诉求：%(reason)s"), unit=unit, reason=clip(event.comment))],
+        notice(Kind.RETURNED, gettext_noop("退单待仲裁：%(request)s"),
+               [text(gettext_noop("%(unit)s 退回了该诉求：%(reason)s"), unit=unit, reason=clip(event.comment))],
                selectors.people_with_role(zone_id, Role.ADMIN))
     elif action == Action.FEEDBACK:
-        notice(Kind.FEEDBACK, N_("部门已反馈：%(request)s"),
-               [text(N_("%(unit)s 反馈：%(feedback)s"), unit=unit, feedback=clip(event.comment))], _owners(request))
+        notice(Kind.FEEDBACK, gettext_noop("部门已反馈：%(request)s"),
+               [text(gettext_noop("%(unit)s 反馈：%(feedback)s"), unit=unit, feedback=clip(event.comment))], _owners(request))
     elif action == Action.EXTEND:
         # Units whose task is still open are told; a unit that has given its feedback has nothing left to do.
         # The applicant of an approved 延期申请 hears of it by the approval's own notice.
         applicant = data.get("applicant")
         people = [p for p in [*_owners(request), *_open_task_handlers(request)]
                   if p is not None and p.pk != applicant]
-        notice(Kind.EXTENDED, N_("诉求延期：%(request)s"),
-               [text(N_("该诉求的办结时限已延期 %(days)s 个工作日。延期理由：%(reason)s"), days=data.get("days", ""),
+        notice(Kind.EXTENDED, gettext_noop("诉求延期：%(request)s"),
+               [text(gettext_noop("该诉求的办结时限已延期 %(days)s 个工作日。延期理由：%(reason)s"), days=data.get("days", ""),
                      reason=clip(event.comment))], people)
     elif action == Action.APPLY_EXTENSION:
         # The approvers: the leader an escalation would reach (the contact leader, else the zone's
@@ -125,48 +125,48 @@ def event_notices(event) -> list[Notice]:
         who = str(event.actor) if event.actor_id else ""
         if unit:
             who = f"{who}（{unit}）"
-        notice(Kind.EXTENSION_APPLIED, N_("延期申请待审批：%(request)s"),
-               [text(N_("%(who)s 申请延期 %(days)s 个工作日。延期理由：%(reason)s"), who=who, days=data.get("days", ""),
+        notice(Kind.EXTENSION_APPLIED, gettext_noop("延期申请待审批：%(request)s"),
+               [text(gettext_noop("%(who)s 申请延期 %(days)s 个工作日。延期理由：%(reason)s"), who=who, days=data.get("days", ""),
                      reason=clip(event.comment))],
                [*leaders, *selectors.people_with_role(zone_id, Role.ADMIN)])
     elif action in (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION):
         applicant = selectors.people_by_id([data.get("applicant")]).get(data.get("applicant"))
         days = data.get("days", "")
         if action == Action.APPROVE_EXTENSION:
-            kind, title = Kind.EXTENSION_APPROVED, N_("延期申请已批准：%(request)s")
-            body = [text(N_("您申请的 %(days)s 个工作日延期已批准，办结时限已延长。"), days=days)]
+            kind, title = Kind.EXTENSION_APPROVED, gettext_noop("延期申请已批准：%(request)s")
+            body = [text(gettext_noop("您申请的 %(days)s 个工作日延期已批准，办结时限已延长。"), days=days)]
         else:
-            kind, title = Kind.EXTENSION_DENIED, N_("延期申请已驳回：%(request)s")
-            body = [text(N_("您申请的 %(days)s 个工作日延期未获批准，办结时限不变。"), days=days)]
+            kind, title = Kind.EXTENSION_DENIED, gettext_noop("延期申请已驳回：%(request)s")
+            body = [text(gettext_noop("您申请的 %(days)s 个工作日延期未获批准，办结时限不变。"), days=days)]
         if event.comment:
-            body.append(text(N_("审批意见：%(comment)s"), comment=clip(event.comment)))
+            body.append(text(gettext_noop("审批意见：%(comment)s"), comment=clip(event.comment)))
         notice(kind, title, body, [applicant])
     elif action == Action.SUSPEND and data.get("reason") == SuspendReason.AWAITING_MATERIAL:
         # The enterprise must act: the request waits for it, its clocks stopped.
-        notice(Kind.MATERIAL_NEEDED, N_("请补充材料：%(request)s"),
-               [text(N_("办理您的诉求需要补充材料，诉求已暂停计时，请在诉求页面补充。")), plain(clip(event.comment))],
+        notice(Kind.MATERIAL_NEEDED, gettext_noop("请补充材料：%(request)s"),
+               [text(gettext_noop("办理您的诉求需要补充材料，诉求已暂停计时，请在诉求页面补充。")), plain(clip(event.comment))],
                _contacts(enterprise))
     elif action == Action.SUPPLY:
-        body = [text(N_("%(enterprise)s 补充了材料：%(comment)s"), enterprise=enterprise.name,
-                     comment=clip(event.comment) or label(N_("见附件。")))]
+        body = [text(gettext_noop("%(enterprise)s 补充了材料：%(comment)s"), enterprise=enterprise.name,
+                     comment=clip(event.comment) or label(gettext_noop("见附件。")))]
         if event.from_status == Status.SUSPENDED:
-            body.append(text(N_("该诉求仍在中止中，请核对材料后恢复办理。")))
-        notice(Kind.MATERIAL_SUPPLIED, N_("企业已补充材料：%(request)s"), body, _owners(request))
+            body.append(text(gettext_noop("该诉求仍在中止中，请核对材料后恢复办理。")))
+        notice(Kind.MATERIAL_SUPPLIED, gettext_noop("企业已补充材料：%(request)s"), body, _owners(request))
     elif action == Action.RESOLVE or (action == Action.REPLY and data.get("resolved")):
-        notice(Kind.RATE_ASKED, N_("请评价办理结果：%(request)s"),
-               [text(N_("您的诉求已办结：%(answer)s\n请对办理结果进行评价。"), answer=clip(request.answer))],
+        notice(Kind.RATE_ASKED, gettext_noop("请评价办理结果：%(request)s"),
+               [text(gettext_noop("您的诉求已办结：%(answer)s\n请对办理结果进行评价。"), answer=clip(request.answer))],
                _contacts(enterprise))
     elif (action == Action.RATE and data.get("rating") == Rating.UNSATISFIED) or action == Action.REOPEN:
         # 重办: whoever answers for the request takes it up again; the enterprise hears that it has.
-        why = N_("企业评价不满意：%(reason)s") if action == Action.RATE else N_("重办理由：%(reason)s")
-        notice(Kind.REOPENED, N_("诉求重办：%(request)s"),
+        why = gettext_noop("企业评价不满意：%(reason)s") if action == Action.RATE else gettext_noop("重办理由：%(reason)s")
+        notice(Kind.REOPENED, gettext_noop("诉求重办：%(request)s"),
                [plain(enterprise.name), text(why, reason=clip(event.comment))], _owners(request))
-        notice(Kind.REOPENED, N_("诉求已重新办理：%(request)s"),
-               [text(N_("您的诉求已重新交办，办理完成后将再次请您评价。"))], _contacts(enterprise))
+        notice(Kind.REOPENED, gettext_noop("诉求已重新办理：%(request)s"),
+               [text(gettext_noop("您的诉求已重新交办，办理完成后将再次请您评价。"))], _contacts(enterprise))
     # The units whose task this event withdrew (撤回) stop work on it; a unit handed it again was told above.
     withdrawn = set(data.get("withdrawn_units") or ()) - {data.get("lead_unit"), *data.get("co_units", ())}
     if withdrawn:
-        notice(Kind.WITHDRAWN, N_("任务已撤回：%(request)s"),
+        notice(Kind.WITHDRAWN, gettext_noop("任务已撤回：%(request)s"),
                [text(WITHDRAWN_BECAUSE.get(action, WITHDRAWN_RESOLVED))],
                selectors.unit_handlers(zone_id, sorted(withdrawn)))
     return notices
@@ -202,7 +202,7 @@ def rate_reminders(run) -> None:
             resolved = timezone.localtime(r["resolved_at"]).strftime("%Y-%m-%d")
             items.append(({"item_id": r["item_id"], "clock_id": None, "due_at": r["resolved_at"]}, Notice(
                 zone_id=r["zone_id"], kind=Kind.RATE_REMINDER,
-                title=text(N_("评价提醒：%(item)s"), item=item_name(r["number"], r["title"])),
-                body=[text(N_("您的诉求已于 %(date)s 办结，请对办理结果进行评价。"), date=resolved)],
+                title=text(gettext_noop("评价提醒：%(item)s"), item=item_name(r["number"], r["title"])),
+                body=[text(gettext_noop("您的诉求已于 %(date)s 办结，请对办理结果进行评价。"), date=resolved)],
                 recipients=contacts.get(r["enterprise_id"], []), link=link, item_id=r["item_id"])))
         run.commit(ReminderKind.RATE, items)

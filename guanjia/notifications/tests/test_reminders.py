@@ -256,3 +256,59 @@ def test_a_chunk_whose_keys_another_run_took_is_skipped_whole(world):
     late.commit(ReminderKind.OVERDUE, items)  # … and so did the other run, which writes the same key
     assert summary.skipped_chunks == 1 and summary.reminders["overdue"] == 1
     assert Notification.objects.count() == 1 and ReminderSent.objects.count() == 1
+
+
+def test_every_kind_of_item_is_reminded_once_and_to_its_own_people(world):
+    """A request's own clock, a unit's task and a meeting's action item, all overdue: each reminded once, to
+    whoever answers for it; a second run sends nothing new, and the escalation follows the same way."""
+    from guanjia.meetings import services as ms
+    from guanjia.workflow.models import Clock
+
+    with time_machine.travel(at(2025, 9, 29, 10, 0), tick=False):
+        request = rs.request_accept(actor=world.butler1, request=raise_request(world))
+        rs.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1,
+                            unit_due=dt.date(2025, 9, 30))
+        meeting = ms.meeting_create(actor=world.admin, title="增容会办会", starts_at=at(2025, 9, 29, 9, 0),
+                                    units=[world.unit2], requests=[request])
+        ms.meeting_hold(actor=world.admin, meeting=meeting, minutes="纪要")
+        item = ms.action_item_add(actor=world.admin, meeting=meeting, text="核实用地红线", owner_unit=world.unit2,
+                                  owner_person=world.butler2, due_date=dt.date(2025, 9, 30))
+    kinds = set(Clock.objects.filter(stopped_at__isnull=True, cancelled=False, due_at__lt=at(2025, 10, 9))
+                .values_list("item__kind", flat=True))
+    assert kinds == {"unit_task", "action_item"}  # the request's own: first answer and resolution run on
+    summary = run(at(2025, 10, 9, 9, 30))  # the first working day after 国庆
+    assert summary.reminders["overdue"] == 2
+    assert told() == {("unit1", Kind.OVERDUE), ("unit2", Kind.OVERDUE), ("butler2", Kind.OVERDUE),
+                      ("admin", Kind.OVERDUE)}  # the action item's convener follows it up
+    notice = Notification.objects.get(recipient=world.butler2)
+    assert notice.item_id == item.item_id and notice.link == item.get_absolute_url().split("#")[0].replace(
+        f"/meetings/{meeting.pk}/", f"/meetings/actions/{item.pk}/")
+    assert "督办事项完成时限已于 2025-09-30 23:59 到期" in notice.body
+    assert run(at(2025, 10, 9, 11, 0)).total == 0  # once
+
+    summary = run(at(2025, 10, 11, 10, 0))  # Saturday, a make-up workday: three working days over
+    assert summary.reminders["escalation"] == 2
+    assert {n.recipient.username for n in Notification.objects.filter(kind=Kind.OVERDUE_ESCALATION)} == {"leader"}
+    assert run(at(2025, 10, 11, 11, 0)).total == 0
+
+
+def test_a_notice_is_shown_in_its_reader_s_language(world, client, django_capture_on_commit_callbacks):
+    """The same reminder reads in Chinese for one reader and in English for another, whatever the language of
+    the moment it was written in; an e-mail goes out in its recipient's language."""
+    from django.utils import translation
+
+    world.butler1.email = "butler1@example.cn"
+    world.butler1.language = "en"
+    world.butler1.save(update_fields=["email", "language"])
+    raised_at(world, at(2025, 9, 29, 10, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        run(at(2025, 10, 9, 9, 30))
+    notice = Notification.objects.get(recipient=world.butler1)
+    assert notice.title.startswith("超期催办：")  # kept in the default language too
+    with translation.override("en"):
+        assert notice.shown_title.startswith("Overdue: ") and "Sign-for deadline" in notice.shown_body
+    with translation.override("zh-hans"):
+        assert notice.shown_title.startswith("超期催办：")
+    client.force_login(world.butler1)
+    assert "Overdue: " in client.get("/notifications/").content.decode()  # their own setting, not the browser's
+    assert mail.outbox and "Overdue: GJ-" in mail.outbox[-1].subject
