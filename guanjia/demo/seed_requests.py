@@ -67,6 +67,7 @@ from guanjia.workflow.clocks import warn_at
 from guanjia.workflow.models import Clock, ClockEvent, Duty, Event, TrackedItem
 
 REQUEST_BATCH = 10_000  # requests per transaction (≈ 250 000 rows with their clocks and events)
+MEETING_EVERY = 200  # a joint meeting with its action items for so many requests
 DAYS_BACK = 365
 
 # The shape of a life (shares of requests; the rest follows from where `as_of` cuts it).
@@ -115,6 +116,7 @@ class RequestSeedResult:
     people: int  # people created by this run (unit handlers, a center admin)
     seconds: float
     statuses: dict[str, int]
+    action_items: int = 0
 
 
 def _start_data(rule: rules.Rule) -> dict:
@@ -213,6 +215,7 @@ def seed_requests(
             report(_("诉求：%(done)s/%(total)s，时间线 %(events)s 条，用时 %(seconds).1f 秒") % {
                 "done": f"{done:,}", "total": f"{count:,}", "events": f"{maker.events:,}",
                 "seconds": time.monotonic() - started})
+        action_items = _seed_meetings(zone, cast, seed=seed, now=now, count=max(1, count // MEETING_EVERY))
     if connection.vendor == "postgresql":
         # What autovacuum does a little later anyway: plans over millions of new rows need their statistics.
         tables = (Request, UnitTask, TrackedItem, Duty, Clock, ClockEvent, Event)
@@ -221,8 +224,45 @@ def seed_requests(
     return RequestSeedResult(
         zone=zone, requests=count, events=maker.events, clocks=maker.clocks, clock_events=maker.clock_events,
         unit_tasks=maker.unit_tasks, people=cast.created, seconds=time.monotonic() - started,
-        statuses=dict(sorted(maker.statuses.items())),
+        statuses=dict(sorted(maker.statuses.items())), action_items=action_items,
     )
+
+
+def _seed_meetings(zone: Zone, cast: _Cast, *, seed: int, now: dt.datetime, count: int) -> int:
+    """Joint meetings (会办会) through the services, each deciding action items with an owner unit and a deadline
+    in working days, half of them done since; the rest are open, some overdue. Returns the action items made."""
+    from guanjia.core.clock import at
+    from guanjia.meetings import services as ms
+    from guanjia.notifications.receivers import muted
+
+    rng = random.Random(f"meetings-{seed}")
+    admin = User.objects.get(pk=cast.admin)
+    units = list(Unit.objects.filter(pk__in=cast.units).order_by("pk"))
+    on_agenda = list(Request.objects.filter(zone=zone, status__in=[Status.ESCALATED, Status.IN_UNITS, Status.ACCEPTED])
+                     .order_by("pk").values_list("pk", flat=True))
+    calendar, made = WorkingCalendar.load(), 0
+    with muted():
+        for n in range(count):
+            day = now.date() - dt.timedelta(days=rng.randint(1, 90))
+            while not calendar.is_working_day(day):
+                day -= dt.timedelta(days=1)
+            moment = dt.datetime.combine(day, dt.time(9, 30), tzinfo=now.tzinfo)
+            with at(moment), transaction.atomic():
+                request = Request.objects.get(pk=rng.choice(on_agenda)) if on_agenda else None
+                chosen = rng.sample(units, min(3, len(units)))
+                meeting = ms.meeting_create(actor=admin, title=f"第{n + 1}次项目协调会", starts_at=moment,
+                                            units=chosen, requests=[request] if request else [])
+                ms.meeting_hold(actor=admin, meeting=meeting, minutes="会议研究了企业反映的问题，明确了责任单位和完成时限。")
+                for k, unit in enumerate(chosen):
+                    days = rng.choice((5, 10, 20))
+                    item = ms.action_item_add(actor=admin, meeting=meeting, text=f"{unit.name}落实会议议定事项",
+                                              owner_unit=unit, days=days, request=request if k == 0 else None)
+                    made += 1
+                    done = moment + dt.timedelta(days=rng.randint(1, days + 10))
+                    if rng.random() < 0.5 and done < now:
+                        with at(done):
+                            ms.action_item_complete(actor=admin, item=item, result="已按会议要求落实。")
+    return made
 
 
 def _cast(zone: Zone) -> _Cast:

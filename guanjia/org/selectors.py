@@ -36,7 +36,10 @@ def dashboard(user) -> dict:
     # The first rows and the total in one query, as on 我的待办: a COUNT apart reads as much as the rows
     # (SQLite, without statistics, counted a butler's waiting requests by walking the zone's index).
     todo = WindowPaginator(worklist(user), HOME_WORKLIST_ROWS).page(1)
-    data = {"enterprise_counts": ent_counts, "project_counts": proj_counts,
+    from guanjia.requests.selectors import enterprise_only
+
+    data = {"enterprise_counts": ent_counts, "project_counts": proj_counts, "portal": enterprise_only(user),
+            "serves": user.has_role(Role.BUTLER), "handler_unit": user.unit if user.has_role(Role.UNIT) else None,
             "worklist": todo.object_list, "worklist_count": todo.paginator.count,
             "worklist_kinds": kind_choices(worklist_counts(user)) if todo.paginator.count else [],
             "may_raise": may_raise(user)}

@@ -47,7 +47,8 @@ class RequestListView(FilteredListView):
                                    allow_empty_first_page=allow_empty_first_page, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, may_raise=services.may_raise(self.request.user))
+        user = self.request.user
+        return super().get_context_data(**kwargs, may_raise=services.may_raise(user), portal=_is_enterprise_only(user))
 
 
 class WorklistView(generic.RedirectView):

@@ -69,9 +69,13 @@ def test_counts_shapes_and_model_validation():
     zone, result = make()
     requests = Request.objects.filter(zone=zone)
     assert requests.count() == result.requests == COUNT
-    assert Event.objects.count() == result.events
-    assert Clock.objects.count() == result.clocks and UnitTask.objects.count() == result.unit_tasks
-    assert ClockEvent.objects.count() == result.clock_events
+    assert Event.objects.filter(item__kind="request").count() == result.events
+    assert result.action_items == 3 and TrackedItem.objects.filter(kind="action_item").count() == 3
+    of_requests = {"item__kind__in": ["request", "unit_task"]}
+    assert Clock.objects.filter(**of_requests).count() == result.clocks
+    assert UnitTask.objects.count() == result.unit_tasks
+    assert ClockEvent.objects.filter(**{f"clock__{k}": v for k, v in of_requests.items()}).count() == (
+        result.clock_events)
     assert 8 <= result.events / COUNT <= 12  # ~10 timeline rows per request
     statuses = result.statuses
     assert sum(statuses.values()) == COUNT
@@ -138,9 +142,9 @@ def test_the_tracked_items_say_what_the_services_would_have_written():
     from guanjia.workflow.items import deadline_summary
 
     zone, _result = make(count=150)
-    items = {item.pk: item for item in TrackedItem.objects.all()}
+    items = {item.pk: item for item in TrackedItem.objects.filter(kind__in=["request", "unit_task"])}
     duties = {}
-    for duty in Duty.objects.all():
+    for duty in Duty.objects.filter(item__in=items):
         duties.setdefault(duty.item_id, set()).add((duty.party, duty.actionable))
     objects = [*Request.objects.filter(zone=zone), *UnitTask.objects.select_related("request")]
     assert len(items) == len(objects)

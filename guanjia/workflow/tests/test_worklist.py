@@ -65,6 +65,16 @@ def expected(user, *, apart: bool = False) -> list[tuple[str, int]]:
         overdue = Role.SUPERVISOR in user.role_codes and not apart and due is not None and due < now
         if (mine and suspended == apart) or overdue:
             rows.append((due, t.item_id, "unit_task", t.pk))
+    from guanjia.meetings.models import ActionItem
+
+    staff = user.is_superuser or bool(user.role_codes - {Role.ENTERPRISE})
+    for item in ActionItem.objects.filter(meeting__zone=user.zone_id, status="open"):
+        due = _running_due(item, now)
+        owner = (Role.UNIT in user.role_codes and user.unit_id == item.owner_unit_id) or (
+            staff and item.owner_person_id == user.pk)
+        overdue = Role.SUPERVISOR in user.role_codes and due is not None and due < now
+        if not apart and (owner or overdue):
+            rows.append((due, item.item_id, "action_item", item.pk))
     if not apart and (user.is_superuser or user.role_codes & {Role.ADMIN, Role.LEADER}):
         for a in ExtensionApplication.objects.filter(request__zone=user.zone_id, status="pending"):
             rows.append((None, a.item_id, "extension_application", a.pk))
@@ -125,7 +135,7 @@ def test_worklist_follows_the_rules_for_every_role_and_several_roles(seeded):
     everyone = people(seeded)
     assert all(expected(person) for person in everyone.values())
     kinds = {kind for person in everyone.values() for kind, _pk in expected(person)}
-    assert kinds == {"request", "unit_task", "extension_application"}
+    assert kinds == {"request", "unit_task", "extension_application", "action_item"}
     assert any(expected(person, apart=True) for person in everyone.values())
 
 
