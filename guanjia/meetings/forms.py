@@ -72,7 +72,7 @@ class MeetingForm(RequestFormMixin, forms.ModelForm):
         self.fields["projects"].queryset = Project.objects.visible_to(user).active()
         for name in ("units", "attendees", "requests", "projects"):
             self.fields[name].help_text = _("按住 Ctrl（Mac 为 ⌘）可多选。")
-        if instance.pk or not (user.is_superuser or user.has_role(Role.ADMIN)):
+        if instance.pk or not user.has_perm("meetings.appoint_convener"):
             del self.fields["convener"]
         else:
             self.fields["convener"].queryset = _staff(user).filter(

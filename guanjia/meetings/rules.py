@@ -27,3 +27,5 @@ def owns_item(user, item) -> bool:
 rules.add_perm("meetings.add_meeting", is_admin | is_butler | is_leader)
 rules.add_perm("meetings.change_meeting", is_admin | is_convener)
 rules.add_perm("meetings.complete_actionitem", is_admin | convened_item | owns_item)
+# Only the service center names someone else as a meeting's convener.
+rules.add_perm("meetings.appoint_convener", is_admin)

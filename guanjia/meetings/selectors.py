@@ -57,3 +57,13 @@ def action_items_for_request(request, user):
 def overdue_action_items(user):
     """Open action items past their deadline, for the worklist and supervision (督办)."""
     return action_item_list(user).overdue().order_by("deadline", "pk")
+
+
+def action_item_timelines(items) -> dict[int, list]:
+    """The timeline (会议交办, 办结) of some action items, by their tracked item, in one query."""
+    from guanjia.workflow.models import Event
+
+    found: dict[int, list] = {}
+    for event in Event.objects.filter(item__in=[i.item_id for i in items]).select_related("item", "actor"):
+        found.setdefault(event.item_id, []).append(event)
+    return found

@@ -62,7 +62,7 @@ def _is_staff(person) -> bool:
 def _check_convener(zone_id: int, convener, actor) -> dict:
     if convener is None:
         return {"convener": [_("请选择召集人。")]}
-    if convener.pk != actor.pk and not (actor.is_superuser or actor.has_role(Role.ADMIN)):
+    if convener.pk != actor.pk and not actor.has_perm("meetings.appoint_convener"):
         return {"convener": [_("只有管理员可以指定他人为召集人。")]}
     if (not convener.is_active or convener.zone_id != zone_id
             or not (convener.is_superuser or convener.role_codes & CONVENER_ROLES)):

@@ -53,9 +53,11 @@ class MeetingDetailView(HistoryMixin, ScopedDetailView):
         context = super().get_context_data(**kwargs)
         user, meeting = self.request.user, self.object
         items = list(meeting.action_items.all())
+        timelines = selectors.action_item_timelines(items)
         for item in items:
             item.can_complete = item.status == ItemStatus.OPEN and user.has_perm(
                 "meetings.complete_actionitem", item)
+            item.timeline = timelines.get(item.item_id, [])
         settled = {r.pk for r in meeting.settled_requests.all()}
         agenda_requests = [(r, r.pk in settled) for r in meeting.requests.all()]
         context.update(

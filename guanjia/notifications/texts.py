@@ -32,7 +32,11 @@ class Text:
         message = gettext(self.message) if self.message else ""
         if not self.values:
             return message
-        return message % {name: _value(value) for name, value in self.values.items()}
+        values = {name: _value(value) for name, value in self.values.items()}
+        try:
+            return message % values
+        except (KeyError, ValueError, TypeError):  # a translation that names a value the message lacks
+            return self.message % values
 
     def dump(self) -> list:
         return [self.message, self.values]

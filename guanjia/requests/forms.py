@@ -75,7 +75,9 @@ class RaiseForm(RequestFormMixin, forms.Form):
     @property
     def is_portal(self) -> bool:
         user = self.request.user
-        return user.has_role(Role.ENTERPRISE) and not (user.role_codes - {Role.ENTERPRISE})
+        from guanjia.requests.selectors import enterprise_only
+
+        return enterprise_only(user)
 
 
 def merge_targets(user, subject):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guanjia.core.choices import Role
 from guanjia.core.clock import now as service_now
 from guanjia.core.text import listed
 from guanjia.requests.choices import (
@@ -44,7 +45,7 @@ def request_accept(*, actor, request: Request, comment: str = "", version: int |
     for clock in common.running_clocks(request, ClockKind.SIGN):
         clocks.stop(clock, at=now)
     request.accepted_at = now
-    if request.butler_id is None and actor.has_role("butler"):
+    if request.butler_id is None and actor.has_role(Role.BUTLER):  # a butler who takes it serves it
         request.butler = actor
     common.start_clock(request, ClockKind.FIRST_REPLY, now)
     common.start_resolution_clock(request, now)

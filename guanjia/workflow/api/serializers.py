@@ -2,7 +2,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from guanjia.workflow import registry
-from guanjia.workflow.choices import NO_DEADLINE_COLOUR
 from guanjia.workflow.models import item_colour, item_state
 
 
@@ -37,7 +36,7 @@ class WorklistItemSerializer(serializers.Serializer):
         return item_state(**self._fields(row))
 
     def get_colour(self, row) -> str:
-        return item_colour(**self._fields(row)) or NO_DEADLINE_COLOUR
+        return item_colour(**self._fields(row))
 
     def get_url(self, row) -> str:
         return registry.item_url(row)
