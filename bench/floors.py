@@ -27,34 +27,40 @@ def _in(values) -> str:
 
 # 我的待办 of any person over the workflow kernel's tables: the open items of the zone with a duty for one of
 # the person's parties (a supervisor's adds the zone's overdue items), soonest deadline first, with the
-# columns the page shows and the total.
+# columns the page shows and the total. The page's ids are sorted on the duties (which carry their item's
+# zone and deadline) before the thirty rows shown are joined to their items.
 _WORKLIST = """
 SELECT i.id, i.kind, i.object_id, p.object_id, i.number, i.title, i.status, i.is_open, i.due_at, i.warn_at,
-       i.paused, i.due_provisional, e.name, u.name, u.username, n.name, COUNT(*) OVER () AS total
-  FROM workflow_trackeditem i
+       i.paused, i.due_provisional, e.name, u.name, u.username, n.name, page.total
+  FROM (SELECT w.item_id, w.due_at, COUNT(*) OVER () AS total
+          FROM ({waiting}) w
+         ORDER BY w.due_at NULLS LAST, w.item_id
+         LIMIT {page}) page
+  JOIN workflow_trackeditem i ON i.id = page.item_id
   LEFT JOIN workflow_trackeditem p ON p.id = i.parent_id
   LEFT JOIN enterprises_enterprise e ON e.id = i.enterprise_id
   LEFT JOIN org_user u ON u.id = i.person_id
   LEFT JOIN org_unit n ON n.id = i.unit_id
- WHERE i.zone_id = %s AND i.is_open AND ({where})
- ORDER BY i.due_at IS NULL, i.due_at, i.id
- LIMIT {page}
+ ORDER BY page.due_at NULLS LAST, page.item_id
 """
-_BY_DUTY = "i.id IN (SELECT d.item_id FROM workflow_duty d WHERE d.party IN ({parties}) AND d.actionable)"
-_OVERDUE = "i.due_at < %s"
+_BY_DUTY = ("SELECT DISTINCT d.item_id, d.due_at FROM workflow_duty d "
+            "WHERE d.party IN ({parties}) AND d.actionable AND d.zone_id = %s")
+_OVERDUE = "SELECT o.id, o.due_at FROM workflow_trackeditem o WHERE o.zone_id = %s AND o.is_open AND o.due_at < %s"
 
 
 def worklist_page(*, zone_id: int, parties: list[str], overdue_before=None) -> tuple[int, list[tuple]]:
     """The first page of a person's 我的待办 (their parties' duties; `overdue_before`: a supervisor's) and its total."""
-    branches, params = [], [zone_id]
+    branches, params = [], []
     if parties:
         branches.append(_BY_DUTY.format(parties=", ".join(["%s"] * len(parties))))
-        params += parties
+        params += [*parties, zone_id]
     if overdue_before is not None:
         branches.append(_OVERDUE)
-        params.append(connection.ops.adapt_datetimefield_value(overdue_before))
-    with connection.cursor() as cursor:
-        cursor.execute(_WORKLIST.format(where=" OR ".join(branches) or "FALSE", page=PAGE), params)
+        params += [zone_id, connection.ops.adapt_datetimefield_value(overdue_before)]
+    if not branches:
+        return 0, []
+    with connection.cursor() as cursor:  # UNION: an item waiting through two parties is listed once
+        cursor.execute(_WORKLIST.format(waiting=" UNION ".join(branches), page=PAGE), params)
         rows = cursor.fetchall()
     return (rows[0][-1] if rows else 0), [row[:-1] for row in rows]
 

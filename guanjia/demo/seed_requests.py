@@ -435,20 +435,20 @@ class _Maker:
                     project_id=description.project_id, person_id=description.person_id, unit_id=description.unit_id)
         if description.is_open:
             for party, actionable in description.duties:
-                self.t_duties.new(item_id=item, party=party, actionable=actionable)
+                self.t_duties.new(item_id=item, party=party, actionable=actionable, zone_id=description.zone_id,
+                                  kind=item["kind"], due_at=item["due_at"])
 
     def finish_request(self, request: dict) -> None:
         item = request["item_id"]
         item.update(object_id=request["id"], updated_at=request["updated_at"])
-        self._describe(item, describe_request(SimpleNamespace(**request)))
         self._summary(item, [c for c in request["_clocks"] if c["item_id"] is item])
+        self._describe(item, describe_request(SimpleNamespace(**request)))
 
     def finish_task(self, task: dict) -> None:
         item, request = task["item_id"], task["request_id"]
         item.update(object_id=task["id"], updated_at=task["updated_at"], parent_id=request["item_id"])
-        description = describe_task(SimpleNamespace(**task, request=SimpleNamespace(**request)))
-        self._describe(item, description)
         self._summary(item, [task["clock"]])
+        self._describe(item, describe_task(SimpleNamespace(**task, request=SimpleNamespace(**request))))
 
     def life(self, n: int, total: int) -> None:
         rng, cast = self.rng, self.cast

@@ -355,16 +355,12 @@ def action_item_add(
                       project=project, deadline=deadline, deadline_days=days, deadline_provisional=provisional,
                       deadline_date=due_date if days is None else None, created_by=actor, created_at=now)
     item.full_clean(exclude=["item"])
-    with audit_context(actor=actor):
-        tracked_items.insert(item, zone_id=meeting.zone_id, at=now)
     # Its deadline is a clock counted from the meeting: working days, or a date (never before today's close).
     rule = (clocks.Rule(clocks.DAYS, days) if days is not None
             else clocks.Rule(clocks.DAYS, 0, fixed=True, until=due_date, earliest=today))
-    clock = clocks.start(item=item.item_id, kind=ItemClock.DEADLINE, at=meeting.starts_at, rule=rule)
-    tracked_items.set_deadlines(item.item_id, [clock])
-    if (clock.due_at, clock.provisional) != (item.deadline, item.deadline_provisional):  # pragma: no cover
-        item.deadline, item.deadline_provisional = clock.due_at, clock.provisional
-        ActionItem.objects.filter(pk=item.pk).update(deadline=clock.due_at, deadline_provisional=clock.provisional)
+    with audit_context(actor=actor):
+        tracked_items.insert(item, at=now, start_clocks=lambda tracked: [
+            clocks.start(item=tracked, kind=ItemClock.DEADLINE, at=meeting.starts_at, rule=rule)])
     timeline.record(item_id=item.item_id, actor=actor, action=ItemAction.ADD, to_status=item.status, comment=text,
                     at=now)
     return item

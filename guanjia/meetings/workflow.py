@@ -30,7 +30,7 @@ def describe(item) -> Description:
     enterprise_id = (request.enterprise_id if request is not None
                      else project.enterprise_id if project is not None else None)
     return Description(
-        status=item.status, is_open=is_open, title=item.text.splitlines()[0] if item.text else "",
+        zone_id=item.meeting.zone_id, status=item.status, is_open=is_open, title=item.text.splitlines()[0] if item.text else "",
         number=request.number if request is not None else "", enterprise_id=enterprise_id,
         project_id=item.project_id, person_id=item.owner_person_id, unit_id=item.owner_unit_id,
         parent_id=request.item_id if request is not None else None, duties=tuple(duties))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from guanjia.core.choices import Role
-from guanjia.core.pagination import WindowPaginator
 from guanjia.enterprises.choices import Scale
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Workstation
@@ -29,20 +28,18 @@ def dashboard(user) -> dict:
         mine=Count("pk", filter=Q(butler=user.pk)),
         building=Count("pk", filter=Q(stage__in=[Stage.LAND, Stage.STARTED])),
     )
+    from guanjia.requests.selectors import enterprise_only
     from guanjia.requests.services import may_raise
-    from guanjia.workflow.selectors import worklist, worklist_counts
+    from guanjia.workflow.selectors import worklist
     from guanjia.workflow.views import kind_choices
 
-    # The first rows and the total in one query, as on 我的待办: a COUNT apart reads as much as the rows
-    # (SQLite, without statistics, counted a butler's waiting requests by walking the zone's index).
-    todo = WindowPaginator(worklist(user), HOME_WORKLIST_ROWS).page(1)
-    from guanjia.requests.selectors import enterprise_only
-
+    # 我的待办's counts per kind (its total), and its first rows only when it holds any.
+    todo = worklist(user)
+    counts = todo.counts()
     data = {"enterprise_counts": ent_counts, "project_counts": proj_counts, "portal": enterprise_only(user),
             "serves": user.has_role(Role.BUTLER), "handler_unit": user.unit if user.has_role(Role.UNIT) else None,
-            "worklist": todo.object_list, "worklist_count": todo.paginator.count,
-            "worklist_kinds": kind_choices(worklist_counts(user)) if todo.paginator.count else [],
-            "may_raise": may_raise(user)}
+            "worklist": todo[:HOME_WORKLIST_ROWS] if counts else [], "worklist_count": sum(counts.values()),
+            "worklist_kinds": kind_choices(counts), "may_raise": may_raise(user)}
     if user.has_role(Role.BUTLER):
         data["my_enterprises"] = list(enterprises.filter(butler=user.pk).select_related("workstation")[:10])
         data["my_projects"] = list(projects.filter(butler=user.pk).select_related("enterprise")[:10])

@@ -60,7 +60,7 @@ def describe_request(request) -> Description:
     if request.addressed_leader_id and status not in TERMINAL_STATUSES and status != Status.RESOLVED:
         duties.append((parties.leader(request.addressed_leader_id), True))
     return Description(
-        status=status, is_open=status not in TERMINAL_STATUSES, title=request.title, number=request.number,
+        zone_id=zone, status=status, is_open=status not in TERMINAL_STATUSES, title=request.title, number=request.number,
         enterprise_id=request.enterprise_id, project_id=request.project_id, person_id=request.butler_id,
         unit_id=request.lead_unit_id, duties=tuple(duties))
 
@@ -70,7 +70,7 @@ def describe_task(task) -> Description:
     is_open = task.status in OPEN_TASK_STATUSES
     duties = ((parties.unit(task.unit_id), request.status != Status.SUSPENDED),) if is_open else ()
     return Description(
-        status=task.status, is_open=is_open, title=request.title, number=request.number,
+        zone_id=request.zone_id, status=task.status, is_open=is_open, title=request.title, number=request.number,
         enterprise_id=request.enterprise_id, project_id=request.project_id, unit_id=task.unit_id,
         parent_id=request.item_id, duties=duties)
 
@@ -80,7 +80,7 @@ def describe_application(application) -> Description:
     pending = application.status == ExtensionApplicationStatus.PENDING
     duties = ((parties.center(request.zone_id), True), (parties.leaders(request.zone_id), True)) if pending else ()
     return Description(
-        status=application.status, is_open=pending, title=request.title, number=request.number,
+        zone_id=request.zone_id, status=application.status, is_open=pending, title=request.title, number=request.number,
         enterprise_id=request.enterprise_id, project_id=request.project_id, person_id=application.applicant_id,
         unit_id=application.unit_id, parent_id=request.item_id, duties=duties)
 

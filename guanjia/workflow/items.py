@@ -4,7 +4,9 @@
 what the item says of the object after a change (the workflow's `describe`: status, open or
 finished, title, who answers for it, whom it waits for) and its soonest running deadline,
 read from its clocks. The transition helper calls `sync`; so does anything that moves clocks
-outside a transition (a rule changed, a year's holidays loaded).
+outside a transition (a rule changed, a year's holidays loaded). Each duty carries its item's
+zone, kind and deadline (so that 我的待办 is read from the duties alone): they are written here
+and nowhere else.
 """
 
 from __future__ import annotations
@@ -29,50 +31,56 @@ def _fields(description: Description) -> dict:
     }
 
 
-def insert(obj, *, zone_id: int, at=None) -> TrackedItem:
-    """Save a new domain object (`obj.WORKFLOW` names its workflow) with its tracked item and duties."""
+def insert(obj, *, at=None, start_clocks=None) -> TrackedItem:
+    """Save a new domain object (`obj.WORKFLOW` names its workflow) with its tracked item and duties.
+
+    `start_clocks(item)` starts its first clocks and returns them: the item's deadline is then written
+    with its object's id, and its duties with the deadline, once each.
+    """
     workflow = _workflow_of(obj)
     description = workflow.describe(obj)
     at = at or timezone.now()
-    item = TrackedItem.objects.create(kind=workflow.kind, zone_id=zone_id, created_at=at, updated_at=at,
+    item = TrackedItem.objects.create(kind=workflow.kind, zone_id=description.zone_id, created_at=at, updated_at=at,
                                       **_fields(description))
     obj.item = item
     obj.save(force_insert=True)
-    TrackedItem.objects.filter(pk=item.pk).update(object_id=obj.pk)
     item.object_id = obj.pk
-    _write_duties(item.pk, description.duties, existing={})
+    running = start_clocks(item) if start_clocks is not None else []
+    summary = _summary([(c.due_at, c.warn_at, c.provisional, c.paused_at) for c in running])
+    TrackedItem.objects.filter(pk=item.pk).update(object_id=obj.pk, **summary)
+    if description.is_open:
+        _write_duties(item.pk, workflow.kind, description, due_at=summary["due_at"], existing={})
     return item
 
 
-def sync(obj, *, deadlines: bool = True, at=None) -> None:
-    """Write what `obj`'s item says of it now (and, with `deadlines`, its soonest running deadline)."""
-    description = _workflow_of(obj).describe(obj)
-    values = _fields(description)
-    if deadlines:
-        values.update(deadline_summary(obj.item_id))
-    values["updated_at"] = at or timezone.now()
+def sync(obj, *, at=None) -> None:
+    """Write what `obj`'s item says of it now, its soonest running deadline, and whom it waits for."""
+    workflow = _workflow_of(obj)
+    description = workflow.describe(obj)
+    values = {**_fields(description), **deadline_summary(obj.item_id), "updated_at": at or timezone.now()}
     TrackedItem.objects.filter(pk=obj.item_id).update(**values)
     existing = dict(Duty.objects.filter(item=obj.item_id).values_list("party", "actionable"))
-    _write_duties(obj.item_id, description.duties if description.is_open else (), existing=existing)
+    kept = _write_duties(obj.item_id, workflow.kind, description, due_at=values["due_at"], existing=existing,
+                         wanted=None if description.is_open else ())
+    if kept:
+        Duty.objects.filter(item=obj.item_id).update(due_at=values["due_at"])
 
 
 def refresh_deadlines(item_ids) -> None:
     """Rewrite the soonest running deadline of some items (their clocks moved outside a transition)."""
     for item_id in set(item_ids):
-        TrackedItem.objects.filter(pk=item_id).update(**deadline_summary(item_id))
+        _write_summary(item_id, deadline_summary(item_id))
+
+
+def _write_summary(item_id: int, summary: dict) -> None:
+    TrackedItem.objects.filter(pk=item_id).update(**summary)
+    Duty.objects.filter(item=item_id).update(due_at=summary["due_at"])
 
 
 def deadline_summary(item_id: int) -> dict:
     """The item's soonest running deadline, when it turns due soon, and whether every clock is paused."""
     return _summary(Clock.objects.filter(item=item_id, stopped_at__isnull=True, cancelled=False)
                     .values_list("due_at", "warn_at", "provisional", "paused_at"))
-
-
-def set_deadlines(item_id: int, running) -> None:
-    """Write the deadline summary of an item whose running clocks are `running` (the clocks just started on a
-    new item: no need to read them back)."""
-    TrackedItem.objects.filter(pk=item_id).update(**_summary(
-        [(c.due_at, c.warn_at, c.provisional, c.paused_at) for c in running]))
 
 
 def _summary(rows) -> dict:
@@ -84,17 +92,25 @@ def _summary(rows) -> dict:
     return {"due_at": due_at, "warn_at": warn, "due_provisional": provisional, "paused": False}
 
 
-def _write_duties(item_id: int, duties, *, existing: dict[str, bool]) -> None:
-    wanted: dict[str, bool] = {}
-    for party, actionable in duties:
-        wanted[party] = wanted.get(party, False) or actionable
-    gone = [party for party in existing if party not in wanted]
+def _write_duties(item_id: int, kind: str, description: Description, *, due_at, existing: dict[str, bool],
+                  wanted=None) -> int:
+    """Make the item's duties those of `description` (or `wanted`); returns how many were kept as they were."""
+    duties: dict[str, bool] = {}
+    for party, actionable in (description.duties if wanted is None else wanted):
+        duties[party] = duties.get(party, False) or actionable
+    gone = [party for party in existing if party not in duties]
     if gone:
         Duty.objects.filter(item=item_id, party__in=gone).delete()
-    new = [Duty(item_id=item_id, party=party, actionable=actionable) for party, actionable in wanted.items()
-           if party not in existing]
+    new = [Duty(item_id=item_id, party=party, actionable=actionable, zone_id=description.zone_id, kind=kind,
+                due_at=due_at)
+           for party, actionable in duties.items() if party not in existing]
     if new:
         Duty.objects.bulk_create(new)
-    for party, actionable in wanted.items():
-        if party in existing and existing[party] != actionable:
-            Duty.objects.filter(item=item_id, party=party).update(actionable=actionable)
+    kept = 0
+    for party, actionable in duties.items():
+        if party in existing:
+            kept += 1
+            if existing[party] != actionable:
+                Duty.objects.filter(item=item_id, party=party).update(actionable=actionable)
+    return kept
+

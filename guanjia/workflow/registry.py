@@ -37,6 +37,7 @@ class Description:
     (actionable) or can only wait for others (listed apart in their 我的待办).
     """
 
+    zone_id: int
     status: str
     is_open: bool
     title: str

@@ -70,9 +70,11 @@ def forwards(apps, schema_editor):
             Event.objects.create(item=tracked, actor_id=item.done_by_id, at=clock.stopped_at, action="complete",
                                  from_status="open", to_status="done", comment=item.result)
         else:
-            Duty.objects.create(item=tracked, party=f"unit:{item.owner_unit_id}", actionable=True)
+            duty = {"item": tracked, "actionable": True, "zone_id": meeting.zone_id, "kind": "action_item",
+                    "due_at": item.deadline}
+            Duty.objects.create(party=f"unit:{item.owner_unit_id}", **duty)
             if item.owner_person_id:
-                Duty.objects.create(item=tracked, party=f"person:{item.owner_person_id}", actionable=True)
+                Duty.objects.create(party=f"person:{item.owner_person_id}", **duty)
 
 
 def backwards(apps, schema_editor):

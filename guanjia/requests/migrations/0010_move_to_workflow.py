@@ -159,8 +159,8 @@ def _reset_sequences(apps, connection):
 def _insert_duties(connection, rows):
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
-            cursor.executemany("INSERT INTO workflow_duty (item_id, party, actionable) VALUES (%s, %s, %s)",
-                               rows[start:start + BATCH])
+            cursor.executemany("INSERT INTO workflow_duty (item_id, party, actionable, zone_id, kind) "
+                               "VALUES (%s, %s, %s, %s, %s)", rows[start:start + BATCH])
 
 
 def _duties(apps, connection):
@@ -176,14 +176,15 @@ def _duties(apps, connection):
                 "addressed_leader_id").iterator(chunk_size=BATCH)):
         if status == "suspended":
             suspended.add(item)
-        rows += [(item, party, actionable) for party, actionable in
+        rows += [(item, party, actionable, zone, "request") for party, actionable in
                  _request_duties(status, zone, butler, escalated_to, reason, enterprise, leader)]
-    for item, unit, parent in UnitTask.objects.filter(status__in=OPEN_TASK).values_list(
-            "item_id", "unit_id", "request__item_id").iterator(chunk_size=BATCH):
-        rows.append((item, f"unit:{unit}", parent not in suspended))
+    for item, unit, parent, zone in UnitTask.objects.filter(status__in=OPEN_TASK).values_list(
+            "item_id", "unit_id", "request__item_id", "request__zone_id").iterator(chunk_size=BATCH):
+        rows.append((item, f"unit:{unit}", parent not in suspended, zone, "unit_task"))
     for item, zone in ExtensionApplication.objects.filter(status="pending").values_list(
             "item_id", "request__zone_id"):
-        rows += [(item, f"admin@{zone}", True), (item, f"leader@{zone}", True)]
+        rows += [(item, f"admin@{zone}", True, zone, "extension_application"),
+                 (item, f"leader@{zone}", True, zone, "extension_application")]
     _insert_duties(connection, rows)
 
 
@@ -219,6 +220,9 @@ def _deadlines(apps, connection):
         for start in range(0, len(paused_items), BATCH):
             cursor.executemany("UPDATE workflow_trackeditem SET paused = TRUE WHERE id = %s",
                                paused_items[start:start + BATCH])
+        # Each duty carries its item's deadline (我的待办 is sorted on the duties).
+        cursor.execute("UPDATE workflow_duty SET due_at = (SELECT i.due_at FROM workflow_trackeditem i "
+                       "WHERE i.id = workflow_duty.item_id)")
 
 
 def backwards(apps, schema_editor):

@@ -52,7 +52,7 @@ def _decide(application: ExtensionApplication, action: str, *, actor, at: dt.dat
     application.decided_by, application.decided_at = actor, at
     application.decision_reason = reason
     application.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
-    items.sync(application, deadlines=False, at=at)
+    items.sync(application, at=at)
 
 
 def withdraw_applications(request: Request, at: dt.datetime) -> None:
@@ -123,7 +123,7 @@ def request_apply_extension(*, actor, request: Request, days: int, reason: str, 
     application = ExtensionApplication(request=request, applicant=actor, unit=unit, days=days,
                                        reason=reason.strip(), created_at=now)
     application.full_clean(exclude=["request", "applicant", "unit", "item"])
-    items.insert(application, zone_id=request.zone_id, at=now)
+    items.insert(application, at=now)
     # The page an approver reads has changed: a decision sent from an older one is refused.
     step.finish(comment=application.reason, unit=unit, internal=True, at=now,
                 data={"days": days, "application": application.pk})

@@ -161,10 +161,9 @@ def _register(
     if errors:
         raise ValidationError(errors)
     request.number = _allocate_number(request.zone_id, timezone.localtime(at).year)
-    items.insert(request, zone_id=request.zone_id, at=at)
+    items.insert(request, at=at, start_clocks=lambda item: [common.start_clock(request, ClockKind.SIGN, at)])
     if intake_key:  # a second submission of the same form fails here, and its number rolls back
         RequestIntake.objects.create(raised_by=actor, key=intake_key, request=request, fingerprint=fingerprint)
-    items.set_deadlines(request.item_id, [common.start_clock(request, ClockKind.SIGN, at)])
     timeline.record(item_id=request.item_id, actor=actor, action=Action.RAISE, to_status=request.status,
                     comment=request.description, attachments=attachments, at=at, data={"source": source})
     return request

@@ -119,12 +119,15 @@ def create_unit_tasks(request: Request, lead_unit, co_units, at, unit_due: dt.da
     tasks = []
     for unit, role, rule in [(lead_unit, UnitTaskRole.LEAD, lead_rule),
                              *[(u, UnitTaskRole.CO, co_rule) for u in co_units]]:
-        task = UnitTask(request=request, unit=unit, role=role, created_at=at)
-        items.insert(task, zone_id=request.zone_id, at=at)
-        clock = clocks.start(item=task.item_id, kind=ClockKind.UNIT, at=at, rule=rule)
-        task.due_at = clock.due_at
+        task, started = UnitTask(request=request, unit=unit, role=role, created_at=at), []
+
+        def start(item, rule=rule, started=started):
+            started.append(clocks.start(item=item, kind=ClockKind.UNIT, at=at, rule=rule))
+            return started
+
+        items.insert(task, at=at, start_clocks=start)
+        task.due_at = started[0].due_at  # the unit's 办理时限, shown with its task
         task.save(update_fields=["due_at"])
-        items.set_deadlines(task.item_id, [clock])
         tasks.append(task)
     return tasks
 

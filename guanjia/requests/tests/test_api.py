@@ -188,13 +188,13 @@ def test_raising_takes_a_fixed_number_of_queries(api, world):
     with CaptureQueriesContext(connection) as captured:
         raise_api(api, world)
     # The enterprise (with its butler); then in the transaction the number (one UPDATE … RETURNING),
-    # its tracked item, the request, the item's object id and its duty (the butler's 我的待办), the
-    # clock rule, the calendar (2), the sign clock and its ledger row, the item's deadline, the
-    # timeline event; besides the transaction's own statements. (The caller's roles are read once per
-    # request and held by the test's user object.)
+    # its tracked item, the request, the clock rule, the calendar (2), the sign clock and its ledger
+    # row, the item's object id with its deadline, its duty (the butler's 我的待办), the timeline
+    # event; besides the transaction's own statements. (The caller's roles are read once per request
+    # and held by the test's user object.)
     statements = [q["sql"] for q in captured.captured_queries
                   if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN"))]
-    assert len(statements) == 13, "\n".join(sql[:120] for sql in statements)
+    assert len(statements) == 12, "\n".join(sql[:120] for sql in statements)
 
 
 def test_raising_again_with_the_same_idempotency_key_answers_the_first_request(api, world):

@@ -34,8 +34,9 @@ class WorklistView(GenericAPIView):
         if kind is not None and kind not in {w.kind for w in registry.registered()}:
             raise ValidationError({"kind": [_("未知的事项类型。")]})
         apart = request.query_params.get("apart", "").lower() in ("1", "true", "yes")
-        rows = selectors.worklist(request.user, kind=kind, apart=apart)
-        page = self.paginate_queryset(rows)
+        listed = selectors.worklist(request.user, kind=kind, apart=apart)
+        page = self.paginate_queryset(listed)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        response.data["counts"] = selectors.worklist_counts(request.user, apart=apart)
+        response.data["counts"] = listed.counts() if kind is None else selectors.worklist_counts(request.user,
+                                                                                                apart=apart)
         return Response({key: response.data[key] for key in ("count", "counts", "next", "previous", "results")})

@@ -109,7 +109,10 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('party', models.CharField(max_length=40, verbose_name='责任方')),
                 ('actionable', models.BooleanField(default=True, verbose_name='待其处理')),
+                ('kind', models.CharField(max_length=30)),
+                ('due_at', models.DateTimeField(blank=True, null=True)),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duties', to='workflow.trackeditem')),
+                ('zone', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.zone')),
             ],
             options={
                 'verbose_name': '待办责任',
@@ -153,7 +156,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='duty',
-            index=models.Index(fields=['party', 'actionable', 'item'], name='duty_party_item'),
+            index=models.Index(fields=['party', 'actionable', 'zone', 'due_at', 'item', 'kind'], name='duty_party_due'),
         ),
         migrations.AddConstraint(
             model_name='duty',

@@ -1,6 +1,8 @@
 """The transition helper and the specs: a move the table refuses (409), a permission refused (403), a stale
 version (409), and everything a move writes (row, item, duties, timeline) written together or not at all."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -99,6 +101,10 @@ def test_an_action_item_moves_by_its_own_table(world):
                               owner_person=world.unit_user1, days=5)
     assert duties(item) == {(f"unit:{world.unit1.pk}", True), (f"person:{world.unit_user1.pk}", True)}
     assert [e.action for e in item.events.all()] == ["add"]
+    by_date = ms.action_item_add(actor=world.butler1, meeting=meeting, text="核实红线", owner_unit=world.unit2,
+                                 due_date=meeting.meeting_date + dt.timedelta(days=12))
+    for each in (item, by_date):  # the deadline shown on the row is its clock's
+        assert each.deadline == each.clocks.get().due_at == TrackedItem.objects.get(pk=each.item_id).due_at
     with pytest.raises(PermissionDenied):
         ms.action_item_complete(actor=world.unit_user2, item=item, result="x")  # not its owner
     item = ms.action_item_complete(actor=world.unit_user1, item=item, result="方案已出具")
