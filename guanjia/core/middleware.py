@@ -64,23 +64,3 @@ def bad_request(request, exception=None):
         return too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     return defaults.bad_request(request, exception)
 
-
-class PersonLanguageMiddleware:
-    """A signed-in person's own language (their setting, `User.language`) wins over the browser's.
-
-    After LocaleMiddleware and AuthenticationMiddleware: the browser's language serves the sign-in
-    page, the person's every page after it (and the notices in their inbox, put into words in it).
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from django.utils import translation
-
-        user = getattr(request, "user", None)
-        language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
-        if language and language != getattr(request, "LANGUAGE_CODE", None):
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        return self.get_response(request)

@@ -56,7 +56,12 @@ class LockoutAuthenticationForm(AuthenticationForm):
 
 
 class ModelBackend(DjangoModelBackend):
-    """Django's ModelBackend, reading the signed-in person with their zone: every page's header names it."""
+    """Django's ModelBackend, reading the signed-in person with their zone: every page's header names it.
+
+    The person's own language (`User.language`, kept by the language switch) replaces the browser's
+    as soon as they are read: their pages, and the notices on them, are then in it. Done here rather
+    than in a middleware so that a view that never asks who is signed in reads no one.
+    """
 
     def get_user(self, user_id):
         UserModel = get_user_model()  # noqa: N806 - Django's own name for it
@@ -64,4 +69,15 @@ class ModelBackend(DjangoModelBackend):
             user = UserModel._default_manager.select_related("zone").get(pk=user_id)
         except UserModel.DoesNotExist:
             return None
-        return user if self.user_can_authenticate(user) else None
+        if not self.user_can_authenticate(user):
+            return None
+        use_own_language(user)
+        return user
+
+
+def use_own_language(user) -> None:
+    """Speak the person's own language from now on in this request, if they chose one."""
+    from django.utils import translation
+
+    if user.language and user.language != translation.get_language():
+        translation.activate(user.language)

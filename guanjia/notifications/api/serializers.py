@@ -4,11 +4,11 @@ from guanjia.notifications.models import Notification
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    """A notice, in the reader's language (the request's, or the person's own setting)."""
+    """A notice, in the reader's language: their own setting, else the request's (a token's caller too)."""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    title = serializers.CharField(source="shown_title", read_only=True)
-    body = serializers.CharField(source="shown_body", read_only=True)
+    title = serializers.SerializerMethodField()
+    body = serializers.SerializerMethodField()
     item_kind = serializers.CharField(source="item.kind", read_only=True, default=None, allow_null=True)
     number = serializers.CharField(source="item.number", read_only=True, default=None, allow_null=True)
     unread = serializers.SerializerMethodField()
@@ -21,6 +21,17 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_unread(self, obj) -> bool:
         return obj.read_at is None
+
+    def _language(self) -> str | None:
+        """The caller's own language (a notice is its recipient's alone), else the request's."""
+        request = self.context.get("request")
+        return getattr(getattr(request, "user", None), "language", "") or None
+
+    def get_title(self, obj) -> str:
+        return obj.title_in(self._language())
+
+    def get_body(self, obj) -> str:
+        return obj.body_in(self._language())
 
 
 class ReadAllSerializer(serializers.Serializer):

@@ -311,4 +311,5 @@ def test_a_notice_is_shown_in_its_reader_s_language(world, client, django_captur
         assert notice.shown_title.startswith("超期催办：")
     client.force_login(world.butler1)
     assert "Overdue: " in client.get("/notifications/").content.decode()  # their own setting, not the browser's
+    assert client.get("/api/v1/notifications/").json()["results"][0]["title"].startswith("Overdue: ")
     assert mail.outbox and "Overdue: GJ-" in mail.outbox[-1].subject
