@@ -7,8 +7,6 @@ from django.views import generic
 
 from guanjia.workflow import registry, selectors
 
-APART_ROWS = 30
-
 
 def kind_choices(counts: dict[str, int]) -> list[tuple[str, object, int]]:
     """The kinds to filter by, with their counts: every registered workflow that has an item waiting."""
@@ -16,7 +14,8 @@ def kind_choices(counts: dict[str, int]) -> list[tuple[str, object, int]]:
 
 
 class WorklistView(LoginRequiredMixin, generic.ListView):
-    """我的待办 across workflows; `?kind=` keeps one kind. Items the person can only wait on are listed apart."""
+    """我的待办 across workflows; `?kind=` keeps one kind, `?apart=1` lists what the person can only wait on
+    for now (等待他人办理: a unit's task while its request is suspended, a request the units hold)."""
 
     template_name = "workflow/worklist.html"
     paginate_by = 30
@@ -24,14 +23,17 @@ class WorklistView(LoginRequiredMixin, generic.ListView):
     def get_queryset(self):
         kind = self.request.GET.get("kind") or None
         self.kind = kind if kind in {w.kind for w in registry.registered()} else None
-        self.listed = selectors.worklist(self.request.user, kind=self.kind)
+        self.apart = self.request.GET.get("apart") in ("1", "true")
+        self.listed = selectors.worklist(self.request.user, kind=self.kind, apart=self.apart)
         return self.listed  # its length is the sum of its counts per kind; a page reads only its own rows
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        counts = selectors.worklist_counts(user) if self.kind else self.listed.counts()
-        apart = list(selectors.worklist(user, kind=self.kind, apart=True)[:APART_ROWS + 1])
-        context.update(kind=self.kind, kinds=kind_choices(counts), total=sum(counts.values()),
-                       apart=apart[:APART_ROWS], apart_more=len(apart) > APART_ROWS)
+        # The counts of the tabs: what waits for the person (every kind), and what they wait on.
+        waiting = self.listed if not (self.kind or self.apart) else selectors.worklist(user)
+        apart = self.listed if self.apart and not self.kind else selectors.worklist(user, apart=True)
+        counts = waiting.counts()
+        context.update(kind=self.kind, apart=self.apart, kinds=kind_choices(counts), total=sum(counts.values()),
+                       apart_total=apart.count())
         return context

@@ -218,3 +218,22 @@ def test_a_suspended_request_s_unit_task_waits_apart(world):
     assert waiting(world.unit_user1) == [("unit_task", task.pk)] and waiting(world.ent1_user) == []
     item.refresh_from_db()
     assert not item.paused and item.due_at == UnitTask.objects.get(pk=task.pk).due_at
+
+
+def test_the_page_counts_each_kind_and_lists_what_waits_on_others_under_its_own_tab(client, world):
+    request = s.request_accept(actor=world.butler1, request=s.request_raise(
+        actor=world.butler1, enterprise=world.ent1, source="visit", category="factors", title="用电增容",
+        description="需增容。"))
+    request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1)
+    s.request_suspend(actor=world.butler1, request=request, reason="policy_pending")
+    client.force_login(world.unit_user1)
+    page = client.get("/worklist/")
+    assert page.context["paginator"].count == 0 and page.context["apart_total"] == 1
+    assert 'id="worklist-apart-link"' in page.content.decode()
+    apart = client.get("/worklist/?apart=1")
+    assert [(r["kind"], r["object_id"]) for r in apart.context["object_list"]] == [
+        ("unit_task", request.unit_tasks.get().pk)]
+    assert "用电增容" in apart.content.decode()
+    api = client.get("/api/v1/worklist/?apart=true").json()
+    assert api["count"] == 1 and api["counts"] == {"unit_task": 1} and api["results"][0]["kind"] == "unit_task"
+    assert client.get("/api/v1/worklist/?kind=nonsense").status_code == 400
