@@ -99,9 +99,4 @@ class Migration(migrations.Migration):
                                        related_name="+", to="workflow.trackeditem"),
         ),
         migrations.RunPython(forwards, backwards),
-        migrations.AlterField(
-            model_name="actionitem", name="item",
-            field=models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT,
-                                       related_name="+", to="workflow.trackeditem"),
-        ),
     ]

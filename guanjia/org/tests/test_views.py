@@ -59,7 +59,7 @@ def test_login_locks_after_repeated_failures(client, world):
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.parametrize(("who", "queries"), [("butler1", 11), ("admin", 8)])
+@pytest.mark.parametrize(("who", "queries"), [("butler1", 10), ("admin", 8)])
 def test_home_query_count_is_fixed(client, world, django_assert_num_queries, who, queries):
     """The worklist's first rows and its total are one query, however many requests wait."""
     from guanjia.requests import services
@@ -70,8 +70,8 @@ def test_home_query_count_is_fixed(client, world, django_assert_num_queries, who
                                title=f"第{n}件", description="说明")
     client.force_login(user)
     # session, person, roles, enterprise and project counts, the worklist's counts per kind (its total)
-    # and, when it holds anything, its first ids and their rows, the bell; a butler's own enterprises and
-    # projects, or the center's workstations
+    # and, when it holds anything, its first rows, the bell; a butler's own enterprises and projects, or
+    # the center's workstations
     with django_assert_num_queries(queries):
         response = client.get(reverse("home"))
     assert (response.context["worklist_count"], len(response.context["worklist"])) == (

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("requests", "0010_move_to_workflow"),
-        ("notifications", "0005_workflow_items"),
+        ("notifications", "0006_workflow_items_only"),
     ]
 
     operations = [

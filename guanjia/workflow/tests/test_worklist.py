@@ -139,6 +139,24 @@ def test_worklist_follows_the_rules_for_every_role_and_several_roles(seeded):
     assert any(expected(person, apart=True) for person in everyone.values())
 
 
+def test_the_written_statements_give_what_the_querysets_give(seeded, monkeypatch):
+    """The page and the counts are read by statements written once; the querysets are their definition."""
+    from guanjia.workflow.selectors import Worklist
+
+    everyone = people(seeded)
+    by_statement = {}
+    for name, person in everyone.items():
+        for kind in (None, "request", "unit_task"):
+            for apart in (False, True):
+                listed = Worklist(person, kind=kind, apart=apart)
+                by_statement[name, kind, apart] = (list(listed[:30]), listed[5:12], listed.counts())
+    monkeypatch.setattr(Worklist, "by_statement", property(lambda self: False))
+    for (name, kind, apart), found in by_statement.items():
+        listed = Worklist(everyone[name], kind=kind, apart=apart)
+        assert found == (list(listed[:30]), listed[5:12], listed.counts()), (name, kind, apart)
+    assert any(found[0] for found in by_statement.values())
+
+
 def test_one_list_of_every_kind_soonest_deadline_first(world):
     """A unit's task (its own deadline, not the request's) and a meeting's action item in one unit's list."""
     with time_machine.travel(timezone.make_aware(dt.datetime(2026, 3, 2, 9, 0)), tick=False):
