@@ -17,7 +17,6 @@ from guanjia.requests.services.common import check_may_act, check_may_raise, may
 from guanjia.requests.services.extensions import (
     MAX_EXTENSION_DAYS,
     MAX_EXTENSIONS,
-    may_apply_extension,
     request_apply_extension,
     request_approve_extension,
     request_deny_extension,
@@ -54,7 +53,6 @@ __all__ = [
     "check_may_act",
     "check_may_raise",
     "clock_rule_save",
-    "may_apply_extension",
     "may_raise",
     "request_accept",
     "request_add_note",

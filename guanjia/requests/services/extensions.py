@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from guanjia.core.clock import now as service_now
 from guanjia.core.errors import Conflict
-from guanjia.requests.choices import OPEN_TASK_STATUSES, Action, ApplicationAction, ClockKind
+from guanjia.requests.choices import Action, ApplicationAction, ClockKind
 from guanjia.requests.models import ExtensionApplication, Request
 from guanjia.requests.services import common
 from guanjia.requests.services.common import begin, texts_limited
@@ -96,12 +96,6 @@ def request_extend(*, actor, request: Request, days: int, reason: str, version: 
     return request
 
 
-def may_apply_extension(user, request: Request) -> bool:
-    """申请延期 is for the request's butler and the handlers of a unit still working on it (the page offers
-    the tab only then); `request.unit_tasks` is read, so prefetch it where many are asked."""
-    return user.has_perm(common.perm(Action.APPLY_EXTENSION), request)
-
-
 @texts_limited
 @transaction.atomic
 def request_apply_extension(*, actor, request: Request, days: int, reason: str, version: int | None = None
@@ -159,7 +153,3 @@ def request_deny_extension(*, actor, request: Request, reason: str, version: int
                 data={"days": application.days, "application": application.pk, "applicant": application.applicant_id})
     return step.obj
 
-
-__all__ = ["MAX_EXTENSIONS", "MAX_EXTENSION_DAYS", "OPEN_TASK_STATUSES", "may_apply_extension",
-           "request_apply_extension", "request_approve_extension", "request_deny_extension", "request_extend",
-           "withdraw_applications"]
