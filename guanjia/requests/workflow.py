@@ -14,6 +14,7 @@ Registered in RequestsConfig.ready().
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guanjia.core.addresses import object_address
 from guanjia.requests.choices import (
@@ -124,7 +125,7 @@ REFUSED = _("诉求当前为“%(status)s”，不能%(action)s。")
 STALE = _("该诉求已被他人处理，请刷新后再试。")
 
 REQUEST = Workflow(
-    kind="request", label=_("诉求"), model="requests.Request", statuses=Status,
+    kind="request", label=pgettext_lazy("one", "诉求"), model="requests.Request", statuses=Status,
     open_statuses=frozenset(Status) - TERMINAL_STATUSES, moves=MOVES, actions=Action, clock_kinds=ClockKind,
     status_colours=STATUS_COLOURS, describe=describe_request, url=_request_url, notices=_notices,
     reminders=_reminders, reminder_people=_reminder_people, deadlines_moved=_deadlines_moved, refused_message=REFUSED, stale_message=STALE,
