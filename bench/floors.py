@@ -45,7 +45,8 @@ SELECT i.id, i.kind, i.object_id, p.object_id, i.number, i.title, i.status, i.is
 """
 _BY_DUTY = ("SELECT DISTINCT d.item_id, d.due_at FROM workflow_duty d "
             "WHERE d.party IN ({parties}) AND d.actionable AND d.zone_id = %s")
-_OVERDUE = "SELECT o.id, o.due_at FROM workflow_trackeditem o WHERE o.zone_id = %s AND o.is_open AND o.due_at < %s"
+_OVERDUE = ("SELECT o.id AS item_id, o.due_at FROM workflow_trackeditem o "
+            "WHERE o.zone_id = %s AND o.is_open AND o.due_at < %s")
 
 
 def worklist_page(*, zone_id: int, parties: list[str], overdue_before=None) -> tuple[int, list[tuple]]:

@@ -64,6 +64,7 @@ from guanjia.requests.choices import (
 from guanjia.requests.models import Request, RequestCounter, UnitTask
 from guanjia.requests.workflow import describe_request, describe_task
 from guanjia.workflow.clocks import warn_at
+from guanjia.workflow.items import merged_duties
 from guanjia.workflow.models import Clock, ClockEvent, Duty, Event, TrackedItem
 
 REQUEST_BATCH = 10_000  # requests per transaction (≈ 250 000 rows with their clocks and events)
@@ -434,7 +435,7 @@ class _Maker:
                     number=description.number, enterprise_id=description.enterprise_id,
                     project_id=description.project_id, person_id=description.person_id, unit_id=description.unit_id)
         if description.is_open:
-            for party, actionable in description.duties:
+            for party, actionable in merged_duties(description.duties).items():
                 self.t_duties.new(item_id=item, party=party, actionable=actionable, zone_id=description.zone_id,
                                   kind=item["kind"], due_at=item["due_at"])
 

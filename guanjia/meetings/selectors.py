@@ -55,7 +55,8 @@ def action_items_for_request(request, user):
 
 
 def overdue_action_items(user):
-    """Open action items past their deadline, for the worklist and supervision (督办)."""
+    """Open action items past their deadline, soonest due first: supervision's (督办) list to come.
+    我的待办 and the reminders read the kernel's items and clocks instead."""
     return action_item_list(user).overdue().order_by("deadline", "pk")
 
 

@@ -222,17 +222,17 @@ def meeting_update(*, actor, meeting: Meeting, **fields) -> Meeting:
 
 
 def _move_deadlines(meeting: Meeting, items: list[ActionItem]) -> dict:
-    """Recount working-day deadlines from a new meeting date; a fixed date may not fall before it."""
+    """Refuse a new meeting date that its action items' deadlines cannot follow: working days the calendar
+    cannot count from it, or a fixed date before it. (The clocks themselves restart once it is saved.)"""
     if not items:
         return {}
     calendar = workcal.WorkingCalendar.load()
     for item in items:
         if item.deadline_days:
             try:
-                due = calendar.deadline_at(meeting.meeting_date, item.deadline_days)
+                calendar.deadline_at(meeting.meeting_date, item.deadline_days)
             except workcal.CalendarUnavailable as error:
                 return {"starts_at": [error.message]}
-            item.deadline, item.deadline_provisional = due.due, due.provisional
         elif timezone.localtime(item.deadline).date() < meeting.meeting_date:
             return {"starts_at": [_("督办事项“%(item)s”的完成时限早于新的会议日期。") % {"item": item}]}
     return {}
@@ -358,9 +358,15 @@ def action_item_add(
     # Its deadline is a clock counted from the meeting: working days, or a date (never before today's close).
     rule = (clocks.Rule(clocks.DAYS, days) if days is not None
             else clocks.Rule(clocks.DAYS, 0, fixed=True, until=due_date, earliest=today))
+    started = []
     with audit_context(actor=actor):
-        tracked_items.insert(item, at=now, start_clocks=lambda tracked: [
-            clocks.start(item=tracked, kind=ItemClock.DEADLINE, at=meeting.starts_at, rule=rule)])
+        tracked_items.insert(item, at=now, start_clocks=lambda tracked: started.append(
+            clocks.start(item=tracked, kind=ItemClock.DEADLINE, at=meeting.starts_at, rule=rule)) or started)
+    # The clock is the deadline; the row only shows it (the values above were counted to refuse a bad one).
+    clock = started[0]
+    if (clock.due_at, clock.provisional) != (item.deadline, item.deadline_provisional):
+        item.deadline, item.deadline_provisional = clock.due_at, clock.provisional
+        ActionItem.objects.filter(pk=item.pk).update(deadline=clock.due_at, deadline_provisional=clock.provisional)
     timeline.record(item_id=item.item_id, actor=actor, action=ItemAction.ADD, to_status=item.status, comment=text,
                     at=now)
     return item

@@ -254,8 +254,10 @@ class Run:
         from guanjia.workflow.models import Clock
 
         sent = ReminderSent.objects.filter(kind=kind, clock=OuterRef("pk"), due_at=OuterRef("due_at"))
+        # Only kinds a workflow still handles: rows left by an app since removed have nobody to remind.
+        kinds = [workflow.kind for workflow in registry.registered()]
         return (Clock.objects.filter(stopped_at__isnull=True, paused_at__isnull=True, cancelled=False,
-                                     item__is_open=True)
+                                     item__is_open=True, item__kind__in=kinds)
                 .filter(~Exists(sent))
                 .order_by("pk"))
 

@@ -27,9 +27,10 @@ def can_open(user, notification: Notification) -> bool:
     from guanjia.workflow.models import TrackedItem
 
     item = TrackedItem.objects.filter(pk=notification.item_id).values("kind", "object_id").first()
-    if item is None:
+    workflow = registry.find(item["kind"]) if item is not None else None
+    if workflow is None:
         return False
-    model = registry.get(item["kind"]).get_model()
+    model = workflow.get_model()
     return model.objects.visible_to(user).filter(pk=item["object_id"]).exists()
 
 

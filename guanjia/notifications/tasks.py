@@ -23,6 +23,13 @@ def notify_event(event_id: int) -> int:
 
 
 @db_task()
+def notify_request_event(event_id: int) -> int:
+    """The same job under its name before the workflow kernel, for jobs an upgrade finds still queued (a
+    request's timeline events kept their ids when they moved to the kernel's timeline)."""
+    return notify_event.call_local(event_id)
+
+
+@db_task()
 def send_deliveries(delivery_ids: list[int]) -> int:
     """First attempt of new deliveries (the reminders' ones); returns how many went out."""
     return services.deliveries_send(ids=delivery_ids, limit=len(delivery_ids)).sent

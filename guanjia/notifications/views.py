@@ -57,7 +57,7 @@ class MarkReadView(ScopedMixin, generic.View):
         services.notification_mark_read(actor=request.user, notification=notification)
         if request.POST.get("open") and notification.link:
             if not selectors.can_open(request.user, notification):
-                messages.info(request, _("该诉求已不在您的办理范围内（任务已撤回），无法查看。"))
+                messages.info(request, _("该事项已不在您的办理范围内（如任务已撤回），无法查看。"))
                 return HttpResponseRedirect(reverse("notifications:inbox"))
             target = notification.link
             if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -9,6 +9,8 @@ from guanjia.core.filtersets import IdFilter, PersonFilter, person_name_filter
 from guanjia.enterprises.models import Enterprise
 from guanjia.requests.choices import OPEN_STATUSES, Category, Source, Status, Urgency
 from guanjia.requests.models import Request
+from guanjia.requests.workflow import UNIT_TASK
+from guanjia.workflow.models import TrackedItem
 
 
 class RequestFilterSet(django_filters.FilterSet):
@@ -56,6 +58,9 @@ class RequestFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        # Its soonest running deadline (its tracked item's) has passed.
-        late = Q(item__due_at__lt=timezone.now())
+        # A deadline of its own has passed (its tracked item's soonest), or a unit still on it is past its
+        # 办理时限 (the unit's task is an item of its own, under the request's).
+        now = timezone.now()
+        units_late = TrackedItem.objects.filter(kind=UNIT_TASK.kind, is_open=True, due_at__lt=now).values("parent")
+        late = Q(item__due_at__lt=now) | Q(item__in=units_late)
         return queryset.filter(late) if value else queryset.exclude(late)

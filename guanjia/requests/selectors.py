@@ -9,12 +9,14 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from guanjia.core.choices import Role
 from guanjia.requests.models import ExtensionApplication, Request, UnitTask
+from guanjia.requests.workflow import UNIT_TASK
 from guanjia.workflow import timeline as kernel_timeline
 from guanjia.workflow.models import Clock
 
 
 def with_next_due(queryset):
-    """Annotate each request with its soonest running (not paused) deadline: its tracked item's."""
+    """Annotate each request with its soonest running (not paused) deadline of its own (签收, 首次答复, 办结):
+    its tracked item's. Its units' 办理时限 are their tasks' own (in the units' 我的待办, on the request's page)."""
     return queryset.annotate(next_due=F("item__due_at"))
 
 
@@ -53,6 +55,8 @@ def timeline(request: Request, user):
 
 
 def clocks(request: Request):
-    """The deadlines a request's page shows: its own and its units' (each with the unit it is for)."""
-    return (Clock.objects.filter(Q(item=request.item_id) | Q(item__parent=request.item_id), cancelled=False)
-            .select_related("item__unit").order_by("due_at", "pk"))
+    """The deadlines a request's page shows: its own and its units' (each with the unit it is for). A meeting's
+    action item on it is an item of its own, shown apart (and never to the enterprise)."""
+    own_or_units = Q(item=request.item_id) | Q(item__parent=request.item_id, item__kind=UNIT_TASK.kind)
+    return (Clock.objects.filter(own_or_units, cancelled=False).select_related("item__unit")
+            .order_by("due_at", "pk"))

@@ -21,6 +21,7 @@ from guanjia.requests.choices import Action, ClockKind, Status
 from guanjia.requests.filtersets import RequestFilterSet
 from guanjia.requests.forms import ActionForm, NoteForm, RaiseForm
 from guanjia.requests.models import Request, UnitTask
+from guanjia.workflow import registry
 from guanjia.workflow.choices import CLOCK_COLOURS, ClockState
 from guanjia.workflow.models import Attachment
 
@@ -109,8 +110,8 @@ class RequestDetailView(ScopedDetailView):
         context.update({
             "unit_tasks": tasks,
             "pending_extension": pending,
-            "clocks": [(c, ClockKind(c.kind).label, ClockState(c.state()).label, CLOCK_COLOURS[c.state()])
-                       for c in clocks],
+            "clocks": [(c, registry.get(c.item.kind).clock_label(c.kind), ClockState(c.state()).label,
+                        CLOCK_COLOURS[c.state()]) for c in clocks],
             "events": list(selectors.timeline(request, user)),
             "attachments": [a for a in Attachment.objects.filter(item=request.item_id)
                             if not (a.internal and enterprise_only)],

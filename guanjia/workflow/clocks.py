@@ -8,7 +8,8 @@ year (provisional → official) moves open deadlines. "N working days" count fro
 working day (次日起算) and end at the close of the N-th (DOMAIN.md).
 
 Each operation writes the clock and its ledger row; the item's own summary (its soonest
-running deadline) is refreshed by `items.sync`, which the transition helper calls.
+running deadline) is refreshed by `items.sync`, which the transition helper calls, or, for clocks moved
+outside a transition, by `items.refresh_deadlines`.
 """
 
 from __future__ import annotations

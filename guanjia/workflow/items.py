@@ -3,8 +3,8 @@
 `insert(obj)` saves a new domain object together with its tracked item. `sync(obj)` writes
 what the item says of the object after a change (the workflow's `describe`: status, open or
 finished, title, who answers for it, whom it waits for) and its soonest running deadline,
-read from its clocks. The transition helper calls `sync`; so does anything that moves clocks
-outside a transition (a rule changed, a year's holidays loaded). Each duty carries its item's
+read from its clocks. The transition helper calls `sync`; what moves clocks outside a transition
+(a rule changed, a year's holidays loaded, a meeting moved) calls `refresh_deadlines`. Each duty carries its item's
 zone, kind and deadline (so that 我的待办 is read from the duties alone): they are written here
 and nowhere else.
 """
@@ -92,12 +92,18 @@ def _summary(rows) -> dict:
     return {"due_at": due_at, "warn_at": warn, "due_provisional": provisional, "paused": False}
 
 
+def merged_duties(duties) -> dict[str, bool]:
+    """One duty per party from a workflow's (party, actionable) pairs: actionable if any of its pairs is."""
+    merged: dict[str, bool] = {}
+    for party, actionable in duties:
+        merged[party] = merged.get(party, False) or actionable
+    return merged
+
+
 def _write_duties(item_id: int, kind: str, description: Description, *, due_at, existing: dict[str, bool],
                   wanted=None) -> int:
     """Make the item's duties those of `description` (or `wanted`); returns how many were kept as they were."""
-    duties: dict[str, bool] = {}
-    for party, actionable in (description.duties if wanted is None else wanted):
-        duties[party] = duties.get(party, False) or actionable
+    duties = merged_duties(description.duties if wanted is None else wanted)
     gone = [party for party in existing if party not in duties]
     if gone:
         Duty.objects.filter(item=item_id, party__in=gone).delete()

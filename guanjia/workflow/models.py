@@ -24,11 +24,6 @@ from guanjia.workflow import registry
 from guanjia.workflow.choices import CLOCK_COLOURS, NO_DEADLINE_COLOUR, ClockState, Measure
 
 
-class TrackedItemQuerySet(models.QuerySet):
-    def open(self) -> TrackedItemQuerySet:
-        return self.filter(is_open=True)
-
-
 class TrackedItem(models.Model):
     """One tracked item (事项) of any workflow: the kernel's record of a request, a task, an approval …
 
@@ -60,8 +55,6 @@ class TrackedItem(models.Model):
     paused = models.BooleanField(_("计时暂停"), default=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
-
-    objects = TrackedItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("事项")

@@ -120,11 +120,17 @@ def get(kind: str) -> Workflow:
     return _REGISTRY[kind]
 
 
+def find(kind: str) -> Workflow | None:
+    """The workflow of a kind, or None for one no longer registered (rows left by an app since removed): what
+    reads items (lists, notices, reminders) shows those as they are rather than failing."""
+    return _REGISTRY.get(kind)
+
+
 def registered() -> Iterable[Workflow]:
     return _REGISTRY.values()
 
 
 def item_url(row: dict) -> str:
     """The page of an item, from a row with URL_FIELDS (a kind no longer registered: no link)."""
-    workflow = _REGISTRY.get(row["kind"])
+    workflow = find(row["kind"])
     return workflow.url(row) if workflow is not None else ""

@@ -37,9 +37,10 @@ def _now():
 class Worklist:
     """我的待办 of one person (or, with `apart`, what they can only wait on), as a sequence of rows.
 
-    Sliced, it reads the page's item ids sorted on the duties, then those items' rows (ROW_FIELDS),
-    in the same order: two queries whatever the number of items. `counts()` is the number per kind
-    (one GROUP BY), and the length is their sum. The zone bounds it: a person moved to another zone
+    Sliced, it reads the page's rows (ROW_FIELDS) in one statement: the item ids sorted on the duties,
+    joined to those items (a supervisor's, through the ORM: the ids, then the rows, two queries),
+    whatever the number of items. `counts()` is the number per kind (one GROUP BY), and the length
+    is their sum. The zone bounds it: a person moved to another zone
     finds none of the old zone's items, whatever duty still names them.
     """
 

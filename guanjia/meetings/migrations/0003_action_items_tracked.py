@@ -8,18 +8,29 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def _warn_at(due):
+def _calendar():
+    """The working calendar, read once; None if it cannot be (its reads sit in a savepoint, so that a failed one
+    leaves PostgreSQL's transaction usable)."""
+    from django.db import transaction
+
+    try:
+        from guanjia.core.calendar import WorkingCalendar
+
+        with transaction.atomic():
+            return WorkingCalendar.load()
+    except Exception:  # noqa: BLE001 - the migration never fails over a warning's precision
+        return None
+
+
+def _warn_at(due, calendar):
     """Due soon from the start of the working day before the due day (the kernel's default, one working day)."""
     from django.utils import timezone
 
     tz = timezone.get_default_timezone()
     day = timezone.localtime(due, tz).date()
     try:
-        from guanjia.core.calendar import WorkingCalendar
-
-        calendar = WorkingCalendar.load()
         day -= dt.timedelta(days=1)
-        while not calendar.is_working_day(day):
+        while calendar is not None and not calendar.is_working_day(day) or calendar is None and day.weekday() >= 5:
             day -= dt.timedelta(days=1)
     except Exception:  # noqa: BLE001 - no calendar for that year: the day before
         day = timezone.localtime(due, tz).date() - dt.timedelta(days=1)
@@ -35,10 +46,11 @@ def forwards(apps, schema_editor):
     ClockEvent = apps.get_model("workflow", "ClockEvent")
     Event = apps.get_model("workflow", "Event")
     Duty = apps.get_model("workflow", "Duty")
+    calendar = _calendar()
     for item in ActionItem.objects.select_related("meeting", "request", "project").order_by("pk"):
         meeting, request, project = item.meeting, item.request, item.project
         is_open = item.status == "open"
-        warn_at = _warn_at(item.deadline)
+        warn_at = _warn_at(item.deadline, calendar)
         tracked = TrackedItem.objects.create(
             kind="action_item", object_id=item.pk, zone_id=meeting.zone_id,
             parent_id=request.item_id if request is not None else None,

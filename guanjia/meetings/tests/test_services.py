@@ -230,6 +230,8 @@ def test_deadline_in_working_days_from_the_meeting_date(world):
     item = add_item(world, meeting, days=5, owner_person=world.unit_user1)
     assert item.deadline == at(2026, 3, 9, 23, 59, 59, 999999)  # next Monday, at the close of the day
     assert item.deadline_days == 5 and not item.deadline_provisional
+    # The row shows its clock's deadline, which 我的待办 and the reminders go by.
+    assert item.clocks.get().due_at == item.deadline == ActionItem.objects.get(pk=item.pk).deadline
     assert item.status == ItemStatus.OPEN and item.state() == ItemState.OPEN
     assert log_of(item).first().actor == world.butler1
 

@@ -344,3 +344,15 @@ def test_a_denial_tells_the_applicant(world, committed):
     assert told() == {("butler1", Kind.EXTENSION_DENIED)}
     assert Notification.objects.get().body == ("您申请的 3 个工作日延期未获批准，办结时限不变。\n"
                                                "审批意见：材料齐全，可按期办结")
+
+
+def test_a_job_queued_under_the_name_before_the_kernel_still_tells(world):
+    """A notice job an upgrade finds in the queue is found by its old name and tells as the new one does."""
+    from huey.contrib.djhuey import HUEY
+
+    request = raise_request(world)  # not committed: nothing was told yet
+    assert not Notification.objects.exists()
+    event = Event.objects.get(item=request.item_id, action="raise")
+    job = HUEY._registry.string_to_task("guanjia.notifications.tasks.notify_request_event")
+    job(args=(event.pk,)).execute()
+    assert told() == {("butler1", Kind.NEW_REQUEST)}

@@ -187,7 +187,7 @@ def test_opening_a_notice_of_a_request_withdrawn_from_ones_unit_says_so(client, 
         notice = Notification.objects.get(recipient=user, kind=kind)
         response = client.post(reverse("notifications:read", args=[notice.pk]), {"open": "1"}, follow=True)
         assert response.redirect_chain == [(reverse("notifications:inbox"), 302)]
-        assert "该诉求已不在您的办理范围内" in response.content.decode()
+        assert "该事项已不在您的办理范围内" in response.content.decode()
         notice.refresh_from_db()
         assert notice.read_at is not None
         assert client.get(notice.link).status_code == 404

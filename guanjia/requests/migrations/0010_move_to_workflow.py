@@ -69,10 +69,15 @@ def _warn_at(due, measure, warn, calendar):
 
 
 def _calendar():
+    """The working calendar, read once; None if it cannot be (its reads sit in a savepoint, so that a failed one
+    leaves PostgreSQL's transaction usable)."""
+    from django.db import transaction
+
     try:
         from guanjia.core.calendar import WorkingCalendar
 
-        return WorkingCalendar.load()
+        with transaction.atomic():
+            return WorkingCalendar.load()
     except Exception:  # noqa: BLE001 - the migration never fails over a warning's precision
         return None
 

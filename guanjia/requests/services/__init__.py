@@ -7,9 +7,11 @@
 - `clock_rules`: the zone's time-limit rules;
 - `common`: what they share (the transition's beginning, the request's clocks and deadlines).
 
-Every transition goes through the workflow kernel's helper: it locks the request row, checks
-the actor's permission (403) and the status against the one table (409), moves the clocks,
-and writes the timeline row in the same transaction; notifications go out after commit.
+Every transition goes through the workflow kernel's helper: it locks the row that moves (the
+request, a unit's task, an extension application), checks the actor's permission (403) and the
+status against that row's table (409); the service moves the clocks, and the helper writes the
+row, its tracked item and the timeline row in the same transaction. Notifications go out after
+commit.
 """
 
 from guanjia.requests.services.clock_rules import clock_rule_save

@@ -31,7 +31,8 @@ from guanjia.requests.services import common
 from guanjia.requests.services.common import begin, texts_limited
 from guanjia.requests.services.extensions import withdraw_applications
 from guanjia.requests.services.unit_tasks import withdraw_unit_tasks, withdrawn
-from guanjia.workflow import clocks, timeline
+from guanjia.requests.workflow import REQUEST
+from guanjia.workflow import clocks, timeline, transitions
 from guanjia.workflow.attachments import check_uploads, removed_if_failed
 from guanjia.workflow.models import Clock, Event
 
@@ -61,6 +62,8 @@ def request_reply(*, actor, request: Request, answer: str, resolve: bool = False
     if not (answer or "").strip():
         raise ValidationError({"answer": _("请填写答复内容。")})
     step = begin(actor=actor, request=request, action=Action.REPLY, version=version)
+    if resolve:  # settling it at once is 办结 as well: whoever may not resolve may only answer
+        transitions.check_permission(REQUEST, actor=actor, action=Action.RESOLVE, obj=step.obj)
     request, now = step.obj, service_now()
     for clock in common.running_clocks(request, ClockKind.FIRST_REPLY):
         clocks.stop(clock, at=now)

@@ -11,7 +11,7 @@ from guanjia.core.errors import Conflict
 from guanjia.requests import services as s
 from guanjia.requests.choices import TRANSITIONS, Action, ClockKind, Status
 from guanjia.requests.models import Request
-from guanjia.workflow.models import Event
+from guanjia.workflow.models import Clock, Event
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -404,6 +404,9 @@ def test_dates_chosen_for_units_stay_when_the_year_is_loaded(world, django_captu
         dues = {t.unit_id: t.due_at for t in request.unit_tasks.all()}
         assert dues == {world.unit1.pk: at(2027, 3, 1, 23, 59, 59, 999999),  # both on the provisional
                         world.unit2.pk: at(2027, 2, 10, 23, 59, 59, 999999)}  # calendar, without 春节
+        # The units' clocks are their tasks' (items under the request's), provisional until the notice.
+        units_provisional = Clock.objects.filter(item__parent=request.item_id, kind=ClockKind.UNIT, provisional=True)
+        assert units_provisional.count() == 2
         # A made-up notice: 春节 2027-02-06..13 takes the co-units' date; 02-20 is a make-up Saturday.
         holidays = [(dt.date(2027, 1, d), "元旦") for d in (1, 2, 3)] + [
             (dt.date(2027, 2, d), "春节") for d in range(6, 14)]
@@ -413,7 +416,7 @@ def test_dates_chosen_for_units_stay_when_the_year_is_loaded(world, django_captu
     dues = {t.unit_id: t.due_at for t in request.unit_tasks.all()}
     assert dues == {world.unit1.pk: at(2027, 3, 1, 23, 59, 59, 999999),
                     world.unit2.pk: at(2027, 2, 5, 23, 59, 59, 999999)}  # the last working day before 02-10
-    assert not request.clocks.filter(kind=ClockKind.UNIT, provisional=True).exists()
+    assert not units_provisional.exists()
 
 
 @time_machine.travel(at(2025, 9, 22, 10, 0), tick=False)
@@ -649,3 +652,22 @@ def test_an_approval_past_the_cap_leaves_the_application_pending(world):
         s.request_approve_extension(actor=world.leader, request=request)
     assert ExtensionApplication.objects.get().status == "pending"
     assert not Event.objects.filter(action="approve_extension").exists()
+
+
+def test_answering_and_settling_at_once_needs_the_permission_to_resolve(world):
+    """初步答复 with 办结 is a resolution too: a person allowed only to answer may not settle it that way."""
+    import rules
+
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    kept = rules.permissions.permissions["requests.resolve_request"]
+    rules.set_perm("requests.resolve_request", rules.always_false)
+    try:
+        with pytest.raises(PermissionDenied):
+            s.request_reply(actor=world.butler1, request=request, answer="已协调解决", resolve=True)
+        request.refresh_from_db()
+        assert request.status == Status.ACCEPTED and request.first_reply_at is None
+        s.request_reply(actor=world.butler1, request=request, answer="正在协调")  # answering alone is allowed
+    finally:
+        rules.set_perm("requests.resolve_request", kept)
+    request.refresh_from_db()
+    assert request.status == Status.ACCEPTED and request.first_reply_at is not None

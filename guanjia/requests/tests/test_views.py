@@ -441,3 +441,40 @@ def test_a_butler_merges_a_duplicate_from_its_page(client, world):
     assert response.status_code == 302
     duplicate.refresh_from_db()
     assert duplicate.status == "merged" and duplicate.merged_into == kept
+
+
+def test_a_request_with_a_meeting_s_action_item_shows_its_own_and_its_units_deadlines(client, world):
+    """The action item is an item of its own under the request: its deadline is not one of the request's
+    clocks, and the enterprise (which sees no meeting) never sees it."""
+    import datetime as dt
+
+    from guanjia.meetings import services as ms
+
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1)
+    meeting = ms.meeting_create(actor=world.butler1, title="增容会办会", starts_at=timezone.now(),
+                                units=[world.unit2], requests=[request])
+    ms.meeting_hold(actor=world.butler1, meeting=meeting, minutes="纪要")
+    ms.action_item_add(actor=world.butler1, meeting=meeting, text="核实用地红线", owner_unit=world.unit2,
+                       due_date=timezone.localdate() + dt.timedelta(days=20), request=request)
+    for person in (world.butler1, world.ent1_user):
+        client.force_login(person)
+        response = client.get(request.get_absolute_url())
+        assert response.status_code == 200
+        kinds = [str(label) for _clock, label, _state, _colour in response.context["clocks"]]
+        assert "督办事项完成时限" not in kinds and "部门办理时限" in kinds and "办结时限" in kinds, kinds
+    assert "核实用地红线" not in response.content.decode()  # the enterprise sees no meeting's decisions
+
+
+def test_overdue_finds_a_request_whose_unit_is_past_its_deadline(client, world):
+    import datetime as dt
+
+    import time_machine
+
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1,
+                       unit_due=timezone.localdate() + dt.timedelta(days=1))
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3), tick=False):
+        client.force_login(world.admin)  # a session of its own: an idle one ends
+        found = [r["pk"] for r in client.get(reverse("requests:list") + "?overdue=true").context["object_list"]]
+    assert found == [request.pk]  # its own 办结时限 still runs; its unit's 办理时限 has passed

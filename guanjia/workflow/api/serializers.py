@@ -24,10 +24,12 @@ class WorklistItemSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_kind_display(self, row) -> str:
-        return str(registry.get(row["kind"]).label)
+        workflow = registry.find(row["kind"])
+        return str(workflow.label) if workflow is not None else row["kind"]
 
     def get_status_display(self, row) -> str:
-        return str(registry.get(row["kind"]).status_label(row["status"]))
+        workflow = registry.find(row["kind"])
+        return str(workflow.status_label(row["status"])) if workflow is not None else row["status"]
 
     def _fields(self, row) -> dict:
         return {"is_open": row["is_open"], "paused": row["paused"], "due_at": row["due_at"], "warn_at": row["warn_at"]}

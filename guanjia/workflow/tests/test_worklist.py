@@ -255,3 +255,38 @@ def test_the_page_counts_each_kind_and_lists_what_waits_on_others_under_its_own_
     api = client.get("/api/v1/worklist/?apart=true").json()
     assert api["count"] == 1 and api["counts"] == {"unit_task": 1} and api["results"][0]["kind"] == "unit_task"
     assert client.get("/api/v1/worklist/?kind=nonsense").status_code == 400
+
+
+def test_items_of_a_kind_no_longer_registered_are_shown_as_they_are(client, world, django_capture_on_commit_callbacks):
+    """Rows left by an app since removed: listed under their bare kind, not linked, never reminded, and a
+    notice about one no longer opens it."""
+    from guanjia.notifications.models import Notification
+    from guanjia.notifications.reminders import reminders_run
+    from guanjia.notifications.tests.factories import at
+    from guanjia.workflow import clocks
+    from guanjia.workflow.models import Duty
+
+    monday = at(2026, 3, 2, 10, 0)
+    with time_machine.travel(monday - dt.timedelta(days=28), tick=False):
+        late = s.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="factors",
+                               title="用电增容", description="需增容。")
+        item = TrackedItem.objects.create(kind="retired", zone=world.zone, title="旧模块的事项", status="open",
+                                          is_open=True)
+        clock = clocks.start(item=item, kind="deadline", at=timezone.now(), rule=clocks.Rule(clocks.DAYS, 1))
+    TrackedItem.objects.filter(pk=item.pk).update(due_at=clock.due_at)
+    Duty.objects.create(item=item, party=f"person:{world.butler1.pk}", actionable=True, zone=world.zone,
+                        kind="retired", due_at=clock.due_at)
+    with time_machine.travel(monday, tick=False):
+        client.force_login(world.butler1)
+        page = client.get("/worklist/")
+        assert page.status_code == 200 and "旧模块的事项" in page.content.decode()
+        row = next(r for r in client.get("/api/v1/worklist/").json()["results"] if r["title"] == "旧模块的事项")
+        assert (row["kind_display"], row["status_display"], row["url"]) == ("retired", "open", "")
+        with django_capture_on_commit_callbacks(execute=True):
+            reminders_run()
+        assert Notification.objects.filter(item=late.item_id).exists()  # the run reminded what it handles
+        assert not Notification.objects.filter(item=item).exists()
+        notice = Notification.objects.create(zone=world.zone, recipient=world.butler1, kind="request_transferred",
+                                             title="旧通知", item=item, link="/somewhere/")
+        response = client.post(f"/notifications/{notice.pk}/read/", {"open": "1"}, follow=True)
+    assert "该事项已不在您的办理范围内" in response.content.decode()
