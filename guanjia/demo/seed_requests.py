@@ -239,6 +239,7 @@ def _seed_meetings(zone: Zone, cast: _Cast, *, seed: int, now: dt.datetime, coun
     rng = random.Random(f"meetings-{seed}")
     admin = User.objects.get(pk=cast.admin)
     units = list(Unit.objects.filter(pk__in=cast.units).order_by("pk"))
+    leaders = list(User.objects.filter(pk__in=cast.leaders).order_by("pk"))
     on_agenda = list(Request.objects.filter(zone=zone, status__in=[Status.ESCALATED, Status.IN_UNITS, Status.ACCEPTED])
                      .order_by("pk").values_list("pk", flat=True))
     calendar, made = WorkingCalendar.load(), 0
@@ -251,8 +252,10 @@ def _seed_meetings(zone: Zone, cast: _Cast, *, seed: int, now: dt.datetime, coun
             with at(moment), transaction.atomic():
                 request = Request.objects.get(pk=rng.choice(on_agenda)) if on_agenda else None
                 chosen = rng.sample(units, min(3, len(units)))
+                # Chaired by a leader (DOMAIN.md), who hears of its decisions long overdue.
                 meeting = ms.meeting_create(actor=admin, title=f"第{n + 1}次项目协调会", starts_at=moment,
-                                            units=chosen, requests=[request] if request else [])
+                                            units=chosen, attendees=[rng.choice(leaders)] if leaders else [],
+                                            requests=[request] if request else [])
                 ms.meeting_hold(actor=admin, meeting=meeting, minutes="会议研究了企业反映的问题，明确了责任单位和完成时限。")
                 for k, unit in enumerate(chosen):
                     days = rng.choice((5, 10, 20))

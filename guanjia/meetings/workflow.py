@@ -4,7 +4,8 @@ docs/architecture.md.
 An action item is a tracked item: its deadline is a kernel clock (working days from the
 meeting, or a date), its timeline says who assigned it and who completed it, it waits in its
 owner unit's 我的待办 (and its owner person's), and the reminder job reminds the owner unit,
-the owner person and the meeting's convener when it is due soon or overdue. Registered in
+the owner person and the meeting's convener when it is due soon or overdue; long overdue, it
+goes up to the leaders who took part in the meeting that decided it. Registered in
 MeetingsConfig.ready().
 """
 
@@ -87,6 +88,27 @@ def _reminder_people(rows: list, people) -> dict:
     return found
 
 
+def _escalation_people(rows: list, people) -> dict:
+    """The leaders who attended the meeting that decided it (the decision is theirs to follow up); a meeting
+    without one escalates as a request does (the enterprise's contact leader or station head, else the zone's
+    leaders)."""
+    from guanjia.core.choices import Role
+    from guanjia.meetings.models import ActionItem, Meeting
+
+    meetings = dict(ActionItem.objects.filter(item__in=[row.item_id for row in rows]).values_list("item", "meeting"))
+    leaders: dict[int, list[int]] = {}
+    for meeting, user in (Meeting.attendees.through.objects
+                          .filter(meeting__in=set(meetings.values()), user__roles=Role.LEADER, user__is_active=True)
+                          .order_by("user").values_list("meeting", "user")):
+        leaders.setdefault(meeting, []).append(user)
+    people.load({user for users in leaders.values() for user in users})
+    found = {}
+    for row in rows:
+        attending = [p for p in map(people.person, leaders.get(meetings.get(row.item_id), [])) if p is not None]
+        found[row.id] = attending or people.leaders_for(row)
+    return found
+
+
 def _deadlines_moved(item_ids: list[int]) -> None:
     from guanjia.meetings.services import mirror_deadlines
 
@@ -98,6 +120,7 @@ ACTION_ITEM = Workflow(
     open_statuses=frozenset({ItemStatus.OPEN}), moves=ITEM_MOVES, actions=ItemAction, clock_kinds=ItemClock,
     status_colours={ItemStatus.OPEN: ITEM_COLOURS["open"], ItemStatus.DONE: ITEM_COLOURS["done"]},
     describe=describe, url=_url, notices=_notices, reminder_people=_reminder_people,
+    escalation_people=_escalation_people,
     deadlines_moved=_deadlines_moved, refused_message=_("督办事项当前为“%(status)s”，不能%(action)s。"),
 )
 

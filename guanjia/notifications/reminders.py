@@ -208,15 +208,16 @@ class Run:
 
     # -- texts ----------------------------------------------------------------------------------------------------
 
-    def clock_notice(self, kind: str, row, responsible: list) -> Notice:
-        """The notice of one clock's reminder, from its row of CLOCK_VALUES."""
+    def clock_notice(self, kind: str, row, responsible: list, escalated_to: list = ()) -> Notice:
+        """The notice of one clock's reminder, from its row of CLOCK_VALUES: to the responsible, or (an
+        escalation) to `escalated_to`, naming the responsible."""
         title, body = TEXTS[kind]
         values = {"subject": row.enterprise or row.title, "unit": f"{row.unit} " if row.unit else "",
                   "clock": label(registry.get(row.item_kind).clock_label(row.kind)), "due": self.due_text(row.due_at)}
         if kind == ReminderKind.ESCALATION:
             values.update(days=self.overdue_days(row.due_at),
                           who="、".join(str(p) for p in responsible) or label(gettext_noop("未指定")))
-            recipients = self.people.leaders_for(row)
+            recipients = list(escalated_to)
         else:
             recipients = responsible
         return Notice(zone_id=row.zone_id, kind=REMINDER_NOTIFICATION_KIND[kind],
@@ -263,16 +264,23 @@ class Run:
 
     def responsible(self, rows: list) -> dict[int, list]:
         """Who must act on each clock of a chunk (by clock id), as each item's workflow says."""
+        return self._by_workflow(rows, "reminder_people", self.people.responsible)
+
+    def escalated_to(self, rows: list) -> dict[int, list]:
+        """Who hears of each clock's escalation (by clock id), as each item's workflow says."""
+        return self._by_workflow(rows, "escalation_people", self.people.leaders_for)
+
+    def _by_workflow(self, rows: list, hook_name: str, default) -> dict[int, list]:
         by_kind = defaultdict(list)
         for row in rows:
             by_kind[row.item_kind].append(row)
         found: dict[int, list] = {}
         for item_kind, group in by_kind.items():
-            hook = registry.get(item_kind).reminder_people
+            hook = getattr(registry.get(item_kind), hook_name)
             if hook is not None:
                 found.update(hook(group, self.people))
             else:
-                found.update({row.id: self.people.responsible(row) for row in group})
+                found.update({row.id: default(row) for row in group})
         return found
 
     def clocks(self, kind: str, queryset) -> None:
@@ -281,8 +289,10 @@ class Run:
             chunk = [Row._make(values) for values in chunk]
             self.people.load({pk for row in chunk for pk in (row.person_id, row.contact_leader_id, row.head_id)})
             responsible = self.responsible(chunk)
+            escalated_to = self.escalated_to(chunk) if kind == ReminderKind.ESCALATION else {}
             items = [({"item_id": row.item_id, "clock_id": row.id, "due_at": row.due_at},
-                      self.clock_notice(kind, row, responsible.get(row.id, []))) for row in chunk]
+                      self.clock_notice(kind, row, responsible.get(row.id, []),
+                                        escalated_to.get(row.id, []))) for row in chunk]
             self.commit(kind, items)
 
     def unsent(self, kind: str, *, due_at: str = "due_at"):

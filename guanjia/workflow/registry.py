@@ -70,6 +70,9 @@ class Workflow:
     # Who is reminded of a clock (due soon, overdue): (rows, people) -> {clock id: [people]}; default:
     # the item's responsible person and its unit's handlers, else the zone's admins.
     reminder_people: Callable[[list, Any], dict] | None = None
+    # Who hears of an escalation (overdue N working days): (rows, people) -> {clock id: [people]}; default:
+    # the enterprise's contact leader, else its workstation's head, else the zone's leaders.
+    escalation_people: Callable[[list, Any], dict] | None = None
     # Reminders of its own, beyond its clocks' (e.g. asking an enterprise to rate): run(reminder run).
     reminders: Callable[[Any], None] | None = None
     # Told which of its items' clocks were replayed outside a transition (a rule changed, a year of

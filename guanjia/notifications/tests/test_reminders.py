@@ -292,6 +292,28 @@ def test_every_kind_of_item_is_reminded_once_and_to_its_own_people(world):
     assert run(at(2025, 10, 11, 11, 0)).total == 0
 
 
+def test_an_action_item_long_overdue_goes_up_to_the_leaders_who_decided_it(world):
+    """Its escalation goes to the leaders who attended its meeting; a meeting without one escalates as a
+    request does (here, with no enterprise to ask of: every leader of the zone)."""
+    from guanjia.meetings import services as ms
+
+    chair = UserFactory(zone=world.zone, username="chair", roles=[Role.LEADER])
+    with time_machine.travel(at(2025, 9, 29, 10, 0), tick=False):
+        for title, attendees in (("有领导参加的协调会", [chair, world.butler2]), ("无领导参加的协调会", [])):
+            meeting = ms.meeting_create(actor=world.admin, title=title, starts_at=at(2025, 9, 29, 9, 0),
+                                        units=[world.unit2], attendees=attendees)
+            ms.meeting_hold(actor=world.admin, meeting=meeting, minutes="纪要")
+            ms.action_item_add(actor=world.admin, meeting=meeting, text=f"{title}议定事项", owner_unit=world.unit2,
+                               due_date=dt.date(2025, 9, 30))
+    run(at(2025, 10, 9, 9, 30))  # overdue
+    summary = run(at(2025, 10, 11, 10, 0))  # three working days over
+    assert summary.reminders["escalation"] == 2
+    told_of = {(n.recipient.username, n.title.split("：")[1])
+               for n in Notification.objects.filter(kind=Kind.OVERDUE_ESCALATION).select_related("recipient")}
+    assert told_of == {("chair", "有领导参加的协调会议定事项"),
+                       ("chair", "无领导参加的协调会议定事项"), ("leader", "无领导参加的协调会议定事项")}
+
+
 def test_a_notice_is_shown_in_its_reader_s_language(world, client, django_capture_on_commit_callbacks):
     """The same reminder reads in Chinese for one reader and in English for another, whatever the language of
     the moment it was written in; an e-mail goes out in its recipient's language."""
