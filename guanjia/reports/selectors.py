@@ -33,7 +33,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Avg, Count, F, FilteredRelation, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +41,6 @@ from django.utils.translation import pgettext_lazy
 
 from guanjia.core.calendar import WorkingCalendar
 from guanjia.requests.choices import OPEN_STATUSES, Category, ClockKind, Rating, Source, Status
-from guanjia.workflow.models import Clock
 
 SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 
@@ -111,9 +110,21 @@ def _bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datet
     return start, end
 
 
-def _base(queryset: QuerySet) -> QuerySet:
-    # Ordering is cleared so that it never joins the GROUP BY (nor a compound query).
-    return queryset.exclude(status=Status.MERGED).order_by()
+def _base(queryset: QuerySet, now: dt.datetime) -> QuerySet:
+    """The requests counted, with the two clocks the figures read, joined only where a figure reads them.
+
+    `sign`: its 签收时限 (one per request, started when it is raised). `late`: its running 办结时限 if due
+    before `now` (at most one runs: 重办 starts a new one only once the last has stopped). Joined, not
+    tested by a subquery per request: PostgreSQL ran two correlated subplans over each of a million
+    requests, three times the time of the same figures over joins. Ordering is cleared so that it never
+    joins the GROUP BY (nor a compound query).
+    """
+    clock = "item__clocks"
+    sign = Q(item__clocks__kind=ClockKind.SIGN, item__clocks__cancelled=False)
+    late = Q(item__clocks__kind=ClockKind.RESOLUTION, item__clocks__stopped_at__isnull=True,
+             item__clocks__paused_at__isnull=True, item__clocks__cancelled=False, item__clocks__due_at__lt=now)
+    return (queryset.exclude(status=Status.MERGED).order_by()
+            .annotate(sign=FilteredRelation(clock, condition=sign), late=FilteredRelation(clock, condition=late)))
 
 
 def _in(field: str, start: dt.datetime, end: dt.datetime) -> Q:
@@ -134,22 +145,20 @@ def _aggregates(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[
     """Every count of the figures as conditional aggregates (COUNT … FILTER), one column each."""
     received, accepted = _in("created_at", start, end), _in("accepted_at", start, end)
     resolved = accepted & Q(resolved_at__isnull=False)
-    sign = Clock.objects.filter(item=OuterRef("item"), kind=ClockKind.SIGN, cancelled=False)
-    sign_due = Exists(sign.filter(Q(stopped_at__isnull=False) | Q(due_at__lt=now)))
-    sign_met = Exists(sign.filter(stopped_at__isnull=False, stopped_at__lte=F("due_at")))
-    overdue_clock = Exists(Clock.objects.filter(
-        item=OuterRef("item"), kind=ClockKind.RESOLUTION, stopped_at__isnull=True, paused_at__isnull=True,
-        cancelled=False, due_at__lt=now))
+    # The clocks joined by `_base`.
+    sign_due = Q(sign__stopped_at__isnull=False) | Q(sign__due_at__lt=now)
+    sign_met = Q(sign__stopped_at__isnull=False, sign__stopped_at__lte=F("sign__due_at"))
+    overdue_clock = Q(late__isnull=False)
     return {
         "received": Count("pk", filter=received),
-        "responded_on_time": Count("pk", filter=received & Q(sign_met)),
-        "response_due": Count("pk", filter=received & Q(sign_due)),
+        "responded_on_time": Count("pk", filter=received & sign_met),
+        "response_due": Count("pk", filter=received & sign_due),
         "accepted": Count("pk", filter=accepted),
         "resolved": Count("pk", filter=resolved),
         "resolved_on_time": Count("pk", filter=resolved & Q(resolved_at__lte=F("due_at"))),
         "rated": Count("pk", filter=accepted & ~Q(rating="")),
         "satisfied": Count("pk", filter=accepted & Q(rating__in=SATISFIED)),
-        "overdue": Count("pk", filter=accepted & Q(status__in=OPEN_STATUSES) & Q(overdue_clock)),
+        "overdue": Count("pk", filter=accepted & Q(status__in=OPEN_STATUSES) & overdue_clock),
     }
 
 
@@ -212,7 +221,7 @@ def request_stats(queryset: QuerySet, *, date_from: dt.date, date_to: dt.date, n
     """
     now = now or timezone.now()
     start, end = _bounds(date_from, date_to)
-    base = _base(queryset)
+    base = _base(queryset, now)
     counts = _of_period(base, start, end).aggregate(**_aggregates(start, end, now))
     avg = _working_days(base, start, end, calendar=calendar).get(None)
     return _figures(counts, avg)
@@ -230,7 +239,7 @@ def request_stats_by(queryset: QuerySet, by: str, *, date_from: dt.date, date_to
         raise ValueError(f"unknown breakdown {by!r}")
     now = now or timezone.now()
     start, end = _bounds(date_from, date_to)
-    base = _base(queryset)
+    base = _base(queryset, now)
     if by == "month":
         return _by_month(base, start, end, now, date_from, date_to, calendar)
     spec = BREAKDOWNS[by]
