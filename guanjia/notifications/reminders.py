@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from guanjia.core.addresses import fixed_prefix
 from guanjia.core.bulk import Rows
 from guanjia.core.calendar import CalendarUnavailable, WorkingCalendar
 from guanjia.core.choices import Role
@@ -192,6 +193,14 @@ class Run:
         self.fanout = Fanout(now=now)
         self._overdue_days: dict[dt.date, int] = {}
         self._due_texts: dict[dt.datetime, str] = {}
+        self._clock_labels: dict[tuple[str, str], dict] = {}
+
+    def clock_label(self, item_kind: str, kind: str) -> dict:
+        """A clock's name as a `label` (the reader's language), once per kind of item and clock."""
+        found = self._clock_labels.get((item_kind, kind))
+        if found is None:
+            found = self._clock_labels[item_kind, kind] = label(registry.get(item_kind).clock_label(kind))
+        return found
 
     def overdue_days(self, due_at: dt.datetime) -> int:
         """Working days a deadline is over by today; one count per due date, however many clocks share it."""
@@ -213,7 +222,7 @@ class Run:
         escalation) to `escalated_to`, naming the responsible."""
         title, body = TEXTS[kind]
         values = {"subject": row.enterprise or row.title, "unit": f"{row.unit} " if row.unit else "",
-                  "clock": label(registry.get(row.item_kind).clock_label(row.kind)), "due": self.due_text(row.due_at)}
+                  "clock": self.clock_label(row.item_kind, row.kind), "due": self.due_text(row.due_at)}
         if kind == ReminderKind.ESCALATION:
             values.update(days=self.overdue_days(row.due_at),
                           who="、".join(str(p) for p in responsible) or label(gettext_noop("未指定")))
@@ -322,7 +331,7 @@ def reminders_run(*, now: dt.datetime | None = None) -> ReminderSummary:
     now = now or timezone.now()
     summary = ReminderSummary(now=now)
     calendar = WorkingCalendar.load()
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), fixed_prefix():
         ok, reason = in_working_hours(now, calendar)
         if not ok:
             summary.ran, summary.reason = False, reason

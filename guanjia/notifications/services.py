@@ -26,7 +26,7 @@ from guanjia.core.services import save_validated
 from guanjia.notifications import channels, selectors
 from guanjia.notifications.choices import BACKOFF, LEASE, MAX_ATTEMPTS, Channel, DeliveryStatus
 from guanjia.notifications.models import Delivery, Notification, WebhookEndpoint
-from guanjia.notifications.texts import Text, render
+from guanjia.notifications.texts import Text, Translator, render
 
 logger = logging.getLogger("guanjia.notifications")
 
@@ -164,11 +164,12 @@ class Fanout:
 
     def plan(self, notices: Iterable[Notice]) -> Planned:
         """The rows of some notices; their words are also kept in the active language (the default one)."""
-        planned = Planned()
+        planned, translate = Planned(), Translator()
         for notice in notices:
             seen_people, seen_endpoints = set(), set()
             content = notice.content()
-            title, body = render(content["title"])[:200], render(content["body"])
+            title, body = render(content["title"], translate=translate)[:200], render(content["body"],
+                                                                                     translate=translate)
             for person in notice.recipients:
                 if person.pk in seen_people or not person.is_active:
                     continue

@@ -28,11 +28,11 @@ class Text:
     message: str
     values: dict = field(default_factory=dict)
 
-    def render(self) -> str:
-        message = gettext(self.message) if self.message else ""
+    def render(self, translate=gettext) -> str:
+        message = translate(self.message) if self.message else ""
         if not self.values:
             return message
-        values = {name: _value(value) for name, value in self.values.items()}
+        values = {name: _value(value, translate) for name, value in self.values.items()}
         try:
             return message % values
         except (KeyError, ValueError, TypeError):  # a translation that names a value the message lacks
@@ -42,9 +42,9 @@ class Text:
         return [self.message, self.values]
 
 
-def _value(value):
+def _value(value, translate=gettext):
     if isinstance(value, dict) and "t" in value:
-        return gettext(value["t"]) if value["t"] else ""
+        return translate(value["t"]) if value["t"] else ""
     return value
 
 
@@ -64,10 +64,26 @@ def label(choice) -> dict:
         return {"t": str(choice)}
 
 
-def render(dumped, language: str | None = None) -> str:
-    """A stored message (`Text.dump()`, or a list of them joined by lines) in `language` (default: the active one)."""
+def render(dumped, language: str | None = None, translate=gettext) -> str:
+    """A stored message (`Text.dump()`, or a list of them joined by lines) in `language` (default: the active one).
+
+    `translate` may be a `Translator`'s, for many notices rendered in one language."""
     with translation.override(language) if language else contextlib.nullcontext():
         if dumped and isinstance(dumped[0], str):
-            return Text(*dumped).render()
-        return "\n".join(line for line in (Text(*part).render() for part in dumped or ()) if line)
+            return Text(*dumped).render(translate)
+        return "\n".join(line for line in (Text(*part).render(translate) for part in dumped or ()) if line)
+
+
+class Translator:
+    """`gettext` remembered, for rendering thousands of notices in the active language (a reminder run): each
+    call of Django's reads the active language through thread-local lookups, most of a notice's time."""
+
+    def __init__(self):
+        self._words: dict[str, str] = {}
+
+    def __call__(self, message: str) -> str:
+        words = self._words.get(message)
+        if words is None:
+            words = self._words[message] = gettext(message)
+        return words
 
