@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
+from guanjia.accounts import views as accounts_views
 from guanjia.org import views as org_views
 
 handler400 = "guanjia.core.middleware.bad_request"
@@ -18,8 +19,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("guanjia/favicon.svg"), permanent=True)),
     path("accounts/login/", org_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(
-        template_name="org/password_change.html", success_url="/"), name="password_change"),
+    path("accounts/password/", accounts_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/", include("guanjia.accounts.urls")),
     path("i18n/setlang/", org_views.set_language, name="set_language"),  # also kept as the person's setting
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -135,6 +135,8 @@ class _Loader:
         self.load_organization()
         self.load_enterprises()
         self.load_projects()
+        # The shared demo password is public (API.md): outside `guanjia demo` it must be changed first.
+        User.objects.filter(zone=self.zone, username__in=ACCOUNTS).update(must_change_password=True)
         return self.zone
 
     def load_organization(self) -> None:

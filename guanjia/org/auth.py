@@ -1,58 +1,41 @@
-"""Login hardening: repeated failures lock a username (and the address it came from) for a while."""
+"""The web login form (on the shared lock-out of `guanjia.accounts`) and the authentication backend."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MAX_FAILURES = 5
-LOCK_SECONDS = 15 * 60
-
-
-def _keys(request, username: str) -> list[str]:
-    address = request.META.get("REMOTE_ADDR", "") if request else ""
-    return [f"login-fail:user:{username.lower()}", f"login-fail:addr:{address}"]
-
-
-def is_locked(request, username: str) -> bool:
-    user_key, addr_key = _keys(request, username)
-    return cache.get(user_key, 0) >= MAX_FAILURES or cache.get(addr_key, 0) >= MAX_FAILURES * 4
-
-
-def record_failure(request, username: str) -> None:
-    for key in _keys(request, username):
-        cache.add(key, 0, LOCK_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, LOCK_SECONDS)
-
-
-def clear_failures(request, username: str) -> None:
-    cache.delete(_keys(request, username)[0])
-
 
 class LockoutAuthenticationForm(AuthenticationForm):
+    """Django's login form, signing in through `accounts.services.sign_in`: each attempt counted per
+    account and per real client address before its password is checked, and logged."""
+
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("用户名或密码不正确。"),
-        "locked": _("登录失败次数过多，请 15 分钟后再试或联系管理员。"),
+        "locked": _("登录失败次数过多，请 %(minutes)d 分钟后再试或联系管理员。"),
     }
 
     def clean(self):
-        username = (self.cleaned_data.get("username") or "").strip()
-        if username and is_locked(self.request, username):
-            raise ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            if username:
-                record_failure(self.request, username)
-            raise
-        clear_failures(self.request, username)
-        return cleaned
+        from django.conf import settings
+
+        from guanjia.accounts import services
+        from guanjia.accounts.choices import Channel
+
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = services.sign_in(self.request, username=username, password=password,
+                                                   channel=Channel.WEB)
+            except services.SignInRefused as refused:
+                if refused.locked:
+                    raise ValidationError(self.error_messages["locked"], code="locked",
+                                          params={"minutes": settings.GUANJIA_LOGIN_LOCK_MINUTES}) from None
+                raise self.get_invalid_login_error() from None
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class ModelBackend(DjangoModelBackend):

@@ -194,6 +194,8 @@ class User(AbstractUser):
     )
     # The person's own language for pages, notices and e-mails; blank: the zone's default (GUANJIA_LANGUAGE).
     language = models.CharField(_("语言"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    # An initial or reset password, set by somebody else: it must be changed before anything else is done.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False, editable=False)
 
     objects = GuanjiaUserManager()
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guanjia.accounts import services as accounts
 from guanjia.core.audit import audit_context
 from guanjia.core.choices import Role
 from guanjia.core.services import save_validated
@@ -100,8 +101,12 @@ def person_create(
     enterprise=None,
     workstation: Workstation | None = None,
     validate_pw: bool = True,
+    request=None,
 ) -> User:
-    """Add a person with their roles and memberships; without a password they cannot log in until one is set."""
+    """Add a person with their roles and memberships; without a password they cannot log in until one is set.
+
+    A password an admin gives here is an initial one: they must change it at their first sign-in (the
+    operator's own, typed into `create_zone`, is not)."""
     roles = set(roles)
     _check_memberships(zone=zone, roles=roles, unit=unit, enterprise=enterprise, workstation=workstation)
     person = User(
@@ -112,27 +117,33 @@ def person_create(
         if validate_pw:
             validate_password(password, person)
         person.set_password(password)
+        person.must_change_password = actor is not None
     else:
         person.set_unusable_password()
     save_validated(person, actor=actor)
     with audit_context(actor=actor):
         person.roles.set(sorted(roles))
     person.__dict__.pop("role_codes", None)
+    accounts.roles_changed(person=person, before=set(), after=roles, actor=actor, request=request)
     return person
 
 
 @transaction.atomic
 def person_update(
-    *, actor, person: User, roles: Iterable[str] | None = None, **fields
+    *, actor, person: User, roles: Iterable[str] | None = None, request=None, **fields
 ) -> User:
-    """Change a person's name, contact data, memberships or roles."""
+    """Change a person's name, contact data, memberships or roles.
+
+    Role changes and 停用 go to the sign-in log; 停用 also revokes the person's API tokens."""
     allowed = {"name", "phone", "email", "unit", "enterprise", "workstation", "is_active"}
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"not editable here: {sorted(unknown)}")
+    was_active = person.is_active
+    before = set(person.role_codes)
     for field, value in fields.items():
         setattr(person, field, value)
-    role_set = set(roles) if roles is not None else set(person.role_codes)
+    role_set = set(roles) if roles is not None else before
     _check_memberships(
         zone=person.zone, roles=role_set, unit=person.unit, enterprise=person.enterprise,
         workstation=person.workstation,
@@ -142,15 +153,19 @@ def person_update(
         with audit_context(actor=actor):
             person.roles.set(sorted(role_set))
         person.__dict__.pop("role_codes", None)
+        accounts.roles_changed(person=person, before=before, after=role_set, actor=actor, request=request)
+    if was_active and not person.is_active:
+        accounts.deactivated(person=person, actor=actor, request=request)
     return person
 
 
-def person_set_password(*, actor, person: User, password: str) -> User:
-    """Set a new password (validated by Django's password validators)."""
+def person_set_password(*, actor, person: User, password: str, request=None) -> User:
+    """Set a new password (validated by the password policy). Set by somebody else, it is a reset:
+    the person must change it at their next sign-in. Every API token of theirs stops working."""
     validate_password(password, person)
-    person.set_password(password)
     with audit_context(actor=actor):
-        person.save(update_fields=["password"])
+        accounts.set_password(user=person, password=password, actor=actor, request=request,
+                              forced=actor is None or actor.pk != person.pk)
     return person
 
 

@@ -130,12 +130,13 @@ class PersonFormView(ManageMixin, ServiceFormView):
         data = dict(form.cleaned_data)
         password = data.pop("password", "")
         if self.object is None:
-            return services.person_create(actor=self.request.user, zone=self.request.user.zone,
+            return services.person_create(actor=self.request.user, zone=self.request.user.zone, request=self.request,
                                           password=password or None, **data)
         data.pop("username", None)
-        person = services.person_update(actor=self.request.user, person=self.object, **data)
+        person = services.person_update(actor=self.request.user, person=self.object, request=self.request, **data)
         if password:
-            services.person_set_password(actor=self.request.user, person=person, password=password)
+            services.person_set_password(actor=self.request.user, person=person, password=password,
+                                         request=self.request)
         return person
 
 

@@ -25,7 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "guanjia.core",
     "guanjia.org",
+    "guanjia.accounts",
     "guanjia.enterprises",
     "guanjia.projects",
     "guanjia.workflow",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "guanjia.accounts.middleware.SessionPolicyMiddleware",  # idle timeout, forced password change
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "guanjia.core.middleware.AuditContextMiddleware",
@@ -109,10 +111,29 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env.PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "guanjia.accounts.validators.CharacterClassesValidator"},
+    {"NAME": "guanjia.accounts.validators.PasswordHistoryValidator"},
 ]
+GUANJIA_PASSWORD_MIN_CLASSES = env.PASSWORD_MIN_CLASSES
+GUANJIA_PASSWORD_HISTORY = env.PASSWORD_HISTORY
+
+# Sign-in: failures counted per account and per real client address (behind the proxies named here),
+# one lock-out for the web and the API; API tokens (django-rest-knox, stored hashed) expire.
+GUANJIA_TRUSTED_PROXIES = env.TRUSTED_PROXIES
+GUANJIA_PROXY_COUNT = env.PROXY_COUNT
+GUANJIA_LOGIN_MAX_FAILURES = env.LOGIN_MAX_FAILURES
+GUANJIA_LOGIN_ADDRESS_MAX_FAILURES = env.LOGIN_ADDRESS_MAX_FAILURES
+GUANJIA_LOGIN_LOCK_MINUTES = env.LOGIN_LOCK_MINUTES
+GUANJIA_TOKEN_HOURS = env.TOKEN_HOURS
+GUANJIA_SESSION_IDLE_MINUTES = env.SESSION_IDLE_MINUTES
+GUANJIA_SIGN_IN_LOG_DAYS = env.SIGN_IN_LOG_DAYS
+GUANJIA_DEMO = env.DEMO
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {"TOKEN_MODEL": "accounts.ApiToken", "TOKEN_TTL": None, "AUTO_REFRESH": False}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -146,7 +167,7 @@ GUANJIA_NOTIFY_EMAIL = env.NOTIFY_EMAIL
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# A file cache shared by every worker process: login lock-out counters and API throttles live here.
+# A file cache shared by every worker process (the sign-in lock-out counts in the database instead).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -173,10 +194,13 @@ DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",  # `Authorization: Token <t>` (API.md)
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "guanjia.accounts.permissions.PasswordIsCurrent",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "guanjia.core.parsers.JSONParser",  # DRF's, with a 400 for a body nested too deep
         "rest_framework.parsers.FormParser",

@@ -59,6 +59,21 @@ NOTIFY_EMAIL = env_bool("GUANJIA_NOTIFY_EMAIL", True)
 SECURE_SSL_REDIRECT = env_bool("GUANJIA_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("GUANJIA_HSTS_SECONDS", 31536000)
 
+# Sign-in (README, Configuration: "Sign-in and passwords").
+TRUSTED_PROXIES = env_list("GUANJIA_TRUSTED_PROXIES")
+PROXY_COUNT = env_int("GUANJIA_PROXY_COUNT", 0)
+LOGIN_MAX_FAILURES = env_int("GUANJIA_LOGIN_MAX_FAILURES", 5)
+LOGIN_ADDRESS_MAX_FAILURES = env_int("GUANJIA_LOGIN_ADDRESS_MAX_FAILURES", 30)
+LOGIN_LOCK_MINUTES = env_int("GUANJIA_LOGIN_LOCK_MINUTES", 15)
+TOKEN_HOURS = env_int("GUANJIA_TOKEN_HOURS", 7 * 24)
+SESSION_IDLE_MINUTES = env_int("GUANJIA_SESSION_IDLE_MINUTES", 30)
+PASSWORD_MIN_LENGTH = env_int("GUANJIA_PASSWORD_MIN_LENGTH", 10)
+PASSWORD_MIN_CLASSES = env_int("GUANJIA_PASSWORD_MIN_CLASSES", 3)
+PASSWORD_HISTORY = env_int("GUANJIA_PASSWORD_HISTORY", 5)
+SIGN_IN_LOG_DAYS = env_int("GUANJIA_SIGN_IN_LOG_DAYS", 365)
+# Set by `guanjia demo` for the servers it starts: the demo accounts keep their shared password there.
+DEMO = env_bool("GUANJIA_DEMO", False)
+
 
 def secret_key(*, required: bool) -> str:
     """`GUANJIA_SECRET_KEY`, or (outside production) a key kept in the data directory."""

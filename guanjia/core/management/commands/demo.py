@@ -23,6 +23,17 @@ def start_job_consumer(command: BaseCommand) -> None:
         command.stdout.write(_("后台任务已启动（pid %(pid)s）。") % {"pid": process.pid})
 
 
+def use_demo_mode() -> None:
+    """The servers the demo starts (this process and those it starts) let the demo accounts keep their
+    shared, published password: anywhere else they must change it first (README, Sign-in)."""
+    import os
+
+    from django.conf import settings
+
+    os.environ["GUANJIA_DEMO"] = "1"
+    settings.GUANJIA_DEMO = True
+
+
 class Command(LocalizedCommand):
     help = gettext_lazy(
         "迁移数据库；数据库中没有园区时加载咸阳高新区演示数据（--reset 清空后重新加载）；"
@@ -72,6 +83,7 @@ class Command(LocalizedCommand):
         self.stdout.write("\n" + _("网址：%(url)s") % {"url": url})
         if no_serve:
             return
+        use_demo_mode()
         start_job_consumer(self)
         # DEBUG is off by default, so let runserver serve the static files itself (its
         # --insecure switch): the demo then needs no collectstatic.
