@@ -28,7 +28,11 @@ class CharacterClassesValidator:
     """At least N of: lower-case letters, capitals, digits, symbols."""
 
     def __init__(self, min_classes: int | None = None):
-        self.min_classes = min_classes if min_classes is not None else settings.GUANJIA_PASSWORD_MIN_CLASSES
+        self._min_classes = min_classes
+
+    @property
+    def min_classes(self) -> int:  # read when used: Django builds its validators once per process
+        return self._min_classes if self._min_classes is not None else settings.GUANJIA_PASSWORD_MIN_CLASSES
 
     def validate(self, password, user=None):
         if _classes(password) < self.min_classes:
@@ -46,7 +50,11 @@ class PasswordHistoryValidator:
     """None of the person's last N passwords again (N = `GUANJIA_PASSWORD_HISTORY`; 0 turns it off)."""
 
     def __init__(self, keep: int | None = None):
-        self.keep = keep if keep is not None else settings.GUANJIA_PASSWORD_HISTORY
+        self._keep = keep
+
+    @property
+    def keep(self) -> int:
+        return self._keep if self._keep is not None else settings.GUANJIA_PASSWORD_HISTORY
 
     def _recent(self, user):
         from guanjia.accounts.models import PasswordHistory

@@ -70,7 +70,9 @@ def _fill_log_entry(sender, instance, **kwargs) -> None:
     instance.additional_data = data
     request = ctx.request
     if request is not None and not instance.remote_addr:
-        instance.remote_addr = request.META.get("REMOTE_ADDR")
+        from guanjia.accounts.addresses import client_address
+
+        instance.remote_addr = client_address(request)  # the real client, behind the configured proxies
 
 
 def connect() -> None:

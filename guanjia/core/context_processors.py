@@ -27,6 +27,7 @@ NAVIGATION = [
     ("org:people", _("人员"), "people", {Role.ADMIN, Role.LEADER}),
     ("requests:rules", _("时限规则"), "stopwatch", {Role.ADMIN}),
     ("notifications:webhooks", _("群机器人"), "robot", {Role.ADMIN}),
+    ("accounts:sign-in-log", _("登录日志"), "shield-lock", {Role.ADMIN}),
     ("calendar:calculator", _("工作日计算器"), "calendar3", None),
 ]
 

@@ -133,6 +133,8 @@ GUANJIA_SESSION_IDLE_MINUTES = env.SESSION_IDLE_MINUTES
 GUANJIA_SIGN_IN_LOG_DAYS = env.SIGN_IN_LOG_DAYS
 GUANJIA_DEMO = env.DEMO
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations create its default token table even when the model is swapped for ours.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {"TOKEN_MODEL": "accounts.ApiToken", "TOKEN_TTL": None, "AUTO_REFRESH": False}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
