@@ -13,6 +13,7 @@ a named file that is missing, or a path that would land outside the folder refus
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import io
 import json
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guanjia.core.backup.errors import BackupError
@@ -74,6 +76,14 @@ class Manifest:
         if not files or not migrations:
             raise BackupError(_("备份清单（manifest.json）无效：%(error)s") % {"error": "files, migrations"})
         return manifest
+
+    @property
+    def created(self) -> str:
+        """When the archive was made, in local time (the manifest keeps it in UTC)."""
+        try:
+            return f"{timezone.localtime(dt.datetime.fromisoformat(self.created_at)):%Y-%m-%d %H:%M:%S}"
+        except ValueError:
+            return self.created_at
 
     @property
     def media(self) -> list[dict]:

@@ -25,8 +25,9 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanjia.core.backup.across import load_across
 from guanjia.core.backup.archive import MEDIA_DIR, SECRET_KEY_NAME, ArchiveWriter, Manifest, archive_unpack
-from guanjia.core.backup.engines import engine_for
+from guanjia.core.backup.engines import ENGINES, engine_for
 from guanjia.core.backup.errors import BackupError
 from guanjia.settings import env
 
@@ -190,19 +191,26 @@ def backup_restore(path: Path, *, database: dict | None = None, media_root: Path
             raise BackupError(_(
                 "备份来自更新版本的 Guanjia（%(version)s），含本程序没有的迁移：%(names)s。请先升级再恢复。"
             ) % {"version": manifest.guanjia_version, "names": "、".join(unknown[:5])})
-        if manifest.engine != engine.vendor:
+        across = (manifest.engine, engine.vendor) == ("sqlite", "postgresql")
+        if manifest.engine != engine.vendor and not across:
             raise BackupError(_(
                 "备份的数据库是 %(archive)s，当前配置的是 %(target)s：不能直接恢复。"
                 "在两种数据库之间迁移的办法见 README 的“Backup and restore”一节。"
             ) % {"archive": manifest.engine, "target": engine.vendor})
-        engine.check(staging / manifest.database)
+        if across:
+            _check_across(manifest, engine, database)
+        ENGINES[manifest.engine](database).check(staging / manifest.database)
         _check_can_swap(staging, media_root)
         if confirm is not None and not confirm(manifest):
             return None
 
         connections.close_all()  # ours would hold the database while it is replaced
         report(_("正在恢复数据库（%(name)s）……") % {"name": engine.describe()})
-        engine.load(staging / manifest.database, _Meter(report, _("恢复数据库"), unit=" B", every=64 * 1024 * 1024))
+        if across:
+            load_across(staging / manifest.database, progress=_Meter(report, _("恢复数据库"), unit=_(" 行"), every=100_000))
+        else:
+            engine.load(staging / manifest.database,
+                        _Meter(report, _("恢复数据库"), unit=" B", every=64 * 1024 * 1024))
         report(_("正在恢复上传文件……"))
         _swap_media(staging, media_root)
         warnings = _restore_secret_key(staging / SECRET_KEY_NAME, data_dir)
@@ -213,6 +221,17 @@ def backup_restore(path: Path, *, database: dict | None = None, media_root: Path
         shutil.rmtree(staging, ignore_errors=True)
     return RestoreResult(manifest=manifest, seconds=time.monotonic() - started, pending_migrations=pending,
                          warnings=warnings)
+
+
+def _check_across(manifest: Manifest, engine, database: dict) -> None:
+    """A SQLite archive into PostgreSQL: only into the configured database, both at this code's migrations."""
+    if database != settings.DATABASES[DEFAULT_DB_ALIAS]:
+        raise BackupError(_("SQLite 备份只能恢复到当前配置的 PostgreSQL 数据库（DATABASE_URL）。"))
+    archived = {(app, name) for app, names in manifest.migrations.items() for name in names}
+    if migrations_pending(archived):
+        raise BackupError(_("这份 SQLite 备份来自较早的版本：请先在原系统上升级（guanjia migrate）后重新备份，再恢复到 PostgreSQL。"))
+    if engine.applied_migrations() != archived:
+        raise BackupError(_("目标 PostgreSQL 数据库的结构与备份不一致：请先对它运行 guanjia migrate，再恢复。"))
 
 
 def _check_can_swap(staging: Path, media_root: Path) -> None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -195,7 +198,9 @@ def test_an_archive_of_the_other_engine_is_refused(zone, media, scratch, tmp_pat
     def other_engine(name, data):
         return json.dumps({**json.loads(data), "engine": other}).encode() if name == "manifest.json" else data
 
-    with pytest.raises(BackupError, match="不能直接恢复"):
+    # PostgreSQL → SQLite is never possible; SQLite → PostgreSQL only into the configured database.
+    refused = "不能直接恢复" if connection.vendor == "sqlite" else "只能恢复到当前配置的 PostgreSQL 数据库"
+    with pytest.raises(BackupError, match=refused):
         backup_restore(rewritten(archive, tmp_path / "other.tar.gz", other_engine), database=scratch,
                        media_root=tmp_path / "m", data_dir=tmp_path / "d")
 
@@ -270,3 +275,66 @@ def test_the_scheduled_backup_runs_at_its_local_hour(settings, hour, utc, due):
 
     settings.GUANJIA_BACKUP_HOUR = hour
     assert backup_due(dt.datetime.fromisoformat(utc)) is due  # huey passes naive UTC
+
+
+# -- moving from SQLite to PostgreSQL ---------------------------------------------------------------------------
+POSTGRES = os.environ.get("GUANJIA_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def postgres_server() -> str | None:
+    """Why the move cannot be tried here, or None: it needs a SQLite run and a PostgreSQL server beside it."""
+    if connection.vendor != "sqlite":
+        return "the move starts from a SQLite archive (run on SQLite)"
+    try:
+        import psycopg
+
+        psycopg.connect(POSTGRES, connect_timeout=3, autocommit=True).close()
+    except Exception as error:  # noqa: BLE001 - any failure to connect means: not here
+        return f"no PostgreSQL server at {POSTGRES}: {error}"
+    return None
+
+
+def guanjia(*args: str, env: dict) -> str:
+    result = subprocess.run([sys.executable, "-m", "guanjia", *args], env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def dumped(text: str) -> list:
+    return sorted(json.loads(text), key=lambda row: (row["model"], str(row["pk"])))
+
+
+@pytest.mark.skipif(postgres_server() is not None, reason=str(postgres_server()))
+def test_a_sqlite_archive_moves_into_postgresql(zone, media, tmp_path, settings):
+    import psycopg
+
+    archive = backup_create(output=tmp_path / "backup.tar.gz").path
+    name = f"guanjia_move_test_{os.getpid()}"
+    with psycopg.connect(POSTGRES, autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = POSTGRES.rsplit("/", 1)[0] + f"/{name}"
+        env = {**os.environ, "DATABASE_URL": url, "GUANJIA_DATA_DIR": str(tmp_path / "pg-data"),
+               "DJANGO_SETTINGS_MODULE": "guanjia.settings.base"}
+        guanjia("migrate", "--noinput", env=env)
+        output = guanjia("restore", str(archive), "--noinput", env=env)
+        assert "已从" in output
+
+        # The same rows, read back through Django on each side (an engine's own types differ: SQLite
+        # keeps times as text): every model's objects, the migrations recorded, and the files.
+        on_postgresql = dumped(guanjia("dumpdata", "--all", env=env))
+        out = io.StringIO()
+        call_command("dumpdata", "--all", stdout=out)
+        assert on_postgresql == dumped(out.getvalue())
+        assert {row["model"] for row in on_postgresql} >= {"workflow.attachment", "requests.request",
+                                                           "auditlog.logentry", "contenttypes.contenttype"}
+        assert files(tmp_path / "pg-data" / "media") == files(media)
+        assert (tmp_path / "pg-data" / "secret_key").read_text() == settings.SECRET_KEY
+        with psycopg.connect(url) as moved:  # the next id follows the copied ones
+            assert moved.execute("SELECT nextval(pg_get_serial_sequence('workflow_attachment', 'id'))"
+                                 ).fetchone()[0] > max(Attachment.objects.values_list("pk", flat=True))
+    finally:
+        with psycopg.connect(POSTGRES, autocommit=True) as server:
+            server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

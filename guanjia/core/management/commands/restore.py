@@ -34,7 +34,7 @@ class Command(LocalizedCommand):
                 return True
             self.stdout.write(_(
                 "备份已通过校验：创建于 %(created)s，Guanjia %(version)s，%(engine)s 数据库，%(files)d 个上传文件。"
-            ) % {"created": manifest.created_at, "version": manifest.guanjia_version, "engine": manifest.engine,
+            ) % {"created": manifest.created, "version": manifest.guanjia_version, "engine": manifest.engine,
                  "files": len(manifest.media)})
             answer = input(_("当前数据库和上传文件将被备份中的内容替换，现有数据会丢失。输入 yes 继续：")).strip()
             return answer.lower() == "yes"
@@ -53,5 +53,5 @@ class Command(LocalizedCommand):
                 "备份来自较早的版本：还有 %(n)d 个迁移未应用，请运行 guanjia migrate。") % {"n": result.pending_migrations}))
         self.stdout.write(self.style.SUCCESS(_(
             "已从 %(path)s 恢复（备份创建于 %(created)s），%(files)d 个上传文件，用时 %(seconds).1f 秒。"
-        ) % {"path": archive, "created": result.manifest.created_at, "files": len(result.manifest.media),
+        ) % {"path": archive, "created": result.manifest.created, "files": len(result.manifest.media),
              "seconds": result.seconds}))
