@@ -24,6 +24,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from guanjia.core.backup.across import load_across
 from guanjia.core.backup.archive import MEDIA_DIR, SECRET_KEY_NAME, ArchiveWriter, Manifest, archive_unpack
@@ -64,10 +65,10 @@ class _Meter:
             tenth = done * 10 // total
             if tenth >= self.next_tenth:
                 self.next_tenth = tenth + 1
-                self.report(f"{self.label}：{tenth * 10}%")
+                self.report(f"{self.label}{pgettext('label separator', '：')}{tenth * 10}%")
         elif self.every and done >= self.next_count:
             self.next_count = done + self.every
-            self.report(f"{self.label}：{done:,}{self.unit}")
+            self.report(f"{self.label}{pgettext('label separator', '：')}{done:,}{self.unit}")
 
 
 def _quiet(message: str) -> None:
