@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import connection
 
@@ -120,3 +120,28 @@ def reserve_ids(model, count: int) -> list[int]:
             cursor.execute(f"SELECT COALESCE(MAX({qn(pk)}), 0) FROM {qn(table)}")
         top = cursor.fetchone()[0]
     return list(range(top + 1, top + 1 + count))
+
+
+def statistics_sql(vendor: str, tables: Iterable[str] = ()) -> str | None:
+    """The statement that brings the query planner's statistics up to date after many rows arrived at once
+    (a seed, a restore); `tables` quoted, none for all.
+
+    PostgreSQL: `ANALYZE`, what autovacuum would do a little later anyway. SQLite: `PRAGMA optimize`, which
+    analyzes only where SQLite judges it worth it; mask 0x10002 asks it to look at every table, not only
+    those this connection has queried (SQLite 3.46+; older versions ignore the flag and keep the statistics
+    the database already carries).
+    """
+    if vendor == "postgresql":
+        return f"ANALYZE {', '.join(tables)}".rstrip()
+    if vendor == "sqlite":
+        return "PRAGMA optimize=0x10002"
+    return None
+
+
+def refresh_statistics(*, using=None, models=()) -> None:
+    """Run `statistics_sql` for `models`' tables (all tables if none) on the connection `using`."""
+    using = using or connection
+    sql = statistics_sql(using.vendor, [using.ops.quote_name(model._meta.db_table) for model in models])
+    if sql:
+        with using.cursor() as cursor:
+            cursor.execute(sql)

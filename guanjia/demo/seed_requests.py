@@ -40,7 +40,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guanjia.core.bulk import Rows
+from guanjia.core.bulk import Rows, refresh_statistics
 from guanjia.core.calendar import WorkingCalendar
 from guanjia.core.choices import Role
 from guanjia.demo.requests import CATEGORY_WEIGHTS, LEAD_UNITS, SOURCE_WEIGHTS, TITLES
@@ -219,9 +219,7 @@ def seed_requests(
         action_items = _seed_meetings(zone, cast, seed=seed, now=now, count=max(1, count // MEETING_EVERY))
     if connection.vendor == "postgresql":
         # What autovacuum does a little later anyway: plans over millions of new rows need their statistics.
-        tables = (Request, UnitTask, TrackedItem, Duty, Clock, ClockEvent, Event)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables))
+        refresh_statistics(models=(Request, UnitTask, TrackedItem, Duty, Clock, ClockEvent, Event))
     return RequestSeedResult(
         zone=zone, requests=count, events=maker.events, clocks=maker.clocks, clock_events=maker.clock_events,
         unit_tasks=maker.unit_tasks, people=cast.created, seconds=time.monotonic() - started,

@@ -1,12 +1,13 @@
 """Request pages: list, 我的待办, raise (staff and the enterprise portal), detail with actions and timeline."""
 
+import logging
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View, generic
@@ -22,6 +23,7 @@ from guanjia.requests.filtersets import RequestFilterSet
 from guanjia.requests.forms import ActionForm, NoteForm, RaiseForm
 from guanjia.requests.models import Request, UnitTask
 from guanjia.workflow import registry
+from guanjia.workflow.attachments import FileMissing, attachment_open
 from guanjia.workflow.choices import CLOCK_COLOURS, ClockState
 from guanjia.workflow.models import Attachment
 
@@ -30,6 +32,7 @@ LIST_QUERYSET = Request.objects.select_related("enterprise", "butler", "lead_uni
 DETAIL_QUERYSET = LIST_QUERYSET.select_related("merged_into").prefetch_related(
     Prefetch("unit_tasks", queryset=UnitTask.objects.select_related("unit")))
 _is_enterprise_only = selectors.enterprise_only
+logger = logging.getLogger(__name__)
 
 
 class RequestListView(FilteredListView):
@@ -200,7 +203,14 @@ class AttachmentView(ScopedMixin, View):
         attachment = get_object_or_404(Attachment, item=obj.item_id, pk=attachment_pk)
         if attachment.internal and _is_enterprise_only(request.user):
             raise Http404
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+        try:
+            stream = attachment_open(attachment)
+        except FileMissing:
+            logger.error("attachment %s of item %s: its file %s is missing", attachment.pk, attachment.item_id,
+                         attachment.file.name)
+            return render(request, "404.html", status=404, context={"detail": _(
+                "附件“%(name)s”的文件已丢失，请联系管理员从备份中恢复。") % {"name": attachment.name}})
+        return FileResponse(stream, as_attachment=True, filename=attachment.name)
 
 
 class ClockRuleListView(ScopedMixin, generic.ListView):

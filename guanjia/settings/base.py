@@ -166,6 +166,10 @@ GUANJIA_UPLOAD_MAX_BYTES = env.UPLOAD_MAX_MB * 1024 * 1024
 # Links in e-mails and group-robot messages (e.g. https://guanjia.example.gov.cn); none without it.
 GUANJIA_SITE_URL = env.SITE_URL
 GUANJIA_NOTIFY_EMAIL = env.NOTIFY_EMAIL
+# The nightly backup (guanjia.core.tasks): its folder, how many archives it keeps, its local hour (None: off).
+GUANJIA_BACKUP_DIR = env.BACKUP_DIR
+GUANJIA_BACKUP_KEEP = env.BACKUP_KEEP
+GUANJIA_BACKUP_HOUR = env.BACKUP_HOUR
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

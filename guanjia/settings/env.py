@@ -58,6 +58,16 @@ SITE_URL = env_str("GUANJIA_SITE_URL").rstrip("/")
 NOTIFY_EMAIL = env_bool("GUANJIA_NOTIFY_EMAIL", True)
 SECURE_SSL_REDIRECT = env_bool("GUANJIA_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("GUANJIA_HSTS_SECONDS", 31536000)
+# The nightly backup (`guanjia.core.tasks`): where its archives go, how many are kept, at which local hour
+# it runs ("off" turns it off).
+BACKUP_DIR = Path(env_str("GUANJIA_BACKUP_DIR") or DATA_DIR / "backups").resolve()
+BACKUP_KEEP = env_int("GUANJIA_BACKUP_KEEP", 7)
+BACKUP_HOUR = None if env_str("GUANJIA_BACKUP_HOUR").lower() == "off" else env_int("GUANJIA_BACKUP_HOUR", 2)
+
+
+def secret_key_path(data_dir: Path) -> Path:
+    """The file that keeps the generated secret key in a data directory (a backup carries it along)."""
+    return data_dir / "secret_key"
 
 # Sign-in (README, Configuration: "Sign-in and passwords").
 TRUSTED_PROXIES = env_list("GUANJIA_TRUSTED_PROXIES")
@@ -84,7 +94,7 @@ def secret_key(*, required: bool) -> str:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("GUANJIA_SECRET_KEY must be set in production (50+ random characters).")
-    path = DATA_DIR / "secret_key"
+    path = secret_key_path(DATA_DIR)
     if not path.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(64))

@@ -64,6 +64,30 @@ def check_uploads(files) -> None:
                 raise ValidationError({"attachments": _("“%(name)s”的内容与文件类型不符。") % {"name": upload.name}})
 
 
+class FileMissing(Exception):
+    """An attachment whose row is there but whose file is not (lost, or left out of a restore)."""
+
+
+def attachment_open(attachment):
+    """The attachment's file opened for reading; FileMissing if it is not in the storage."""
+    if not attachment.file.name:
+        raise FileMissing(attachment)
+    try:
+        return attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise FileMissing(attachment) from error
+
+
+def attachments_missing(*, chunk_size: int = 2000):
+    """The attachments whose files are not in the storage, with their items, in id order."""
+    from guanjia.workflow.models import Attachment
+
+    rows = Attachment.objects.select_related("item").order_by("pk").iterator(chunk_size=chunk_size)
+    for attachment in rows:
+        if not attachment.file.name or not default_storage.exists(attachment.file.name):
+            yield attachment
+
+
 # -- files of a failed change -----------------------------------------------------------------------------------
 # A FileField writes its file when its row is inserted, inside the service's transaction. Files have no
 # rollback: when the transaction fails, the rows go and the files stay. A service that stores files is

@@ -1,6 +1,7 @@
 """Files of a change that failed: deleted at once when the service fails, or by the nightly sweep."""
 
 import datetime as dt
+import io
 import os
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from guanjia.requests import services as s
@@ -175,3 +177,37 @@ def test_the_nightly_job_sweeps(world, media):
     os.utime(orphan, (old, old))
     assert sweep_attachment_files.call_local() == 1
     assert files_in(media) == []
+
+
+# -- files that went missing ------------------------------------------------------------------------------------
+def test_an_attachment_whose_file_is_missing_answers_404_with_a_message(client, world, media):
+    request = raise_with(world, pdf("负荷计算.pdf"))
+    attachment = request.attachments.get()
+    url = reverse("requests:attachment", args=[request.pk, attachment.pk])
+    client.force_login(world.butler1)
+    assert client.get(url).status_code == 200
+
+    (media / attachment.file.name).unlink()
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "附件“负荷计算.pdf”的文件已丢失" in response.content.decode()
+    assert "不在您的查看范围内" not in response.content.decode()
+
+
+def test_the_missing_attachments_command_lists_them_and_fails(world, media):
+    kept = raise_with(world, pdf("留.pdf"))
+    lost = raise_with(world, pdf("丢一.pdf"), pdf("丢二.pdf"), title="另一件")
+    out = io.StringIO()
+    call_command("missing_attachments", stdout=out)
+    assert "所有附件的文件都在" in out.getvalue()
+
+    gone = list(lost.attachments.order_by("pk"))
+    for attachment in gone:
+        (media / attachment.file.name).unlink()
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="2 个附件的文件缺失") as failure:
+        call_command("missing_attachments", stdout=out)
+    assert failure.value.returncode == 1
+    lines = out.getvalue().splitlines()
+    assert lines[1:] == [f"{a.pk}\t{lost.number}\t{a.name}\t{a.file.name}" for a in gone]
+    assert kept.attachments.get().file.name not in out.getvalue()
