@@ -21,7 +21,7 @@ class SignInEventFilterSet(django_filters.FilterSet):
     date_from = django_filters.DateFilter(
         label=_("起始日期"), field_name="at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = django_filters.DateFilter(
-        label=_("截止日期"), field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"}))
+        label=_("结束日期"), field_name="at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = SignInEvent

@@ -124,7 +124,8 @@ def person_create(
     with audit_context(actor=actor):
         person.roles.set(sorted(roles))
     person.__dict__.pop("role_codes", None)
-    accounts.roles_changed(person=person, before=set(), after=roles, actor=actor, request=request)
+    if actor is not None:  # a person granted them; a seed, the demo or a command did not
+        accounts.roles_changed(person=person, before=set(), after=roles, actor=actor, request=request)
     return person
 
 

@@ -95,3 +95,10 @@ def test_retention_keeps_at_least_six_months(world, settings):
     settings.GUANJIA_SIGN_IN_LOG_DAYS = 100
     purge_sign_in_log(now)
     assert sorted(SignInEvent.objects.values_list("username", flat=True)) == ["d182", "d30"]
+
+
+def test_people_loaded_by_a_command_are_not_role_changes(world):
+    org.person_create(actor=None, zone=world.zone, username="loaded", name="导入", roles=[Role.SUPERVISOR])
+    org.person_create(actor=world.admin, zone=world.zone, username="granted", name="新增", roles=[Role.SUPERVISOR])
+    assert list(SignInEvent.objects.values_list("username", "outcome", "actor")) == [
+        ("granted", Outcome.ROLE_CHANGED, world.admin.pk)]
