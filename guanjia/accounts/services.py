@@ -119,6 +119,7 @@ def set_password(*, user, password: str, actor, request=None, channel: str = Cha
     user.set_password(password)
     user.must_change_password = forced
     user.save(update_fields=["password", "must_change_password"])
+    lockout.unlock(user.get_username())  # a new password: the account may sign in with it at once
     record(outcome=Outcome.PASSWORD_CHANGED, channel=channel, request=request, user=user, actor=actor,
            detail=_("管理员重置，须在下次登录时修改") if forced else "")
     revoke_tokens(user=user, actor=actor, request=request, channel=channel, reason=_("修改密码，此前签发的令牌全部失效"))

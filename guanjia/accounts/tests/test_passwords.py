@@ -91,3 +91,10 @@ def test_activity_keeps_a_session(client, world, settings):
     for minutes in range(0, 3 * settings.GUANJIA_SESSION_IDLE_MINUTES, settings.GUANJIA_SESSION_IDLE_MINUTES // 2):
         with time_machine.travel(start + timezone.timedelta(minutes=minutes)):
             assert client.get(reverse("home")).status_code == 200
+
+
+def test_an_admin_reset_unlocks_the_account(client, world):
+    for _n in range(5):
+        client.post(reverse("login"), {"username": "butler1", "password": "nope"})
+    org.person_set_password(actor=world.admin, person=world.butler1, password="Reset-by-admin-1")
+    assert client.post(reverse("login"), {"username": "butler1", "password": "Reset-by-admin-1"}).status_code == 302
