@@ -31,7 +31,21 @@ $(VENDOR)/.stamp: package.json package-lock.json
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	touch $@
 
-assets: $(VENDOR)/.stamp
+# Redoc (the API docs at /api/redoc/) from drf-spectacular-sidecar, a Python dependency, with the one address
+# it would load from the internet, its "API docs by Redocly" logo, made an empty picture: the Content-Security-
+# Policy refuses that address, and the browser reports every refusal as an error. Fails if the address stays.
+REDOC := $(VENDOR)/redoc/redoc.standalone.js
+REDOC_LOGO := https://cdn.redoc.ly/redoc/logo-mini.svg
+EMPTY_SVG := data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27/%3E
+$(REDOC): $(VENV)/.installed $(VENDOR)/.stamp
+	mkdir -p $(@D)
+	src="$$($(BIN)/python -c 'import drf_spectacular_sidecar as s, os; print(os.path.dirname(s.__file__))')/static/drf_spectacular_sidecar/redoc/bundles" && \
+	cp "$$src/redoc.standalone.js.map" "$$src/redoc.standalone.js.LICENSE.txt" $(@D)/ && \
+	sed 's#$(REDOC_LOGO)#$(EMPTY_SVG)#' "$$src/redoc.standalone.js" > $@.tmp
+	! grep -q 'cdn\.redoc\.ly' $@.tmp
+	mv $@.tmp $@
+
+assets: $(VENDOR)/.stamp $(REDOC)
 
 demo: install
 	$(BIN)/guanjia demo --port $(PORT)

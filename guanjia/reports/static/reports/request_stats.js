@@ -42,7 +42,9 @@
     return element.clientWidth / count < 40 ? 90 : 30;
   }
 
-  var tooltip = { trigger: "axis" };
+  // Tooltips drawn on the canvas: ECharts writes its HTML tooltips with style attributes, which the
+  // Content-Security-Policy refuses (style-src has no 'unsafe-inline').
+  var tooltip = { trigger: "axis", renderMode: "richText" };
 
   draw("chart-trend", data.month.labels, {
     tooltip: tooltip, grid: grid, legend: { top: 0 },
