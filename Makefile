@@ -50,8 +50,10 @@ assets: $(VENDOR)/.stamp $(REDOC)
 demo: install
 	$(BIN)/guanjia demo --port $(PORT)
 
+# The configured database served as `make demo` serves it (gunicorn, a fixed pool of threads), without
+# loading the demo zone or starting the job consumer.
 serve: install
-	$(BIN)/guanjia runserver 127.0.0.1:$(PORT)
+	$(BIN)/gunicorn --config python:guanjia.settings.gunicorn_conf --bind 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

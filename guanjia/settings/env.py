@@ -43,6 +43,7 @@ def _default_data_dir() -> Path:
 DATA_DIR = Path(env_str("GUANJIA_DATA_DIR") or _default_data_dir()).resolve()
 DEBUG = env_bool("GUANJIA_DEBUG", False)
 DATABASE_URL = env_str("DATABASE_URL")
+DB_CONN_MAX_AGE = env_int("GUANJIA_DB_CONN_MAX_AGE", 0)
 ALLOWED_HOSTS = env_list("GUANJIA_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("GUANJIA_CSRF_TRUSTED_ORIGINS")
 TIME_ZONE = env_str("GUANJIA_TIME_ZONE", "Asia/Shanghai")

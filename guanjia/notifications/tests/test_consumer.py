@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+from guanjia.core import processes
 from guanjia.notifications import consumer
 
 
@@ -20,11 +21,11 @@ def test_start_and_stop_at_exit(settings, monkeypatch):
     registered = []
     monkeypatch.setattr(consumer, "consumer_command",
                         lambda: [sys.executable, "-c", "import time; time.sleep(60)"])
-    monkeypatch.setattr(consumer.atexit, "register", lambda fn, *args: registered.append((fn, args)))
+    monkeypatch.setattr(processes.atexit, "register", lambda fn, *args: registered.append((fn, args)))
     process = consumer.start_in_background()
     try:
         assert isinstance(process, subprocess.Popen) and process.poll() is None
-        assert registered == [(consumer.stop, (process,))]
+        assert registered == [(processes.stop, (process,))]
         fn, args = registered[0]
         fn(*args)  # what atexit does when the demo exits
         assert process.poll() is not None

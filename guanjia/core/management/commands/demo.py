@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanjia.core import processes
 from guanjia.core.management.base import LocalizedCommand
 from guanjia.demo import zone as demo
 from guanjia.demo.wipe import wipe_database
 from guanjia.org.models import Zone
 
+GUNICORN_CONFIG = "python:guanjia.settings.gunicorn_conf"
 
-def start_job_consumer(command: BaseCommand) -> None:
+
+def web_server_command(*, port: int) -> list[str]:
+    """gunicorn with the product's settings (a fixed pool of threads, a long listen queue), on this
+    interpreter and settings (inherited environment); `make serve` runs the same."""
+    return [sys.executable, "-m", "gunicorn", "--config", GUNICORN_CONFIG, "--bind", f"127.0.0.1:{port}"]
+
+
+def start_job_consumer(command: BaseCommand) -> subprocess.Popen | None:
     """Start the background job consumer (huey's `run_huey`: notices, webhooks, reminders) beside the
     demo web server; it stops when the demo stops."""
     from guanjia.notifications.consumer import start_in_background
@@ -21,6 +35,42 @@ def start_job_consumer(command: BaseCommand) -> None:
     process = start_in_background()
     if process is not None:
         command.stdout.write(_("后台任务已启动（pid %(pid)s）。") % {"pid": process.pid})
+    return process
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def serve(command: BaseCommand, *, port: int) -> None:
+    """Serve with gunicorn beside the job consumer until Ctrl-C (or SIGTERM), then stop both.
+
+    Ctrl-C in a terminal reaches every process of the job: gunicorn and the consumer stop by themselves and
+    this process waits for them; a SIGTERM to this process alone is passed on to them.
+    """
+    # This process only watches its children from now on: it keeps no database connection of its own.
+    connections.close_all()
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    for signum in handlers:  # SIGINT also when started with it ignored (a background job)
+        signal.signal(signum, _interrupt)
+    web = consumer = None
+    try:
+        consumer = start_job_consumer(command)
+        web = processes.start(web_server_command(port=port))
+        status = web.wait()
+    except KeyboardInterrupt:
+        status = 0
+    finally:
+        for signum in handlers:  # a second Ctrl-C while they stop
+            signal.signal(signum, signal.SIG_IGN)
+        for child in (web, consumer):
+            if child is not None:
+                processes.stop(child)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    if status != 0:
+        raise CommandError(_("网页服务意外退出（退出码 %(status)s），见上方日志。") % {"status": status})
+    command.stdout.write(_("网页服务和后台任务已停止。"))
 
 
 def use_demo_mode() -> None:
@@ -84,7 +134,6 @@ class Command(LocalizedCommand):
         if no_serve:
             return
         use_demo_mode()
-        start_job_consumer(self)
-        # DEBUG is off by default, so let runserver serve the static files itself (its
-        # --insecure switch): the demo then needs no collectstatic.
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+        # DEBUG stays off; whitenoise serves the static files from the apps' folders (WHITENOISE_USE_FINDERS),
+        # so the demo needs no collectstatic.
+        serve(self, port=port)

@@ -1,0 +1,21 @@
+"""gunicorn's settings for Guanjia: `gunicorn --config python:guanjia.settings.gunicorn_conf --bind HOST:PORT`.
+
+`guanjia demo` and `make serve` run exactly this; production runs it too, sizing `--workers` and `--threads`
+to the machine and to PostgreSQL's `max_connections` (flags on the command line and in `GUNICORN_CMD_ARGS`
+win over this file; README, Deployment on PostgreSQL).
+
+The threads are a fixed pool (gthread): a worker answers at most `threads` requests at once and so holds at
+most `threads` database connections, however many clients connect; idle keep-alive connections wait in the
+worker's poller, not on a thread. A server that starts a thread per connection (Django's runserver) held a
+database connection per open client connection instead, until PostgreSQL refused everyone.
+"""
+
+wsgi_app = "guanjia.wsgi:application"
+worker_class = "gthread"
+workers = 2
+threads = 4
+# Connections arriving faster than the workers accept them wait in the kernel's listen queue (capped by
+# net.core.somaxconn) instead of being dropped: runserver's held 10, and a burst of 30 lost some.
+backlog = 2048
+# gunicorn's control socket (for `gunicornc`) has one default path per user: a second server would take it over.
+control_socket_disable = True
