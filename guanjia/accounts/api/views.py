@@ -52,7 +52,7 @@ class TokenView(APIView):
             raise exceptions.ValidationError({"non_field_errors": [message]}, code="locked" if refused.locked
                                              else "authorization") from None
         token, key = services.issue_token(request, user, label=data.get("label", ""))
-        return Response({"token": key, "expiry": token.expiry})
+        return Response(TokenSerializer({"token": key, "expiry": token.expiry}).data)
 
 
 class PasswordView(APIView):
@@ -70,7 +70,7 @@ class PasswordView(APIView):
         answer = {"detail": _("密码已修改。")}
         if channel == Channel.API:
             token, key = services.issue_token(request, request.user, label=request.auth.label)
-            answer.update(token=key, expiry=token.expiry)
+            answer.update(TokenSerializer({"token": key, "expiry": token.expiry}).data)
         elif hasattr(request, "session"):
             from django.contrib.auth import update_session_auth_hash
 

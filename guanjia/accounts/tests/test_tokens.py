@@ -102,3 +102,7 @@ def test_tokens_page(client, api, world):
     assert "脚本" in page.content.decode()
     client.post(reverse("accounts:tokens"), {"all": "1"})
     assert not ApiToken.objects.filter(user=world.butler1).exists()
+
+
+def test_the_expiry_is_in_the_zone_time_with_its_offset(api, world):
+    assert issue(api, world.butler1)["expiry"].endswith("+08:00")
