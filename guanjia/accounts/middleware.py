@@ -8,6 +8,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,9 +50,11 @@ class SessionPolicyMiddleware:
         if idle and seen is not None and now - seen > idle:
             request._guanjia_logout_reason = _("空闲超时")
             logout(request)
+            if request.path.startswith("/api/"):
+                return None  # signed out: the API answers 401/403 by itself
             messages.info(request, _("您已 %(minutes)d 分钟未操作，请重新登录。") % {
                 "minutes": settings.GUANJIA_SESSION_IDLE_MINUTES})
-            return redirect(f"{reverse('login')}?next={request.get_full_path()}")
+            return redirect_to_login(request.get_full_path())
         if seen is None or now - seen >= STAMP_EVERY:
             session[SEEN_KEY] = now
         if must_change_password(request.user) and not self._allowed(request):

@@ -98,3 +98,10 @@ def test_an_admin_reset_unlocks_the_account(client, world):
         client.post(reverse("login"), {"username": "butler1", "password": "nope"})
     org.person_set_password(actor=world.admin, person=world.butler1, password="Reset-by-admin-1")
     assert client.post(reverse("login"), {"username": "butler1", "password": "Reset-by-admin-1"}).status_code == 302
+
+
+def test_an_idle_browser_session_on_the_api_is_signed_out(api, client, world, settings):
+    client.force_login(world.butler1)
+    later = timezone.now() + timezone.timedelta(minutes=settings.GUANJIA_SESSION_IDLE_MINUTES + 1)
+    with time_machine.travel(later):
+        assert client.get("/api/v1/me/").status_code in (401, 403)
