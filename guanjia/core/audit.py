@@ -95,11 +95,12 @@ class HistoryRow:
 HISTORY_LIMIT = 200
 
 
-def history_for(obj) -> list[HistoryRow]:
+def history_for(obj, *, hidden: frozenset[str] | set[str] = frozenset()) -> list[HistoryRow]:
     """The newest audit rows of one record, with a fixed number of queries however many there are.
 
     auditlog's own display resolves every foreign key and content type row by row;
-    here the referenced objects are fetched in one query per related model.
+    here the referenced objects are fetched in one query per related model. Changes of the `hidden`
+    fields are left out (what the reader may not see), and so is an update that changed nothing else.
     """
     from auditlog.models import LogEntry
 
@@ -123,7 +124,10 @@ def history_for(obj) -> list[HistoryRow]:
     rows = []
     for entry in entries:
         changes = []
-        for name, change in (entry.changes_dict or {}).items():
+        shown = {name: change for name, change in (entry.changes_dict or {}).items() if name not in hidden}
+        if hidden and not shown and entry.changes_dict and entry.action == LogEntry.Action.UPDATE:
+            continue
+        for name, change in shown.items():
             field = fields.get(name)
             label = str(field.verbose_name) if field is not None else name
             changes.append((label, *(_display(field, value, resolved) for value in _pair(change))))

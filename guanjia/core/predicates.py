@@ -22,6 +22,15 @@ is_butler = has_role(Role.BUTLER)
 
 
 @rules.predicate
+def is_zone_staff(user) -> bool:
+    """Someone who works for the zone (any role but an enterprise's contact), and is no enterprise's contact:
+    what is written about an enterprise for the staff (its internal note) is theirs alone."""
+    if not getattr(user, "is_authenticated", False) or user.enterprise_id:
+        return False
+    return user.is_superuser or bool(user.role_codes - {Role.ENTERPRISE})
+
+
+@rules.predicate
 def serves_record(user, record) -> bool:
     """The user is the record's butler, or of the workstation it belongs to."""
     if record is None:

@@ -160,11 +160,16 @@ def _label(form, field: str) -> str:
 
 
 class HistoryMixin:
-    """Adds the record's audit trail (操作历史) to the context."""
+    """Adds the record's audit trail (操作历史) to the context, without the changes of the fields the reader
+    may not see (`private_fields`: field -> the permission that reads it)."""
+
+    private_fields: dict[str, str] = {}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["history"] = audit.history_for(self.object)
+        user = self.request.user
+        hidden = {name for name, perm in self.private_fields.items() if not user.has_perm(perm, self.object)}
+        context["history"] = audit.history_for(self.object, hidden=hidden)
         return context
 
 

@@ -60,6 +60,11 @@ ANCHOR_ENTERPRISES = (
     ("咸阳黄河轮胎橡胶有限公司", "C29", ("hnte", "srdi")),
     ("陕西咸阳杜克普服装有限公司", "C18", ("hnte",)),
 )
+# The staff's internal notes (内部备注) on the anchor enterprises: butler1 and butler2 see them, ent1 and ent2 never.
+ANCHOR_NOTES = (
+    "扩产用地需求尚未对外公开，勿向第三方透露；企业负责人习惯电话沟通，上午联系为宜。",
+    "曾与供电公司因电费结算有争议，协调用电事项时先与企业财务核实。",
+)
 # Seed 003's project: started in September 2023, first line in production at the end of 2024.
 ANCHOR_PROJECT = {
     "name": "年产5.8万套专用轮胎建设项目",
@@ -203,8 +208,10 @@ class _Loader:
         for i, scale in enumerate(plan):
             butler = self.enterprise_butlers[i % ENTERPRISE_BUTLERS]
             ws = butler.workstation
+            note = ""
             if i < len(ANCHOR_ENTERPRISES):
                 name, code, tag_codes = ANCHOR_ENTERPRISES[i]
+                note = ANCHOR_NOTES[i]
                 industry = names.INDUSTRY_BY_CODE[code]
                 brand = name.removeprefix("陕西咸阳").removeprefix("咸阳")[:2]
                 tags = [self.tags[c] for c in tag_codes]
@@ -220,7 +227,7 @@ class _Loader:
                 actor=None, zone=self.zone, name=name, uscc=uscc, industry=industry.code, scale=scale,
                 tags=tags, address=self.names.address(self.streets[ws.pk]),
                 legal_representative=self.names.person(), workstation=ws, butler=butler,
-                contact_leader=self.head_of[ws.pk] if scale == Scale.ABOVE else None,
+                contact_leader=self.head_of[ws.pk] if scale == Scale.ABOVE else None, internal_note=note,
             )
             self.enterprises.append((enterprise, brand))
             self.add_contacts(enterprise, scale)

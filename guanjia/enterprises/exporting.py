@@ -3,7 +3,8 @@
 An export can be imported again: the columns, their order and the way values are
 written (行业 as "C39 计算机…", 规模 as 规上/规下, 标签 joined by "、", people by name,
 or "姓名（用户名）" where a name is shared in the zone) are what `importing` reads.
-Phone numbers are masked for roles that may not read them (`core.masking`).
+Phone numbers are masked for roles that may not read them (`core.masking`), and the staff's internal note
+(内部备注) is a column only for those who may read it: an enterprise contact's export has no such column.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from stdnum.cn import uscc as stdnum_uscc
 
 from guanjia.core.masking import can_see_phones, mask_phone
-from guanjia.enterprises.importing import COLUMNS
+from guanjia.enterprises.importing import COLUMNS, Column
 from guanjia.enterprises.models import Contact, Enterprise
 from guanjia.org.models import User
 
@@ -31,7 +32,7 @@ SHEET_TITLE = "企业名录"
 WIDTHS = {
     "name": 38, "uscc": 22, "industry": 34, "scale": 10, "tags": 26, "address": 40,
     "legal_representative": 12, "workstation": 14, "butler": 16, "contact_leader": 16,
-    "contact_name": 12, "contact_phone": 16, "note": 30,
+    "contact_name": 12, "contact_phone": 16, "internal_note": 30,
 }
 CHUNK_SIZE = 2000
 
@@ -54,13 +55,13 @@ def _cell(sheet, value: Any) -> WriteOnlyCell:
     return cell
 
 
-def _new_sheet(workbook: Workbook, title: str = SHEET_TITLE):
+def _new_sheet(workbook: Workbook, columns: Sequence[Column], title: str = SHEET_TITLE):
     sheet = workbook.create_sheet(title)
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[column.field]
     sheet.freeze_panes = "A2"
     header = []
-    for column in COLUMNS:
+    for column in columns:
         cell = WriteOnlyCell(sheet, value=column.header)
         cell.font = _REQUIRED_FONT if column.required else _HEADER_FONT
         cell.fill = _HEADER_FILL
@@ -70,10 +71,12 @@ def _new_sheet(workbook: Workbook, title: str = SHEET_TITLE):
     return sheet
 
 
-def write_roster(rows: Iterable[Sequence[Any]], *, instructions: bool = False) -> bytes:
-    """An .xlsx roster (header row + `rows`, each in `HEADERS` order), optionally with a 填写说明 sheet."""
+def write_roster(rows: Iterable[Sequence[Any]], *, instructions: bool = False,
+                 columns: Sequence[Column] = COLUMNS) -> bytes:
+    """An .xlsx roster (header row + `rows`, each in the order of `columns`: all the roster's by default),
+    optionally with a 填写说明 sheet."""
     workbook = Workbook(write_only=True)
-    sheet = _new_sheet(workbook)
+    sheet = _new_sheet(workbook, columns)
     for row in rows:
         sheet.append([_cell(sheet, value) for value in row])
     if instructions:
@@ -97,7 +100,7 @@ _INSTRUCTIONS = (
     ("联系领导", "选填", "本园区领导的姓名或用户名；重名时填“姓名（用户名）”。", ""),
     ("联系人", "选填", "企业的主要联系人。", ""),
     ("联系电话", "选填", "填写联系电话时须同时填写联系人。", ""),
-    ("备注", "选填", "", ""),
+    ("内部备注", "选填", "仅园区工作人员可见，企业联系人看不到（旧名录的“备注”列也读入此处）。", ""),
 )
 
 
@@ -153,6 +156,8 @@ def enterprises_export(*, queryset, user) -> bytes:
     (butler, leader and workstation joined; tags and contacts prefetched).
     """
     show_phones = can_see_phones(user)
+    show_note = user.has_perm("enterprises.view_internal_note")
+    columns = COLUMNS if show_note else tuple(c for c in COLUMNS if c.field != "internal_note")
     queryset = (
         queryset.visible_to(user)
         .select_related("workstation", "butler", "contact_leader")
@@ -178,7 +183,7 @@ def enterprises_export(*, queryset, user) -> bytes:
                 _person(enterprise.contact_leader, shared),
                 contact.name if contact else "",
                 phone if show_phones else mask_phone(phone),
-                enterprise.note,
+                *([enterprise.internal_note] if show_note else []),
             ]
 
-    return write_roster(rows())
+    return write_roster(rows(), columns=columns)

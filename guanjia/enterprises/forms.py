@@ -9,13 +9,14 @@ from guanjia.org.models import Workstation
 
 class EnterpriseForm(RequestFormMixin, forms.ModelForm):
     """Create or edit an enterprise. Butler and leader are set here only on creation;
-    afterwards they change through 交接 (handover) so the history is kept."""
+    afterwards they change through 交接 (handover) so the history is kept. The form says what the
+    enterprise's contacts will see: every field but the internal note (内部备注)."""
 
     class Meta:
         model = Enterprise
         fields = ["name", "uscc", "industry", "scale", "tags", "address", "legal_representative",
-                  "workstation", "butler", "contact_leader", "note"]
-        widgets = {"tags": forms.CheckboxSelectMultiple, "note": forms.Textarea(attrs={"rows": 3})}
+                  "workstation", "butler", "contact_leader", "internal_note"]
+        widgets = {"tags": forms.CheckboxSelectMultiple, "internal_note": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"tags": IdsField}
 
     def __init__(self, *args, **kwargs):

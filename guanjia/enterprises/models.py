@@ -86,8 +86,11 @@ class Enterprise(TimeStampedModel, ArchivableModel):
         blank=True,
         related_name="led_enterprises",
     )
-    # Bounded in the model too, so that the roster import (which checks rows with full_clean) keeps to it.
-    note = models.TextField(_("备注"), blank=True, validators=[TextLengthValidator()])
+    # The staff's note about the enterprise: only people with `enterprises.view_internal_note` read it (never an
+    # enterprise contact: page, API, export, history). Bounded in the model too, so that the roster import
+    # (which checks rows with full_clean) keeps to it.
+    internal_note = models.TextField(_("内部备注"), blank=True, validators=[TextLengthValidator()],
+                                     help_text=_("仅园区工作人员可见，企业联系人在页面、接口和导出中都看不到。"))
 
     objects = EnterpriseQuerySet.as_manager()
 

@@ -13,7 +13,7 @@ from guanjia.enterprises.models import Contact, Enterprise, EnterpriseAssignment
 from guanjia.enterprises.validators import normalize_uscc
 
 EDITABLE_FIELDS = (
-    "name", "uscc", "industry", "scale", "address", "legal_representative", "workstation", "note",
+    "name", "uscc", "industry", "scale", "address", "legal_representative", "workstation", "internal_note",
 )
 
 
@@ -25,7 +25,7 @@ def _check_workstation(enterprise: Enterprise) -> None:
         raise ValidationError({"workstation": _("工作站不在本园区。")})
 
 
-@core.texts_limited("note")
+@core.texts_limited("internal_note")
 @transaction.atomic
 def enterprise_create(
     *,
@@ -41,13 +41,14 @@ def enterprise_create(
     workstation=None,
     butler=None,
     contact_leader=None,
-    note: str = "",
+    internal_note: str = "",
     reason: str = "",
 ) -> Enterprise:
     """Register an enterprise (企业入库), with its first butler and contact leader in the history."""
     enterprise = Enterprise(
         zone=zone, name=name.strip(), uscc=normalize_uscc(uscc), industry=industry, scale=scale,
-        address=address, legal_representative=legal_representative, workstation=workstation, note=note,
+        address=address, legal_representative=legal_representative, workstation=workstation,
+        internal_note=internal_note,
     )
     enterprise.full_clean()
     _check_workstation(enterprise)
@@ -70,7 +71,7 @@ def enterprise_create(
     return enterprise
 
 
-@core.texts_limited("note")
+@core.texts_limited("internal_note")
 @transaction.atomic
 def enterprise_update(*, actor, enterprise: Enterprise, tags: Iterable[Tag] | None = None, **fields) -> Enterprise:
     """Change an enterprise's own fields; butler and leader change only through the assign services."""

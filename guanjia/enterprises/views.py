@@ -34,6 +34,7 @@ class EnterpriseListView(FilteredListView):
 class EnterpriseDetailView(HistoryMixin, ScopedDetailView):
     queryset = LIST_QUERYSET
     template_name = "enterprises/enterprise_detail.html"
+    private_fields = {"internal_note": "enterprises.view_internal_note"}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -15,6 +15,7 @@ from guanjia.notifications import selectors
 from guanjia.notifications.choices import Kind, ReminderKind
 from guanjia.notifications.services import Notice, clip
 from guanjia.notifications.texts import Text, label, plain, text
+from guanjia.requests import disclosure
 from guanjia.requests.choices import (
     OPEN_TASK_STATUSES,
     Action,
@@ -163,6 +164,9 @@ def event_notices(event) -> list[Notice]:
                [plain(enterprise.name), text(why, reason=clip(event.comment))], _owners(request))
         notice(Kind.REOPENED, gettext_noop("诉求已重新办理：%(request)s"),
                [text(gettext_noop("您的诉求已重新交办，办理完成后将再次请您评价。"))], _contacts(enterprise))
+    if not disclosure.event_shown(event):  # an event the enterprise does not see is not told to it either
+        for each in notices:
+            each.recipients = [p for p in each.recipients if p is not None and not p.enterprise_id]
     # The units whose task this event withdrew (撤回) stop work on it; a unit handed it again was told above.
     withdrawn = set(data.get("withdrawn_units") or ()) - {data.get("lead_unit"), *data.get("co_units", ())}
     if withdrawn:

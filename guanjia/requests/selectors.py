@@ -49,9 +49,13 @@ def enterprise_only(user) -> bool:
     return user.has_role(Role.ENTERPRISE) and not (user.role_codes - {Role.ENTERPRISE})
 
 
-def timeline(request: Request, user):
-    """The request's events; internal ones (notes, the center's deliberations) are hidden from enterprise contacts."""
-    return kernel_timeline.events_of(request.item_id, enterprise_view=enterprise_only(user))
+def timeline(request: Request, user) -> list:
+    """The request's events as `user` reads them (`disclosure.present`): all of them for the staff; for an
+    enterprise contact what was done for it and by whom, without the internal back-and-forth."""
+    from guanjia.requests import disclosure
+
+    events = kernel_timeline.events_of(request.item_id, enterprise_view=enterprise_only(user))
+    return disclosure.present(events, request, user)
 
 
 def clocks(request: Request):

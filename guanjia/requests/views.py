@@ -17,8 +17,8 @@ from guanjia.core.pagination import CountApartPaginator
 from guanjia.core.views import FilteredListView, ScopedDetailView, ScopedMixin, ServiceFormView
 from guanjia.enterprises.models import Enterprise
 from guanjia.meetings.selectors import action_items_for_request
-from guanjia.requests import actions, selectors, services
-from guanjia.requests.choices import Action, ClockKind, Status
+from guanjia.requests import actions, disclosure, selectors, services
+from guanjia.requests.choices import STATUS_COLOURS, Action, ClockKind, Status, UnitTaskStatus
 from guanjia.requests.filtersets import RequestFilterSet
 from guanjia.requests.forms import ActionForm, NoteForm, RaiseForm
 from guanjia.requests.models import Request, UnitTask
@@ -110,14 +110,19 @@ class RequestDetailView(ScopedDetailView):
             # The request has moved on and the action has no tab now: no form to show the errors in.
             for message in failed_form.error_lines():
                 messages.error(self.request, message)
+        if enterprise_only:  # a returned task is the units' dispute with the center (requests.disclosure)
+            tasks = [t for t in tasks if t.status != UnitTaskStatus.RETURNED]
+        status = Status(disclosure.shown_status(request.status, user))
         context.update({
+            "status": status,
+            "status_colour": STATUS_COLOURS[status],
             "unit_tasks": tasks,
             "pending_extension": pending,
             "clocks": [(c, registry.get(c.item.kind).clock_label(c.kind), ClockState(c.state()).label,
                         CLOCK_COLOURS[c.state()]) for c in clocks],
             "events": list(selectors.timeline(request, user)),
-            "attachments": [a for a in Attachment.objects.filter(item=request.item_id)
-                            if not (a.internal and enterprise_only)],
+            "attachments": [a for a in Attachment.objects.filter(item=request.item_id).select_related("event")
+                            if not enterprise_only or disclosure.attachment_shown(a)],
             "actions": [(name, Action(name).label, failed_form if name == failed else blank) for name in names],
             "open_action": failed if failed in names else next(iter(names), None),
             "note_form": note_form or NoteForm(request=self.request),
@@ -194,14 +199,14 @@ class NoteView(DetailFormView):
 
 
 class AttachmentView(ScopedMixin, View):
-    """Download an attachment of a request the user may see (internal ones not for the enterprise)."""
+    """Download an attachment of a request the user may see (for the enterprise, what `disclosure` shows it)."""
 
     model = Request
 
     def get(self, request, pk, attachment_pk):
         obj = get_object_or_404(self.scoped_queryset(), pk=pk)
-        attachment = get_object_or_404(Attachment, item=obj.item_id, pk=attachment_pk)
-        if attachment.internal and _is_enterprise_only(request.user):
+        attachment = get_object_or_404(Attachment.objects.select_related("event"), item=obj.item_id, pk=attachment_pk)
+        if _is_enterprise_only(request.user) and not disclosure.attachment_shown(attachment):
             raise Http404
         try:
             stream = attachment_open(attachment)

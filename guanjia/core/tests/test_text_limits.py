@@ -31,7 +31,7 @@ def test_free_text_past_the_limit_is_a_400_on_its_field_and_nothing_is_written(a
         item = response.json()["id"]
         url, body, field, method = f"/api/v1/meeting-actions/{item}/complete/", {"result": TOO_LONG}, "result", api.post
     elif case == "note":
-        url, body, field, method = f"/api/v1/enterprises/{world.ent1.pk}/", {"note": TOO_LONG}, "note", api.patch
+        url, body, field, method = f"/api/v1/enterprises/{world.ent1.pk}/", {"internal_note": TOO_LONG}, "internal_note", api.patch
     else:
         url, body, field, method = (f"/api/v1/projects/{world.project1.pk}/", {"description": TOO_LONG}, "description",
                                     api.patch)
@@ -41,14 +41,14 @@ def test_free_text_past_the_limit_is_a_400_on_its_field_and_nothing_is_written(a
     assert not Meeting.objects.filter(minutes__startswith="字字").exists()
     assert not ActionItem.objects.filter(text__startswith="字字").exists()
     assert not ActionItem.objects.filter(result__startswith="字字").exists()
-    assert not Enterprise.objects.filter(note__startswith="字字").exists()
+    assert not Enterprise.objects.filter(internal_note__startswith="字字").exists()
     assert not Project.objects.filter(description__startswith="字字").exists()
 
 
 def test_the_limit_itself_is_accepted(api, world):
     api.force_authenticate(world.admin)
-    response = api.patch(f"/api/v1/enterprises/{world.ent1.pk}/", {"note": "字" * TEXT_MAX}, format="json")
-    assert response.status_code == 200 and len(response.json()["note"]) == TEXT_MAX
+    response = api.patch(f"/api/v1/enterprises/{world.ent1.pk}/", {"internal_note": "字" * TEXT_MAX}, format="json")
+    assert response.status_code == 200 and len(response.json()["internal_note"]) == TEXT_MAX
 
 
 def test_the_enterprise_page_shows_the_limit_on_the_field(client, world):
@@ -58,7 +58,7 @@ def test_the_enterprise_page_shows_the_limit_on_the_field(client, world):
     ent = world.ent1
     response = client.post(reverse("enterprises:update", args=[ent.pk]), {
         "name": ent.name, "uscc": ent.uscc, "industry": ent.industry, "scale": ent.scale,
-        "workstation": ent.workstation_id, "note": TOO_LONG})
-    assert response.status_code == 200 and "note" in response.context["form"].errors
+        "workstation": ent.workstation_id, "internal_note": TOO_LONG})
+    assert response.status_code == 200 and "internal_note" in response.context["form"].errors
     ent.refresh_from_db()
-    assert ent.note != TOO_LONG
+    assert ent.internal_note != TOO_LONG

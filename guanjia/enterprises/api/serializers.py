@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from guanjia.core.api import NameField, VisibleRelatedField
@@ -22,7 +23,11 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
-    """An enterprise as API.md lists it; `*_name` fields are read-only conveniences."""
+    """An enterprise as API.md lists it; `*_name` fields are read-only conveniences.
+
+    `internal_note` (内部备注) is the staff's: absent (not null) from every answer to a person without
+    `enterprises.view_internal_note`, that is to every enterprise contact.
+    """
 
     tags = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Tag.objects.all(), required=False)
     industry = serializers.ChoiceField(choices=industry.CHOICES, required=False, allow_blank=True)
@@ -41,11 +46,19 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         fields = [
             "id", "name", "uscc", "industry", "industry_name", "scale", "tags", "workstation", "workstation_name",
             "butler", "butler_name", "contact_leader", "contact_leader_name", "address", "legal_representative",
-            "note", "archived", "created_at", "updated_at",
+            "internal_note", "archived", "created_at", "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
         # Uniqueness and the check character are the service's job (one message, same on every path).
-        extra_kwargs = {"uscc": {"validators": []}}
+        extra_kwargs = {"uscc": {"validators": []},
+                        "internal_note": {"help_text": _("内部备注：仅园区工作人员可见；企业联系人的应答中没有此字段。")}}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and not request.user.has_perm("enterprises.view_internal_note"):
+            del fields["internal_note"]
+        return fields
 
 
 class EnterpriseDetailSerializer(EnterpriseSerializer):

@@ -217,7 +217,8 @@ class _Checker:
         updating = row.existing is not None
 
         values: dict[str, Any] = {"name": raw["name"], "address": raw["address"],
-                                  "legal_representative": raw["legal_representative"], "note": raw["note"]}
+                                  "legal_representative": raw["legal_representative"],
+                                  "internal_note": raw["internal_note"]}
         if raw["industry"]:
             code_, note = _industry(raw["industry"])
             if code_ is None:
@@ -317,7 +318,7 @@ class _Checker:
             zone=self.zone, uscc=row.display["uscc"], name=values["name"],
             industry=values.get("industry", ""), scale=values.get("scale", Scale.BELOW),
             address=values["address"], legal_representative=values["legal_representative"],
-            workstation=values.get("workstation"), note=values["note"],
+            workstation=values.get("workstation"), internal_note=values["internal_note"],
             butler=None if row.butler is _UNSET else row.butler,
             contact_leader=None if row.contact_leader is _UNSET else row.contact_leader,
         )
@@ -348,7 +349,7 @@ class _Checker:
         """What changes on an existing enterprise; an empty cell keeps what is on record."""
         current = row.existing
         changes: dict[str, Any] = {}
-        for field_name in ("name", "industry", "scale", "address", "legal_representative", "note"):
+        for field_name in ("name", "industry", "scale", "address", "legal_representative", "internal_note"):
             value = values.get(field_name, "")
             if value and value != getattr(current, field_name):
                 changes[field_name] = value

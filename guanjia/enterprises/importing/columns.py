@@ -31,7 +31,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("contact_leader", "联系领导", ("包联领导", "联系的领导")),
     Column("contact_name", "联系人", ("企业联系人", "联系人姓名")),
     Column("contact_phone", "联系电话", ("电话", "手机", "手机号", "手机号码", "联系方式", "联系人电话")),
-    Column("note", "备注", ("说明",)),
+    # The staff's internal note: rosters from before it was called so name it 备注.
+    Column("internal_note", "内部备注", ("备注", "说明")),
 )
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 _BY_FIELD = {c.field: c for c in COLUMNS}

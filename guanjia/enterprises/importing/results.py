@@ -42,7 +42,7 @@ class RosterPreview:
     "update", "unchanged" or "error"), the cleaned values (`name`, `uscc`,
     `industry`, `industry_label`, `scale`, `scale_label`, `tags` (names), `address`,
     `legal_representative`, `workstation`, `butler`, `contact_leader` (display
-    names), `contact_name`, `contact_phone`, `note`) and `enterprise_id` for an
+    names), `contact_name`, `contact_phone`, `internal_note`) and `enterprise_id` for an
     existing enterprise. A value that failed its check is kept as written.
     """
 

@@ -34,7 +34,7 @@ def dressed(world):
     ent1 = world.ent1
     ent1.tags.set(Tag.objects.filter(code__in=["hnte", "srdi"]))
     Enterprise.objects.filter(pk=ent1.pk).update(address="咸阳市高新区星火大道36号", legal_representative="王建国",
-                                                 note="=HYPERLINK(\"http://x\")")
+                                                 internal_note="=HYPERLINK(\"http://x\")")
     Contact.objects.create(enterprise=ent1, name="备用联系人", phone="13700000000")
     Contact.objects.create(enterprise=ent1, name="李娜", phone="13812345678", is_primary=True)
     return world
@@ -53,7 +53,7 @@ def test_export_has_the_import_headers_and_the_values(dressed):
         "所属行业": "C39 计算机、通信和其他电子设备制造业", "企业规模": "规上", "标签": "高新技术企业、专精特新",
         "地址": "咸阳市高新区星火大道36号", "法定代表人": "王建国", "工作站": "第一工作站",
         "企业管家": world.butler1.name, "联系领导": world.leader.name, "联系人": "李娜", "联系电话": "13812345678",
-        "备注": "=HYPERLINK(\"http://x\")",
+        "内部备注": "=HYPERLINK(\"http://x\")",
     }
     assert lines[world.ent2.uscc]["联系领导"] is None
 

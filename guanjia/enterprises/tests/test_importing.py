@@ -82,7 +82,7 @@ def test_imports_every_column(world):
         row(name="咸阳彩晶光电科技有限公司", uscc=make_uscc(7001), industry="C39", scale="规上",
             tags="高新技术企业、专精特新", address="咸阳市高新区星火大道36号", legal_representative="王建国",
             workstation="第一工作站", butler="butler1", contact_leader=str(world.leader),
-            contact_name="李娜", contact_phone="13812345678", note="玻璃基板"),
+            contact_name="李娜", contact_phone="13812345678", internal_note="玻璃基板"),
         row(name="咸阳启明软件技术有限公司", uscc=make_uscc(7002), industry="65", scale="规模以下"),
     ])
     result = roster_import(actor=world.admin, zone=world.zone, file=data)
@@ -90,7 +90,7 @@ def test_imports_every_column(world):
     assert (result.created, result.updated, result.unchanged, result.warnings) == (2, 0, 0, [])
     first = Enterprise.objects.get(uscc=make_uscc(7001))
     assert (first.zone, first.name, first.industry, first.scale) == (world.zone, "咸阳彩晶光电科技有限公司", "C39", "above")
-    assert (first.address, first.legal_representative, first.note) == ("咸阳市高新区星火大道36号", "王建国", "玻璃基板")
+    assert (first.address, first.legal_representative, first.internal_note) == ("咸阳市高新区星火大道36号", "王建国", "玻璃基板")
     assert (first.workstation, first.butler, first.contact_leader) == (world.ws1, world.butler1, world.leader)
     assert sorted(first.tags.values_list("code", flat=True)) == ["hnte", "srdi"]
     contact = first.contacts.get()
@@ -182,7 +182,7 @@ def test_header_synonyms_spaces_and_full_width(world):
                   "第一工作站", "butler1", "leader", "赵六", 13800000000, "备注文字"]], headers=headers)
     roster_import(actor=world.admin, zone=world.zone, file=data)
     enterprise = Enterprise.objects.get(uscc=make_uscc(7301))
-    assert (enterprise.industry, enterprise.scale, enterprise.address, enterprise.note) == ("C39", "above", "星火大道", "备注文字")
+    assert (enterprise.industry, enterprise.scale, enterprise.address, enterprise.internal_note) == ("C39", "above", "星火大道", "备注文字")
     assert (enterprise.butler, enterprise.contact_leader, enterprise.workstation) == (world.butler1, world.leader, world.ws1)
     assert list(enterprise.tags.values_list("code", flat=True)) == ["hnte"]
     assert enterprise.contacts.get().phone == "13800000000"
@@ -618,5 +618,6 @@ def test_a_note_past_the_free_text_limit_is_a_row_error(world):
     import keeps to the same 10 000 characters as the pages and the API."""
     from guanjia.core.text import TEXT_MAX
 
-    preview = roster_parse(zone=world.zone, file=xlsx([ok_row(1, note="注" * TEXT_MAX), ok_row(2, note="注" * (TEXT_MAX + 1))]))
-    assert [(e.row_number, e.column) for e in preview.errors] == [(3, "备注")]
+    preview = roster_parse(zone=world.zone, file=xlsx([ok_row(1, internal_note="注" * TEXT_MAX),
+                                                    ok_row(2, internal_note="注" * (TEXT_MAX + 1))]))
+    assert [(e.row_number, e.column) for e in preview.errors] == [(3, "内部备注")]

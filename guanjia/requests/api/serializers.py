@@ -6,7 +6,17 @@ from guanjia.core.api import BuiltOnceModelSerializer, NameField, VisibleRelated
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Unit, User
 from guanjia.projects.models import Project
-from guanjia.requests.choices import Action, Category, EscalationTarget, Rating, Source, Status, Urgency
+from guanjia.requests import disclosure
+from guanjia.requests.choices import (
+    Action,
+    Category,
+    EscalationTarget,
+    Rating,
+    Source,
+    Status,
+    UnitTaskStatus,
+    Urgency,
+)
 from guanjia.requests.models import ExtensionApplication, Request, UnitTask
 from guanjia.workflow.models import Event
 
@@ -22,6 +32,19 @@ class UnitTaskSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "unit_name", "role", "status", "due_at", "due_provisional", "signed_at", "done_at",
                   "feedback", "return_reason"]
         read_only_fields = fields  # shown with the request; units change through its actions
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if _for_enterprise(self):  # a unit's report and its 退单 are for the center (requests.disclosure)
+            data["feedback"] = data["return_reason"] = ""
+        return data
+
+
+def _for_enterprise(serializer) -> bool:
+    from guanjia.requests.selectors import enterprise_only
+
+    request = serializer.context.get("request")
+    return request is not None and enterprise_only(request.user)
 
 
 class RequestSerializer(BuiltOnceModelSerializer):
@@ -55,6 +78,13 @@ class RequestSerializer(BuiltOnceModelSerializer):
             "reopen_count", "version", "created_at",
         ]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if _for_enterprise(self) and data.get("status") in disclosure.ENTERPRISE_STATUS:
+            data["status"] = disclosure.ENTERPRISE_STATUS[data["status"]]
+            data["status_display"] = str(Status(data["status"]).label)
+        return data
+
 
 class ExtensionApplicationSerializer(serializers.ModelSerializer):
     """A pending 延期申请: who asked (and for which unit), for how many working days, and why."""
@@ -75,6 +105,12 @@ class RequestDetailSerializer(RequestSerializer):
 
     class Meta(RequestSerializer.Meta):
         fields = [*RequestSerializer.Meta.fields, "unit_tasks", "pending_extension"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if _for_enterprise(self):  # a returned task is the units' dispute with the center
+            data["unit_tasks"] = [t for t in data["unit_tasks"] if t["status"] != UnitTaskStatus.RETURNED]
+        return data
 
     @extend_schema_field(ExtensionApplicationSerializer(allow_null=True))
     def get_pending_extension(self, obj):
@@ -106,9 +142,12 @@ class ActionSerializer(serializers.Serializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    """One row of a request's timeline (the workflow kernel's Event), in the request's own words."""
+    """One row of a request's timeline (the workflow kernel's Event), in the request's own words; an enterprise
+    contact reads the rows `requests.disclosure` shows it (no internal rows, comments and `data` only where
+    addressed to it)."""
 
-    actor_name = NameField(source="actor")
+    actor_name = serializers.CharField(source="by", read_only=True, allow_null=True, help_text=_(
+        "谁办理的。企业联系人读到的是本企业人员或其管家的姓名、承办单位的名称，其余一律为“服务中心”（actor 为空）。"))
     action = serializers.ChoiceField(choices=Action.choices, read_only=True)
     action_display = serializers.CharField(source="action_label", read_only=True)
     from_status = serializers.ChoiceField(choices=Status.choices, read_only=True, allow_blank=True)

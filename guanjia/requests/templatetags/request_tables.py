@@ -27,8 +27,10 @@ from django.utils.translation import gettext as _
 from guanjia.core.addresses import object_address
 from guanjia.core.templatetags.guanjia import choice_labels
 from guanjia.org.models import User
+from guanjia.requests import disclosure
 from guanjia.requests.choices import STATUS_COLOURS, Urgency
 from guanjia.requests.models import Request
+from guanjia.requests.selectors import enterprise_only
 from guanjia.workflow.badges import DeadlineBadge
 
 register = template.Library()
@@ -55,8 +57,9 @@ def _urgency_badges(language: str) -> dict:
 
 
 @register.simple_tag
-def request_rows(rows) -> str:
-    """One `<tr>` per row of `selectors.table_rows`, or a row saying there are none."""
+def request_rows(rows, user=None) -> str:
+    """One `<tr>` per row of `selectors.table_rows`, or a row saying there are none; each status as `user`
+    reads it (`requests.disclosure`: an enterprise contact does not read 退单待仲裁)."""
     if not rows:
         return format_html('<tr><td colspan="7" class="text-center text-body-secondary py-4">{}</td></tr>',
                            _("没有符合条件的诉求。"))
@@ -68,11 +71,13 @@ def request_rows(rows) -> str:
         ("enterprise_label", _("企业")), ("category_label", _("类别")), ("status_label", _("状态")),
         ("butler_label", _("管家")), ("due_label", _("时限")))}
     badge = DeadlineBadge()
+    shown = disclosure.ENTERPRISE_STATUS if user is not None and enterprise_only(user) else {}
     html = "".join(ROW.format(
         url=detail(r["pk"]), number=escape(r["number"]), title=escape(r["title"]),
         urgency=urgencies.get(r["urgency"], ""), enterprise=escape(r["enterprise__name"]),
-        category=_label(categories, r["category"]), colour=STATUS_COLOURS.get(r["status"], "secondary"),
-        status=_label(statuses, r["status"]),
+        category=_label(categories, r["category"]),
+        colour=STATUS_COLOURS.get(shown.get(r["status"], r["status"]), "secondary"),
+        status=_label(statuses, shown.get(r["status"], r["status"])),
         butler=escape(User.label(r["butler__name"], r["butler__username"]) or "—"),
         due=badge(r["next_due"], r["item__warn_at"], r["item__paused"], r["item__due_provisional"]),
         **labels,

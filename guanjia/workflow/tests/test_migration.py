@@ -14,7 +14,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BEFORE = [("requests", "0008_extension_application_withdrawn"), ("meetings", "0002_actionitem_deadline_date"),
-          ("notifications", "0004_kind_extension_applications"), ("org", "0002_roles")]
+          ("notifications", "0004_kind_extension_applications"), ("org", "0002_roles"),
+          ("enterprises", "0005_note_length")]  # before the internal note: the rows written here know `note`
 
 
 def at(*args):
