@@ -66,18 +66,31 @@ def worklist_page(*, zone_id: int, parties: list[str], overdue_before=None) -> t
     return (rows[0][-1] if rows else 0), [row[:-1] for row in rows]
 
 
+# The ratings (several per request) are summed per request first, over the requests the figures count, and
+# then joined one row per request: joined row by row they would count a request once per rating.
 _STATS = """
+WITH rt AS (
+  SELECT g.request_id, COUNT(*) AS given, COUNT(*) FILTER (WHERE g.rating IN ({satisfied})) AS satisfied,
+         COUNT(*) FILTER (WHERE g.number = 1) AS first, COUNT(*) FILTER (WHERE g.number = 1
+                                                                        AND g.rating IN ({satisfied})) AS first_ok
+    FROM requests_requestrating g
+    JOIN requests_request q ON q.id = g.request_id
+   WHERE q.zone_id = %(zone)s AND q.status <> 'merged' AND {accepted_q}
+   GROUP BY g.request_id
+)
 SELECT COUNT(*) FILTER (WHERE {received}),
        COUNT(*) FILTER (WHERE {received} AND sc.stopped_at IS NOT NULL AND sc.stopped_at <= sc.due_at),
        COUNT(*) FILTER (WHERE {received} AND (sc.stopped_at IS NOT NULL OR sc.due_at < %(now)s)),
        COUNT(*) FILTER (WHERE {accepted}),
        COUNT(*) FILTER (WHERE {accepted} AND r.resolved_at IS NOT NULL),
        COUNT(*) FILTER (WHERE {accepted} AND r.resolved_at IS NOT NULL AND r.resolved_at <= r.due_at),
-       COUNT(*) FILTER (WHERE {accepted} AND r.rating <> ''),
-       COUNT(*) FILTER (WHERE {accepted} AND r.rating IN ('satisfied', 'basically_satisfied')),
+       COUNT(*) FILTER (WHERE {accepted} AND r.resolved_at IS NOT NULL AND r.reopen_count > 0),
+       COALESCE(SUM(rt.given), 0), COALESCE(SUM(rt.satisfied), 0), COALESCE(SUM(rt.first), 0),
+       COALESCE(SUM(rt.first_ok), 0),
        COUNT(*) FILTER (WHERE {accepted} AND r.status IN ({open}) AND oc.id IS NOT NULL),
        AVG(r.resolution_working_days) FILTER (WHERE {accepted} AND r.resolved_at IS NOT NULL)
   FROM requests_request r
+  LEFT JOIN rt ON rt.request_id = r.id
   LEFT JOIN workflow_clock sc ON sc.item_id = r.item_id AND sc.kind = 'sign' AND NOT sc.cancelled
   LEFT JOIN workflow_clock oc ON oc.item_id = r.item_id AND oc.kind = 'resolution' AND oc.stopped_at IS NULL
         AND oc.paused_at IS NULL AND NOT oc.cancelled AND oc.due_at < %(now)s
@@ -85,21 +98,22 @@ SELECT COUNT(*) FILTER (WHERE {received}),
 """
 _RECEIVED = "(r.created_at >= %(start)s AND r.created_at < %(end)s)"
 _ACCEPTED = "(r.accepted_at >= %(start)s AND r.accepted_at < %(end)s)"
-COUNTS = ("received", "responded_on_time", "response_due", "accepted", "resolved", "resolved_on_time", "rated",
-          "satisfied", "overdue")
+COUNTS = ("received", "responded_on_time", "response_due", "accepted", "resolved", "resolved_on_time", "reopened",
+          "ratings", "satisfied_ratings", "rated", "first_satisfied", "overdue")
 
 
 def stats(*, zone_id: int, date_from: dt.date, date_to: dt.date, now: dt.datetime) -> dict:
-    """The counts of reports.selectors.request_stats and the working-day mean, in one aggregate query."""
+    """The counts of reports.selectors.request_stats (its ratings' too) and the working-day mean, in one query."""
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     adapt = connection.ops.adapt_datetimefield_value
-    sql = _STATS.format(received=_RECEIVED, accepted=_ACCEPTED, open=_in(sorted(OPEN_STATUSES)))
+    sql = _STATS.format(received=_RECEIVED, accepted=_ACCEPTED, accepted_q=_ACCEPTED.replace("r.", "q."),
+                        open=_in(sorted(OPEN_STATUSES)), satisfied=_in(("satisfied", "basically_satisfied")))
     with connection.cursor() as cursor:
         cursor.execute(sql, {"start": adapt(start), "end": adapt(end), "now": adapt(now), "zone": zone_id})
         row = cursor.fetchone()
-    figures = dict(zip(COUNTS, row[:-1], strict=True))
+    figures = {name: int(value) for name, value in zip(COUNTS, row[:-1], strict=True)}  # PostgreSQL sums: numeric
     figures["avg_working_days_to_resolve"] = None if row[-1] is None else round(float(row[-1]), 2)
     return figures
 

@@ -151,7 +151,7 @@ def worklist_and_stats_cases(*, zone, admin, year: int) -> list[Case]:
     period = f"?from={year}-01-01&to={year}-12-31"
     cases.append(Case("API stats of the year (GET /api/v1/stats/requests/)", center,
                       f"/api/v1/stats/requests/{period}", f"/bench/floor/stats/{period}",
-                      "one SQL: COUNT … FILTER aggregates"))
+                      "one SQL: COUNT … FILTER aggregates, the ratings summed per request"))
     return cases
 
 

@@ -8,7 +8,7 @@ its tracked item (the workflow kernel's TrackedItem, with its duties: 我的待�
 (签收, 首次答复, 办结; a unit's on its task's item) with their ledger (ClockEvent), its unit
 tasks (转办, each with its item), and its timeline (Event: raise, accept, reply, transfer,
 sign, feedback, return, reassign, suspend, supply, resume, escalate, extend, resolve, rate,
-reopen, close, internal notes). Each life is cut at `as_of`, so the statuses come out in
+reopen, close, internal notes) and its ratings (RequestRating: 不满意 → 重办 → 满意 leaves two). Each life is cut at `as_of`, so the statuses come out in
 realistic proportions: most closed, the recent ones open, the stuck ones overdue.
 
 Deadlines come from ONE `WorkingCalendar.load()` snapshot (`deadline_at`, `add_working_days`,
@@ -61,7 +61,7 @@ from guanjia.requests.choices import (
     UnitTaskStatus,
     Urgency,
 )
-from guanjia.requests.models import Request, RequestCounter, UnitTask
+from guanjia.requests.models import Request, RequestCounter, RequestRating, UnitTask
 from guanjia.requests.workflow import describe_request, describe_task
 from guanjia.workflow.clocks import warn_at
 from guanjia.workflow.items import merged_duties
@@ -118,6 +118,7 @@ class RequestSeedResult:
     seconds: float
     statuses: dict[str, int]
     action_items: int = 0
+    ratings: int = 0
 
 
 def _start_data(rule: rules.Rule) -> dict:
@@ -219,11 +220,11 @@ def seed_requests(
         action_items = _seed_meetings(zone, cast, seed=seed, now=now, count=max(1, count // MEETING_EVERY))
     if connection.vendor == "postgresql":
         # What autovacuum does a little later anyway: plans over millions of new rows need their statistics.
-        refresh_statistics(models=(Request, UnitTask, TrackedItem, Duty, Clock, ClockEvent, Event))
+        refresh_statistics(models=(Request, UnitTask, TrackedItem, Duty, Clock, ClockEvent, Event, RequestRating))
     return RequestSeedResult(
         zone=zone, requests=count, events=maker.events, clocks=maker.clocks, clock_events=maker.clock_events,
         unit_tasks=maker.unit_tasks, people=cast.created, seconds=time.monotonic() - started,
-        statuses=dict(sorted(maker.statuses.items())), action_items=action_items,
+        statuses=dict(sorted(maker.statuses.items())), action_items=action_items, ratings=maker.rating_rows,
     )
 
 
@@ -334,7 +335,7 @@ class _Maker:
         self.rules: dict[tuple[str, str, str, str], rules.Rule] = {}
         self.lead_for = {category: self._lead_units(category) for category in CATEGORY_WEIGHTS}
         self.counters = dict(RequestCounter.objects.filter(zone=zone).values_list("year", "value"))
-        self.events = self.clocks = self.clock_events = self.unit_tasks = 0
+        self.events = self.clocks = self.clock_events = self.unit_tasks = self.rating_rows = 0
         self.statuses: dict[str, int] = {}
         self._new_tables()
 
@@ -346,6 +347,7 @@ class _Maker:
         self.t_clocks = Rows(Clock, ids=True)
         self.t_ledger = Rows(ClockEvent)
         self.t_events = Rows(Event)
+        self.t_ratings = Rows(RequestRating)
 
     def item(self, kind: str, at: dt.datetime, **values) -> dict:
         """A tracked item's row; what it says of its object is filled in once the object's life is over."""
@@ -415,6 +417,7 @@ class _Maker:
         self.clocks += self.t_clocks.write()
         self.clock_events += self.t_ledger.write()
         self.events += self.t_events.write()
+        self.rating_rows += self.t_ratings.write()
         for year in sorted(touched):
             RequestCounter.objects.update_or_create(zone=self.zone, year=year,
                                                     defaults={"value": self.counters[year]})
@@ -730,9 +733,11 @@ class _Life:
         request["rating"], request["rated_at"] = rating, at
         if rating != Rating.UNSATISFIED:
             request["status"], request["closed_at"] = Status.CLOSED, at
+            self.rating(at, 1, rating)
             self.event(at, Action.RATE, Status.RESOLVED, None, data={"rating": rating})
             return
         request["rating_reason"] = "问题仍未彻底解决。"
+        self.rating(at, 1, rating, request["rating_reason"])
         request["status"], request["resolved_at"], request["resolution_working_days"] = Status.ACCEPTED, None, None
         request["reopen_count"] += 1
         resolution = self.clock(ClockKind.RESOLUTION, at)
@@ -742,7 +747,12 @@ class _Life:
         at = maker.later(request["resolved_at"], 1, 3)
         request["rating"], request["rating_reason"], request["rated_at"] = Rating.SATISFIED, "", at
         request["status"], request["closed_at"] = Status.CLOSED, at
+        self.rating(at, 2, Rating.SATISFIED)
         self.event(at, Action.RATE, Status.RESOLVED, None, data={"rating": Rating.SATISFIED})
+
+    def rating(self, at: dt.datetime, number: int, rating: str, reason: str = "") -> None:
+        """A rating's own record, as `request_rate` keeps it (no contact is cast: nobody, as on its event)."""
+        self.maker.t_ratings.new(request_id=self.request, number=number, rating=rating, reason=reason, rated_at=at)
 
     def notes(self) -> None:
         """Internal notes (内部备注) at moments while the request was open, in the status it then had."""

@@ -1,4 +1,8 @@
-"""The request statistics as an Excel workbook (.xlsx): the overall figures, then one sheet per breakdown."""
+"""The request statistics as an Excel workbook (.xlsx): the overall figures, then one sheet per breakdown.
+
+Rates are numbers formatted as percentages (so a reader can sum and chart them); each sheet's two header
+rows (the period and the column names) stay in view while scrolling, and a breakdown's first column too.
+"""
 
 from __future__ import annotations
 
@@ -51,6 +55,7 @@ def request_stats_workbook(report: dict) -> bytes:
         "from": report["from"].isoformat(), "to": report["to"].isoformat()}
 
     overall = workbook.create_sheet(sheet_title(_("总体"), taken))
+    overall.freeze_panes = "A3"  # set before the first row: a write-only sheet writes its view first
     overall.append([period])
     overall.append([_("指标"), _("数值")])
     for name in COLUMNS:
@@ -59,6 +64,7 @@ def request_stats_workbook(report: dict) -> bytes:
     for by, rows in report["breakdowns"].items():
         label = str(BREAKDOWNS[by].label)
         sheet = workbook.create_sheet(sheet_title(label, taken))
+        sheet.freeze_panes = "B3"
         sheet.append([period])
         sheet.append([label, *(str(FIGURE_LABELS[name]) for name in COLUMNS)])
         for row in rows:

@@ -1,4 +1,4 @@
-"""Request statistics (诉求统计): 响应率, 办结率, 按期办结率, 满意率, working days to resolve, overdue.
+"""Request statistics (诉求统计): 响应率, 办结率, 按期办结率, 满意率, 一次满意率, 重办率, working days, overdue.
 
 The definitions are DOMAIN.md "Metrics"; the period is by acceptance date unless
 stated. For a period [date_from, date_to] (whole local days, both included):
@@ -14,17 +14,26 @@ stated. For a period [date_from, date_to] (whole local days, both included):
 - 按期办结率 on_time_closure_rate = resolved_on_time ÷ resolved, where on time means
   resolved_at <= due_at: the request's due_at is the due time of the resolution clock that
   the resolution stopped (extensions and suspensions already moved it).
-- 满意率 satisfaction_rate = satisfied ÷ rated: the request's current rating (the last one
-  given) that is "satisfied" or "basically satisfied", over the requests with a rating.
+- ratings: every rating (回访评价, a RequestRating record) given on the requests accepted in the
+  period, whenever it was given, a superseded one (不满意 → 重办 → a later rating) included;
+  satisfied_ratings: those of them "satisfied" or "basically satisfied".
+- 满意率 satisfaction_rate = satisfied_ratings ÷ ratings. A request rated 不满意 and then 满意
+  counts two ratings, one satisfied: 50 %, not the 100 % its current rating alone would read.
+- 一次满意率 first_satisfaction_rate = first_satisfied ÷ rated: rated is the requests accepted in
+  the period with at least one rating, first_satisfied those whose FIRST rating (number 1) was
+  satisfied or basically satisfied.
+- 重办率 reopen_rate = reopened ÷ resolved: of the resolved requests (as `resolved`), those reopened
+  (重办) at least once before (`reopen_count` > 0, which every reopen sets: an unsatisfied rating or
+  the center's 重办). A reopened request not yet resolved again is in neither number.
 - avg_working_days_to_resolve: mean of working_days_between(accepted date, resolved date)
   − suspended_working_days over the resolved ones, to 2 decimals.
 - overdue: open requests whose running resolution clock (not paused, stopped or cancelled)
   was due before `now`.
 
 Merged duplicates (并单) are left out of everything. Rates are floats 0–1, or None where the
-denominator is 0. Each figure set is one aggregate query (a breakdown is one GROUP BY);
-the working-day mean needs the calendar and is one more query, summed per row in Python
-(see `_working_days`).
+denominator is 0. Each figure set is one aggregate query over the requests (a breakdown is one
+GROUP BY), one over their ratings (`_ratings`: a request has several, so joining them to the first
+would count its row once per rating) and one for the working-day mean (`_working_days`).
 """
 
 from __future__ import annotations
@@ -41,16 +50,18 @@ from django.utils.translation import pgettext_lazy
 
 from guanjia.core.calendar import WorkingCalendar
 from guanjia.requests.choices import OPEN_STATUSES, Category, ClockKind, Rating, Source, Status
+from guanjia.requests.models import RequestRating
 
 SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 
 # The public figures (API.md "stats"), in the order they are shown and exported.
 FIGURES = (
     "received", "accepted", "resolved", "response_rate", "closure_rate", "on_time_closure_rate",
-    "satisfaction_rate", "avg_working_days_to_resolve", "overdue",
+    "satisfaction_rate", "avg_working_days_to_resolve", "overdue", "ratings", "satisfied_ratings",
+    "first_satisfaction_rate", "reopen_rate",
 )
 # The counts behind the rates, returned beside them so a reader can check a rate.
-COUNTS = ("responded_on_time", "response_due", "resolved_on_time", "rated", "satisfied")
+COUNTS = ("responded_on_time", "response_due", "resolved_on_time", "rated", "first_satisfied", "reopened")
 
 FIGURE_LABELS = {
     "received": _("收到诉求"),
@@ -65,10 +76,16 @@ FIGURE_LABELS = {
     "responded_on_time": _("按时签收"),
     "response_due": _("应签收"),
     "resolved_on_time": _("按期办结"),
-    "rated": _("已评价"),
-    "satisfied": _("满意及基本满意"),
+    "ratings": _("评价次数"),
+    "satisfied_ratings": _("满意及基本满意评价"),
+    "first_satisfaction_rate": _("一次满意率"),
+    "reopen_rate": _("重办率"),
+    "rated": _("已评价诉求"),
+    "first_satisfied": _("首次评价即满意"),
+    "reopened": _("办结诉求中曾重办"),
 }
-RATES = ("response_rate", "closure_rate", "on_time_closure_rate", "satisfaction_rate")
+RATES = ("response_rate", "closure_rate", "on_time_closure_rate", "satisfaction_rate", "first_satisfaction_rate",
+         "reopen_rate")
 
 
 @dataclass(frozen=True)
@@ -156,8 +173,7 @@ def _aggregates(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[
         "accepted": Count("pk", filter=accepted),
         "resolved": Count("pk", filter=resolved),
         "resolved_on_time": Count("pk", filter=resolved & Q(resolved_at__lte=F("due_at"))),
-        "rated": Count("pk", filter=accepted & ~Q(rating="")),
-        "satisfied": Count("pk", filter=accepted & Q(rating__in=SATISFIED)),
+        "reopened": Count("pk", filter=resolved & Q(reopen_count__gt=0)),
         "overdue": Count("pk", filter=accepted & Q(status__in=OPEN_STATUSES) & overdue_clock),
     }
 
@@ -170,7 +186,8 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def _figures(counts: dict, avg_days: float | None) -> dict:
+def _figures(counts: dict, ratings: dict | None, avg_days: float | None) -> dict:
+    counts = {**dict.fromkeys(RATING_COUNTS, 0), **(ratings or {}), **counts}
     return {
         "received": counts["received"],
         "accepted": counts["accepted"],
@@ -178,11 +195,44 @@ def _figures(counts: dict, avg_days: float | None) -> dict:
         "response_rate": _rate(counts["responded_on_time"], counts["response_due"]),
         "closure_rate": _rate(counts["resolved"], counts["accepted"]),
         "on_time_closure_rate": _rate(counts["resolved_on_time"], counts["resolved"]),
-        "satisfaction_rate": _rate(counts["satisfied"], counts["rated"]),
+        "satisfaction_rate": _rate(counts["satisfied_ratings"], counts["ratings"]),
         "avg_working_days_to_resolve": avg_days,
         "overdue": counts["overdue"],
+        "ratings": counts["ratings"],
+        "satisfied_ratings": counts["satisfied_ratings"],
+        "first_satisfaction_rate": _rate(counts["first_satisfied"], counts["rated"]),
+        "reopen_rate": _rate(counts["reopened"], counts["resolved"]),
         **{name: counts[name] for name in COUNTS},
     }
+
+
+# -- the ratings -----------------------------------------------------------------------------------------------
+
+RATING_COUNTS = ("ratings", "satisfied_ratings", "rated", "first_satisfied")
+
+
+def _ratings(queryset: QuerySet, start: dt.datetime, end: dt.datetime, *, key: str | None = None,
+             key_of: Callable[[dt.datetime], object] | None = None) -> dict[object, dict[str, int]]:
+    """The rating counts (RATING_COUNTS) of the requests accepted in the period, per key (None: one group).
+
+    One aggregate over the ratings table, its requests chosen by a subquery on `queryset` (what the
+    caller may see) and grouped by the request's field `key`, or by the month of acceptance (`key_of`).
+    """
+    requests = queryset.exclude(status=Status.MERGED).filter(_in("accepted_at", start, end)).order_by().values("pk")
+    ratings = RequestRating.objects.filter(request__in=requests).order_by()
+    first, satisfied = Q(number=1), Q(rating__in=SATISFIED)
+    aggregates = {
+        "ratings": Count("pk"),
+        "satisfied_ratings": Count("pk", filter=satisfied),
+        "rated": Count("pk", filter=first),
+        "first_satisfied": Count("pk", filter=first & satisfied),
+    }
+    if key:
+        return {row.pop(f"request__{key}"): row for row in ratings.values(f"request__{key}").annotate(**aggregates)}
+    if key_of:
+        grouped = ratings.annotate(month=TruncMonth("request__accepted_at")).values("month").annotate(**aggregates)
+        return {key_of(row.pop("month")): row for row in grouped}
+    return {None: ratings.aggregate(**aggregates)}
 
 
 # -- the working-day mean -----------------------------------------------------------------------------------------
@@ -223,8 +273,9 @@ def request_stats(queryset: QuerySet, *, date_from: dt.date, date_to: dt.date, n
     start, end = _bounds(date_from, date_to)
     base = _base(queryset, now)
     counts = _of_period(base, start, end).aggregate(**_aggregates(start, end, now))
+    ratings = _ratings(queryset, start, end)[None]
     avg = _working_days(base, start, end, calendar=calendar).get(None)
-    return _figures(counts, avg)
+    return _figures(counts, ratings, avg)
 
 
 def request_stats_by(queryset: QuerySet, by: str, *, date_from: dt.date, date_to: dt.date,
@@ -241,16 +292,17 @@ def request_stats_by(queryset: QuerySet, by: str, *, date_from: dt.date, date_to
     start, end = _bounds(date_from, date_to)
     base = _base(queryset, now)
     if by == "month":
-        return _by_month(base, start, end, now, date_from, date_to, calendar)
+        return _by_month(queryset, base, start, end, now, date_from, date_to, calendar)
     spec = BREAKDOWNS[by]
     aggregates = _aggregates(start, end, now)
     groups = _of_period(base, start, end).values(spec.field, *spec.label_fields).annotate(**aggregates)
+    ratings = _ratings(queryset, start, end, key=spec.field)
     averages = _working_days(base, start, end, key=spec.field, calendar=calendar)
     rows = []
     for group in groups:
         key = group[spec.field]
         row = {"key": key, "label": _row_label(spec, key, group)}
-        row.update(_figures(group, averages.get(key)))
+        row.update(_figures(group, ratings.get(key), averages.get(key)))
         rows.append(row)
     return _ordered(spec, rows)
 
@@ -300,7 +352,7 @@ def _months(date_from: dt.date, date_to: dt.date) -> list[str]:
     return months
 
 
-def _by_month(base: QuerySet, start, end, now, date_from, date_to, calendar) -> list[dict]:
+def _by_month(queryset: QuerySet, base: QuerySet, start, end, now, date_from, date_to, calendar) -> list[dict]:
     """Received figures by the month of creation, the others by the month of acceptance.
 
     A request can fall in two months (raised in March, signed for in April), so the two
@@ -321,6 +373,7 @@ def _by_month(base: QuerySet, start, end, now, date_from, date_to, calendar) -> 
         month = counts.setdefault(_month_key(group["month"]), dict.fromkeys(aggregates, 0))
         for name in aggregates:
             month[name] += group[name]
+    ratings = _ratings(queryset, start, end, key_of=_month_key)
     averages = _working_days(base, start, end, key_of=_month_key, calendar=calendar)
-    return [{"key": month, "label": month, **_figures(month_counts, averages.get(month))}
+    return [{"key": month, "label": month, **_figures(month_counts, ratings.get(month), averages.get(month))}
             for month, month_counts in sorted(counts.items())]

@@ -26,6 +26,8 @@ CARDS = (
     ("closure_rate", "rate", "clipboard-check"),
     ("on_time_closure_rate", "rate", "stopwatch"),
     ("satisfaction_rate", "rate", "emoji-smile"),
+    ("first_satisfaction_rate", "rate", "1-circle"),
+    ("reopen_rate", "rate", "arrow-counterclockwise"),
     ("avg_working_days_to_resolve", "days", "calendar-check"),
 )
 

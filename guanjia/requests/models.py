@@ -140,6 +140,43 @@ class Request(TrackedModel, TimeStampedModel):
         return STATUS_COLOURS.get(self.status, "secondary")
 
 
+class RequestRatingQuerySet(ScopedQuerySet):
+    zone_field = "request__zone"
+
+    def scope_for_role(self, user, role):
+        # Seen by whoever sees its request (the enterprise sees its own ratings).
+        q = Request.objects.all().scope_for_role(user, role)
+        return None if q is None else Q(request__in=Request.objects.filter(q).values("pk"))
+
+
+class RequestRating(models.Model):
+    """One 回访评价 given on a request: who rated it, when, how, and why.
+
+    Every rating is kept, one that reopened the request (不满意 → 重办) included: the 满意率 counts
+    them all and the 一次满意率 the first of each request (`number` 1). `Request.rating` keeps only the
+    current one, which the request's page shows.
+    """
+
+    request = models.ForeignKey(Request, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="ratings")
+    number = models.PositiveSmallIntegerField(_("第几次评价"))
+    rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices)
+    reason = models.TextField(_("评价说明"), blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评价人"), on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+")
+    rated_at = models.DateTimeField(_("评价时间"))
+
+    objects = RequestRatingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("评价记录")
+        verbose_name_plural = _("评价记录")
+        ordering = ["request", "number"]
+        constraints = [models.UniqueConstraint(fields=["request", "number"], name="request_rating_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} #{self.number} {self.get_rating_display()}"
+
+
 class RequestIntake(models.Model):
     """The one-time key of a raise form (or an API client's Idempotency-Key), kept with the request it made.
 

@@ -212,3 +212,29 @@ def test_bad_port_is_refused(loaded):
     with pytest.raises(CommandError, match="端口"):
         call_command("demo", "--no-serve", "--port", "70000", stdout=StringIO())
 
+
+
+def test_some_requests_were_rated_unsatisfied_reopened_then_satisfied(loaded):
+    """The demo shows 满意率 over every rating: a 不满意 that reopened a request still counts."""
+    import datetime as dt
+
+    from django.db.models import Count
+
+    from guanjia.reports.selectors import request_stats
+    from guanjia.requests.models import Request, RequestRating
+
+    zone = loaded.zone
+    twice = (Request.objects.filter(zone=zone).annotate(n=Count("ratings")).filter(n=2))
+    assert twice.exists()
+    for request in twice:
+        assert list(request.ratings.values_list("rating", flat=True)) == ["unsatisfied", "satisfied"]
+        assert request.rating == "satisfied" and request.reopen_count == 1
+    requests = Request.objects.filter(zone=zone).exclude(status="merged")
+    first_day = requests.order_by("created_at").first().created_at.date()
+    stats = request_stats(requests, date_from=first_day, date_to=dt.date.today() + dt.timedelta(days=1))
+    assert stats["ratings"] == RequestRating.objects.filter(request__in=requests.filter(accepted_at__isnull=False)
+                                                            ).count() > stats["rated"]
+    # Below what the current ratings alone read: the 不满意 that reopened a request counts too.
+    current = requests.filter(rating__in=["satisfied", "basically_satisfied"]).count()
+    assert stats["satisfaction_rate"] < current / stats["rated"]
+    assert 0 < stats["first_satisfaction_rate"] < 1 and 0 < stats["reopen_rate"] < 1

@@ -22,7 +22,7 @@ from guanjia.requests.choices import (
     Status,
     UnitTaskStatus,
 )
-from guanjia.requests.models import Request, RequestCounter, UnitTask
+from guanjia.requests.models import Request, RequestCounter, RequestRating, UnitTask
 from guanjia.workflow.models import Clock, ClockEvent, Duty, Event, TrackedItem
 
 # A fixed "now": deadlines stay inside the official calendar whenever the tests run.
@@ -48,6 +48,7 @@ def signature() -> str:
         *((number, party.split(":")[0].split("@")[0], actionable) for number, party, actionable in
           Duty.objects.order_by("pk").values_list("item__number", "party", "actionable")),
         *UnitTask.objects.order_by("pk").values_list("request__number", "unit__name", "status"),
+        *RequestRating.objects.order_by("pk").values_list("request__number", "number", "rating", "rated_at"),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
@@ -74,6 +75,7 @@ def test_counts_shapes_and_model_validation():
     of_requests = {"item__kind__in": ["request", "unit_task"]}
     assert Clock.objects.filter(**of_requests).count() == result.clocks
     assert UnitTask.objects.count() == result.unit_tasks
+    assert RequestRating.objects.count() == result.ratings > 0
     assert ClockEvent.objects.filter(**{f"clock__{k}": v for k, v in of_requests.items()}).count() == (
         result.clock_events)
     assert 8 <= result.events / COUNT <= 12  # ~10 timeline rows per request
@@ -82,7 +84,7 @@ def test_counts_shapes_and_model_validation():
     assert statuses[Status.CLOSED] > COUNT * 0.7  # most are closed …
     assert sum(n for s, n in statuses.items() if s in OPEN_STATUSES) > 0  # … some are still open
     rng = random.Random(0)
-    for model in (Request, Event, Clock, ClockEvent, UnitTask, RequestCounter, TrackedItem, Duty):
+    for model in (Request, Event, Clock, ClockEvent, UnitTask, RequestCounter, TrackedItem, Duty, RequestRating):
         rows = list(model.objects.all())
         for row in rng.sample(rows, min(60, len(rows))):
             row.full_clean()
@@ -133,6 +135,26 @@ def test_statuses_clocks_and_timelines_agree():
             assert request.resolved_at is None and request.closed_at is None
         if request.status in (Status.TRANSFERRED, Status.IN_UNITS, Status.RETURNED):
             assert request.lead_unit_id and request.unit_tasks.all()
+
+
+@pytest.mark.django_db
+def test_each_rate_event_has_its_rating_record_and_the_request_the_last():
+    """As `request_rate` writes them: one record per rating, numbered in order, the current one on the request."""
+    zone, _result = make()
+    records: dict[int, list] = {}
+    for rating in RequestRating.objects.filter(request__zone=zone).order_by("request", "number"):
+        records.setdefault(rating.request_id, []).append(rating)
+    events: dict[int, list] = {}
+    for event in Event.objects.filter(item__kind="request", action=Action.RATE).order_by("at", "pk"):
+        events.setdefault(event.item.object_id, []).append(event)
+    assert records.keys() == events.keys()
+    for request in Request.objects.filter(pk__in=records):
+        given = records[request.pk]
+        assert [r.number for r in given] == list(range(1, len(given) + 1))
+        assert [(r.rating, r.rated_at) for r in given] == [(e.data["rating"], e.at) for e in events[request.pk]]
+        assert (given[-1].rating, given[-1].rated_at) == (request.rating, request.rated_at)
+    # Some were rated 不满意, reopened (重办) and then rated 满意.
+    assert any([r.rating for r in given] == ["unsatisfied", "satisfied"] for given in records.values())
 
 
 @pytest.mark.django_db

@@ -14,15 +14,27 @@ class FiguresSerializer(serializers.Serializer):
     on_time_closure_rate = serializers.FloatField(
         allow_null=True, help_text="按期办结率: resolved by the resolution deadline ÷ resolved")
     satisfaction_rate = serializers.FloatField(
-        allow_null=True, help_text="满意率: ratings satisfied or basically satisfied ÷ ratings given")
+        allow_null=True, help_text="满意率: satisfied_ratings ÷ ratings (every rating given, a superseded one included)")
     avg_working_days_to_resolve = serializers.FloatField(
         allow_null=True, help_text="mean working days from acceptance to resolution, suspensions excluded")
     overdue = serializers.IntegerField(help_text="open requests whose running resolution clock is past due")
+    ratings = serializers.IntegerField(
+        help_text="every rating given on the accepted requests, a superseded one (that reopened the request) "
+                  "included; denominator of satisfaction_rate")
+    satisfied_ratings = serializers.IntegerField(
+        help_text="of those ratings, the satisfied or basically satisfied ones; numerator of satisfaction_rate")
+    first_satisfaction_rate = serializers.FloatField(
+        allow_null=True, help_text="一次满意率: requests whose first rating was satisfied or basically satisfied "
+                                   "÷ requests rated")
+    reopen_rate = serializers.FloatField(
+        allow_null=True, help_text="重办率: resolved requests that were reopened at least once ÷ resolved")
     responded_on_time = serializers.IntegerField(help_text="numerator of response_rate")
     response_due = serializers.IntegerField(help_text="denominator of response_rate")
     resolved_on_time = serializers.IntegerField(help_text="numerator of on_time_closure_rate")
-    rated = serializers.IntegerField(help_text="denominator of satisfaction_rate")
-    satisfied = serializers.IntegerField(help_text="numerator of satisfaction_rate")
+    rated = serializers.IntegerField(help_text="accepted requests with at least one rating; denominator of "
+                                               "first_satisfaction_rate")
+    first_satisfied = serializers.IntegerField(help_text="numerator of first_satisfaction_rate")
+    reopened = serializers.IntegerField(help_text="numerator of reopen_rate")
 
 
 class RowSerializer(FiguresSerializer):

@@ -113,3 +113,15 @@ def build_dataset(w) -> SimpleNamespace:
 @pytest.fixture
 def dataset(world):
     return build_dataset(world)
+
+
+@pytest.fixture
+def rerated(dataset):
+    """The dataset, and r2 (rated 不满意 and reopened on 10-11) resolved again and rated 满意 on 11-03.
+
+    Five ratings over four rated requests: 4 satisfied (80 %), 3 satisfied at the first rating (75 %);
+    resolved r1 r2 r3 r8, of which r2 was reopened (25 %).
+    """
+    resolve(at(2025, 11, 3, 10, 30), dataset.r2, dataset.world.admin)
+    on(at(2025, 11, 3, 11, 0), s.request_rate, actor=dataset.world.ent1_user, request=dataset.r2, rating="satisfied")
+    return dataset

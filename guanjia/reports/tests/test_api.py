@@ -8,7 +8,8 @@ from guanjia.reports.tests.conftest import NOW
 URL = "/api/v1/stats/requests/"
 PERIOD = {"from": "2025-09-01", "to": "2025-10-31"}
 API_FIGURES = ["received", "accepted", "resolved", "response_rate", "closure_rate", "on_time_closure_rate",
-               "satisfaction_rate", "avg_working_days_to_resolve", "overdue"]
+               "satisfaction_rate", "avg_working_days_to_resolve", "overdue", "ratings", "satisfied_ratings",
+               "first_satisfaction_rate", "reopen_rate"]
 
 
 @pytest.fixture
@@ -28,8 +29,24 @@ def test_the_figures_under_api_names(get, dataset):
     assert (data["from"], data["to"]) == ("2025-09-01", "2025-10-31")
     assert {name: data[name] for name in API_FIGURES} == {
         "received": 7, "accepted": 5, "resolved": 3, "response_rate": 4 / 6, "closure_rate": 0.6,
-        "on_time_closure_rate": 2 / 3, "satisfaction_rate": 0.75, "avg_working_days_to_resolve": 8.33, "overdue": 1}
+        "on_time_closure_rate": 2 / 3, "satisfaction_rate": 0.75, "avg_working_days_to_resolve": 8.33, "overdue": 1,
+        "ratings": 4, "satisfied_ratings": 3, "first_satisfaction_rate": 0.75, "reopen_rate": 0.0}
     assert "rows" not in data
+
+
+def test_every_rating_first_satisfaction_and_reopen_rate(api, rerated):
+    """r2: 不满意 → 重办 → 满意. Its two ratings both count; its first was not satisfied; it was reopened."""
+    api.force_authenticate(rerated.world.admin)
+    with time_machine.travel(NOW, tick=False):
+        data = api.get(URL, {**PERIOD, "by": "workstation"}).json()
+    assert {name: data[name] for name in ("ratings", "satisfied_ratings", "satisfaction_rate",
+                                          "first_satisfaction_rate", "reopen_rate")} == {
+        "ratings": 5, "satisfied_ratings": 4, "satisfaction_rate": 0.8, "first_satisfaction_rate": 0.75,
+        "reopen_rate": 0.25}
+    assert (data["rated"], data["first_satisfied"], data["reopened"]) == (4, 3, 1)
+    first = data["rows"][0]  # the first workstation: r1, r2 (twice), r8
+    assert (first["key"], first["ratings"], first["satisfaction_rate"], first["first_satisfaction_rate"],
+            first["reopen_rate"]) == (rerated.world.ws1.pk, 4, 0.75, 2 / 3, 1 / 3)
 
 
 def test_the_default_period_is_the_current_year(get, dataset):
@@ -46,7 +63,7 @@ def test_one_date_alone_means_its_year(get, dataset):
 
 def test_null_rates_where_nothing_happened(get, dataset):
     data = get(dataset.world.admin, **{"from": "2025-03-01", "to": "2025-03-31"}).json()
-    assert [data[name] for name in API_FIGURES] == [0, 0, 0, None, None, None, None, None, 0]
+    assert [data[name] for name in API_FIGURES] == [0, 0, 0, None, None, None, None, None, 0, 0, 0, None, None]
 
 
 @pytest.mark.parametrize("by", ["month", "unit", "butler", "category", "workstation", "source"])

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from guanjia.core.calendar import WorkingCalendar
 from guanjia.reports.selectors import BREAKDOWNS, request_stats, request_stats_by, request_stats_report
-from guanjia.reports.tests.conftest import NOW, PERIOD, accept, at, raise_request, resolve
+from guanjia.reports.tests.conftest import NOW, PERIOD, accept, at, on, raise_request, resolve
 from guanjia.requests import services as s
 from guanjia.requests.models import Request
 
@@ -79,8 +79,52 @@ def test_overall_figures_by_hand(dataset):
         received=7, accepted=5, resolved=3, response=(4, 6), closure=(3, 5), on_time=(2, 3), satisfaction=(3, 4),
         avg=8.33, overdue=1)
     assert (result["responded_on_time"], result["response_due"]) == (4, 6)
-    assert (result["resolved_on_time"], result["satisfied"], result["rated"]) == (2, 3, 4)
+    assert (result["resolved_on_time"], result["satisfied_ratings"], result["ratings"]) == (2, 3, 4)
+    # The first rating of each is its only one: 3 of 4 satisfied; none of the resolved was reopened.
+    assert (result["first_satisfied"], result["rated"], result["first_satisfaction_rate"]) == (3, 4, 0.75)
+    assert (result["reopened"], result["reopen_rate"]) == (0, 0.0)
     assert round(result["response_rate"], 4) == 0.6667 and result["closure_rate"] == 0.6
+
+
+# -- every rating, the first rating, reopening -----------------------------------------------------------------
+
+
+def test_unsatisfied_then_satisfied_is_half_satisfied_and_never_at_first(world):
+    """不满意 → 重办 → 满意: two ratings, one satisfied (50 %, not the 100 % of the current rating alone),
+    the first one not (一次满意率 0 %), and the one resolved request was reopened (重办率 100 %)."""
+    request = raise_request(at(2025, 6, 3, 9, 0), actor=world.butler1, enterprise=world.ent1)
+    accept(at(2025, 6, 3, 10, 0), request, world.admin)
+    resolve(at(2025, 6, 10, 10, 0), request, world.admin)
+    on(at(2025, 6, 11, 9, 0), s.request_rate, actor=world.ent1_user, request=request, rating="unsatisfied",
+       reason="仍未送电。")
+    resolve(at(2025, 6, 13, 10, 0), request, world.admin)
+    on(at(2025, 6, 16, 9, 0), s.request_rate, actor=world.ent1_user, request=request, rating="satisfied")
+    period = {"date_from": dt.date(2025, 6, 1), "date_to": dt.date(2025, 6, 30), "now": at(2025, 6, 30, 18)}
+    queryset = Request.objects.visible_to(world.admin)
+    expected = {"ratings": 2, "satisfied_ratings": 1, "satisfaction_rate": 0.5, "rated": 1, "first_satisfied": 0,
+                "first_satisfaction_rate": 0.0, "resolved": 1, "reopened": 1, "reopen_rate": 1.0}
+    assert {name: value for name, value in request_stats(queryset, **period).items() if name in expected} == expected
+    for by in BREAKDOWNS:  # the request's own row reads the same
+        row = next(r for r in request_stats_by(queryset, by, **period) if r["accepted"])
+        assert {name: row[name] for name in expected} == expected, by
+
+
+def test_every_rating_counts_a_superseded_one_included(rerated):
+    result = stats(rerated.world.admin)
+    # r1 satisfied, r2 unsatisfied then satisfied, r3 basically satisfied, r8 satisfied.
+    assert (result["satisfied_ratings"], result["ratings"], result["satisfaction_rate"]) == (4, 5, 0.8)
+    assert (result["first_satisfied"], result["rated"], result["first_satisfaction_rate"]) == (3, 4, 0.75)
+    assert (result["reopened"], result["resolved"], result["reopen_rate"]) == (1, 4, 0.25)
+
+
+def test_ratings_follow_the_acceptance_date_not_the_rating_date(rerated):
+    # r2 was accepted on 09-29: its two ratings (10-11, 11-03) count in September, none in November.
+    september = stats(rerated.world.admin, date_from=dt.date(2025, 9, 1), date_to=dt.date(2025, 9, 30))
+    november = stats(rerated.world.admin, date_from=dt.date(2025, 11, 1), date_to=dt.date(2025, 11, 30))
+    assert (september["ratings"], september["satisfied_ratings"]) == (4, 3)  # r1, r2 twice, r8
+    assert november["ratings"] == 0 and november["satisfaction_rate"] is None
+    month = {row["key"]: row for row in rows(rerated.world.admin, "month")}
+    assert (month["2025-09"]["ratings"], month["2025-10"]["ratings"]) == (4, 1)  # r3 was accepted in October
 
 
 def test_an_unsigned_request_counts_for_response_once_its_sign_clock_runs_out(dataset):
@@ -221,11 +265,12 @@ def test_by_source(dataset):
 
 
 @pytest.mark.parametrize("by", list(BREAKDOWNS))
-def test_every_breakdown_adds_up_to_the_overall_counts(dataset, by):
-    overall = stats(dataset.world.admin)
-    result = rows(dataset.world.admin, by)
+def test_every_breakdown_adds_up_to_the_overall_counts(rerated, by):
+    overall = stats(rerated.world.admin)
+    result = rows(rerated.world.admin, by)
+    assert overall["ratings"] == 5
     for name in ("received", "accepted", "resolved", "overdue", "responded_on_time", "response_due", "rated",
-                 "satisfied", "resolved_on_time"):
+                 "ratings", "satisfied_ratings", "first_satisfied", "reopened", "resolved_on_time"):
         assert sum(r[name] for r in result) == overall[name], name
 
 
@@ -273,6 +318,13 @@ def _make(world, n, start):
                 s.request_transfer(actor=world.admin, request=request, lead_unit=on_unit)
         elif i % 3 == 1:
             resolve(at(2025, 6, 10, 10, 0), request, world.admin)
+            contact = [world.ent1_user, world.ent2_user][i % 2]
+            rating = "unsatisfied" if i % 2 else "satisfied"
+            on(at(2025, 6, 11, 9, 0), s.request_rate, actor=contact, request=request, rating=rating,
+               reason="仍未办好" if rating == "unsatisfied" else "")
+            if rating == "unsatisfied":  # reopened, resolved and rated again: two ratings
+                resolve(at(2025, 6, 12, 10, 0), request, world.admin)
+                on(at(2025, 6, 13, 9, 0), s.request_rate, actor=contact, request=request, rating="satisfied")
 
 
 def _queries(world, by):
@@ -294,13 +346,14 @@ def test_query_count_does_not_grow_with_the_requests(world):
     _make(world, 45, 5)
     many = {by: _queries(world, by) for by in [None, *BREAKDOWNS]}
     assert few == many
-    # One aggregate (one GROUP BY; the month's two halves in one UNION ALL) and one read for the working days.
-    assert set(many.values()) == {2}
+    # One aggregate (one GROUP BY; the month's two halves in one UNION ALL), one over the ratings and one
+    # read for the working days.
+    assert set(many.values()) == {3}
 
 
 def test_the_report_loads_the_calendar_once(dataset):
     dataset.world.admin.role_codes  # noqa: B018
     with CaptureQueriesContext(connection) as captured:
         report = request_stats_report(Request.objects.visible_to(dataset.world.admin), **PERIOD, now=NOW)
-    assert len(captured) == 2 + 2 + 2 * len(BREAKDOWNS)  # calendar, overall, each breakdown
+    assert len(captured) == 2 + 3 + 3 * len(BREAKDOWNS)  # calendar, overall, each breakdown
     assert report["overall"]["accepted"] == 5 and set(report["breakdowns"]) == set(BREAKDOWNS)

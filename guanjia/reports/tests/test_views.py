@@ -45,6 +45,26 @@ def test_the_page_shows_cards_charts_and_tables(get, dataset):
     assert "供电公司" in html and "?from=2025-09-01&amp;to=2025-10-31" in html
 
 
+def test_the_page_shows_every_rating_the_first_and_reopening(dataset):
+    """The cards and every breakdown's table show 满意率 over all ratings, 一次满意率 and 重办率."""
+    from guanjia.reports.tests.conftest import at, on, resolve
+    from guanjia.requests import services as s
+
+    resolve(at(2025, 11, 3, 10, 30), dataset.r2, dataset.world.admin)
+    on(at(2025, 11, 3, 11, 0), s.request_rate, actor=dataset.world.ent1_user, request=dataset.r2,
+       rating="satisfied")
+    client = Client()
+    client.force_login(dataset.world.admin)
+    with time_machine.travel(NOW, tick=False):
+        html = client.get(PAGE, PERIOD).content.decode()
+    assert 'data-stat="satisfaction_rate">80.0%<' in html and "4 / 5 条评价" in html
+    assert 'data-stat="first_satisfaction_rate">75.0%<' in html and "3 / 4 件首次评价即满意" in html
+    assert 'data-stat="reopen_rate">25.0%<' in html and "1 / 4 件办结曾重办" in html
+    assert html.count("<th class=\"text-end\">一次满意率</th>") == len(BREAKDOWNS)
+    assert html.count("<th class=\"text-end\">重办率</th>") == len(BREAKDOWNS)
+    assert "一次满意率：" in html and "重办率：" in html  # the definitions
+
+
 def test_the_chart_data_is_escaped_json(get, dataset):
     response = get(dataset.world.admin, PAGE, **PERIOD)
     data = response.context["chart_data"]
@@ -132,6 +152,26 @@ def test_the_export_opens_with_openpyxl(get, dataset):
     assert [row[0] for row in units[1:]] == ["供电公司", "自然资源局", "未转办"]
     months = list(workbook["月份"].iter_rows(min_row=3, values_only=True))
     assert [(row[0], row[2]) for row in months] == [("2025-09", 3), ("2025-10", 2)]
+    assert (overall["评价次数"], overall["满意及基本满意评价"], overall["满意率"]) == (4, 3, 0.75)
+    assert (overall["一次满意率"], overall["重办率"]) == (0.75, 0.0)
+
+
+def test_the_export_formats_rates_as_percentages_and_freezes_its_headers(get, dataset):
+    workbook = load_workbook(io.BytesIO(get(dataset.world.admin, XLSX, **PERIOD).content))
+    overall = workbook["总体"]
+    assert overall.freeze_panes == "A3"  # the period and the column names stay in view
+    formats = {row[0].value: row[1].number_format for row in overall.iter_rows(min_row=3)}
+    rates = ("响应率", "办结率", "按期办结率", "满意率", "一次满意率", "重办率")
+    assert {name: formats[name] for name in rates} == dict.fromkeys(rates, "0.0%")
+    assert formats["受理"] == formats["评价次数"] == "General"
+    for title in workbook.sheetnames[1:]:
+        sheet = workbook[title]
+        assert sheet.freeze_panes == "B3", title  # and the names of the rows
+        header = [cell.value for cell in sheet[2]]
+        first = sheet[3]
+        assert first[header.index("一次满意率")].number_format == "0.0%", title
+        assert first[header.index("重办率")].number_format == "0.0%", title
+        assert first[header.index("评价次数")].number_format == "General", title
 
 
 def test_the_export_follows_the_language_like_the_page(get, dataset, client, settings):

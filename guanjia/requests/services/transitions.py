@@ -26,7 +26,7 @@ from guanjia.requests.choices import (
     Status,
     SuspendReason,
 )
-from guanjia.requests.models import Request
+from guanjia.requests.models import Request, RequestRating
 from guanjia.requests.services import common
 from guanjia.requests.services.common import begin, texts_limited
 from guanjia.requests.services.extensions import withdraw_applications
@@ -183,6 +183,11 @@ def request_rate(*, actor, request: Request, rating: str, reason: str = "", vers
     step = begin(actor=actor, request=request, action=Action.RATE, version=version)
     request, now = step.obj, service_now()
     request.rating, request.rating_reason, request.rated_at = rating, (reason or "").strip(), now
+    # Its own record besides the current rating: the 满意率 counts every rating, the superseded ones too.
+    record = RequestRating(request=request, number=request.ratings.count() + 1, rating=rating,
+                           reason=request.rating_reason, rated_by=actor, rated_at=now)
+    record.full_clean(exclude=["request", "rated_by"])
+    record.save()
     if rating == Rating.UNSATISFIED:
         _reopen(request, now)
     else:

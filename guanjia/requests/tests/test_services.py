@@ -215,6 +215,35 @@ def test_unsatisfied_reopens_with_a_new_clock(world):
     assert request.clocks.filter(kind=ClockKind.RESOLUTION).count() == 2
 
 
+def test_every_rating_is_kept_as_its_own_record(world):
+    """不满意 → 重办 → 满意: the request shows the current rating; both stay, who gave them, when and why."""
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_resolve(actor=world.butler1, request=request, answer="已协调")
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=TZ), tick=False):
+        request = s.request_rate(actor=world.ent1_user, request=request, rating="unsatisfied", reason=" 仍未送电 ")
+    request = s.request_resolve(actor=world.butler1, request=request, answer="已送电")
+    with time_machine.travel(dt.datetime(2026, 3, 4, 9, tzinfo=TZ), tick=False):
+        request = s.request_rate(actor=world.ent1_user, request=request, rating="satisfied")
+    assert (request.rating, request.rating_reason, request.status) == ("satisfied", "", Status.CLOSED)
+    assert list(request.ratings.values_list("number", "rating", "reason", "rated_by", "rated_at")) == [
+        (1, "unsatisfied", "仍未送电", world.ent1_user.pk, dt.datetime(2026, 3, 2, 9, tzinfo=TZ)),
+        (2, "satisfied", "", world.ent1_user.pk, dt.datetime(2026, 3, 4, 9, tzinfo=TZ)),
+    ]
+    # The timeline has both too, each with its rating.
+    assert [e.data for e in request.events.filter(action="rate")] == [{"rating": "unsatisfied"},
+                                                                       {"rating": "satisfied"}]
+
+
+def test_a_refused_rating_leaves_no_record(world):
+    request = s.request_accept(actor=world.butler1, request=raise_one(world))
+    request = s.request_resolve(actor=world.butler1, request=request, answer="已协调")
+    with pytest.raises(PermissionDenied):  # only the enterprise's contact rates
+        s.request_rate(actor=world.butler1, request=request, rating="satisfied")
+    with pytest.raises(ValidationError):
+        s.request_rate(actor=world.ent1_user, request=request, rating="great")
+    assert not request.ratings.exists()
+
+
 def test_return_then_reassign(world):
     request = s.request_accept(actor=world.butler1, request=raise_one(world))
     request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit2)
