@@ -205,10 +205,18 @@ class AssignView(ServiceFormView):
         return context
 
     def perform(self, form):
-        return self.assign(
-            actor=self.request.user, record=self.object,
-            person=form.cleaned_data["person"], reason=form.cleaned_data["reason"],
-        )
+        from django.utils.translation import gettext as _
+
+        person = form.cleaned_data["person"]
+        saved = self.assign(actor=self.request.user, record=self.object, person=person,
+                            reason=form.cleaned_data["reason"])
+        if person is None:
+            message = _("已取消指派管家。") if self.duty == "butler" else _("已取消指派联系领导。")
+        else:
+            message = (_("已更换管家为 %(name)s。") if self.duty == "butler"
+                       else _("已更换联系领导为 %(name)s。")) % {"name": person}
+        messages.success(self.request, message)
+        return saved
 
 
 class ArchiveView(ScopedMixin, generic.View):

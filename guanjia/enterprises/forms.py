@@ -6,6 +6,10 @@ from guanjia.core.forms import IdsField, RequestFormMixin, people_with_role
 from guanjia.enterprises.models import Contact, Enterprise
 from guanjia.org.models import Workstation
 
+# A code pasted from a spreadsheet or a licence scan may carry spaces, dashes or full-width characters: the
+# input takes it whole (no maxlength that cuts it first) and the model folds it to its 18 characters.
+USCC_PASTE_MAX = 64
+
 
 class EnterpriseForm(RequestFormMixin, forms.ModelForm):
     """Create or edit an enterprise. Butler and leader are set here only on creation;
@@ -18,6 +22,9 @@ class EnterpriseForm(RequestFormMixin, forms.ModelForm):
                   "workstation", "butler", "contact_leader", "internal_note"]
         widgets = {"tags": forms.CheckboxSelectMultiple, "internal_note": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"tags": IdsField}
+
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=USCC_PASTE_MAX,
+                           help_text=_("18 位；粘贴的空格、横线和全角字符会自动去除。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
