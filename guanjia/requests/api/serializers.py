@@ -36,7 +36,7 @@ class RequestSerializer(BuiltOnceModelSerializer):
     addressed_leader = VisibleRelatedField(User, required=False, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     butler_name = NameField(source="butler")
-    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, default=None, allow_null=True)
+    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, allow_null=True)
     # Declared: as a read-only model field it would lose its blank choice ("" = not rated yet) in the schema.
     rating = serializers.ChoiceField(choices=Rating.choices, read_only=True, allow_blank=True)
 
@@ -60,7 +60,7 @@ class ExtensionApplicationSerializer(serializers.ModelSerializer):
     """A pending 延期申请: who asked (and for which unit), for how many working days, and why."""
 
     applicant_name = NameField(source="applicant")
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
 
     class Meta:
         model = ExtensionApplication
@@ -113,7 +113,7 @@ class EventSerializer(serializers.ModelSerializer):
     action_display = serializers.CharField(source="action_label", read_only=True)
     from_status = serializers.ChoiceField(choices=Status.choices, read_only=True, allow_blank=True)
     to_status = serializers.ChoiceField(choices=Status.choices, read_only=True, allow_blank=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Event
