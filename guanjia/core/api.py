@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, renderers, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -69,6 +69,15 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         return self.queryset.visible_to(self.request.user)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error is JSON whatever file was asked for (`?format=docx`): `{"detail": …}` labelled as a
+        # Word document was a broken file to the client, and not the error the schema documents.
+        renderer = getattr(request, "accepted_renderer", None)
+        if response.status_code >= 400 and getattr(renderer, "render_style", "text") == "binary":
+            request.accepted_renderer = renderers.JSONRenderer()
+            request.accepted_media_type = request.accepted_renderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def filter_queryset(self, queryset):
         # List filters (and their "current records only" default) do not hide a single object.

@@ -20,6 +20,41 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class _YesNoSelect(forms.NullBooleanSelect):
+    """Hands a value it cannot read to the field, which refuses it, instead of reading it as "not given"."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        read = super().value_from_datadict(data, files, name)
+        return value if read is None and value not in (None, "", "unknown") else read
+
+
+class _YesNoField(forms.NullBooleanField):
+    """true / false (as the API's schema and the page's select send them), or nothing; anything else is invalid.
+
+    Django's NullBooleanField reads every other value as "not given", so `?open=abc` listed everything.
+    """
+
+    widget = _YesNoSelect
+
+    def to_python(self, value):
+        if isinstance(value, bool):
+            return value
+        if value in (None, "", "unknown"):
+            return None
+        read = {"true": True, "1": True, "false": False, "0": False}.get(str(value).lower())
+        if read is None:
+            raise forms.ValidationError(_("须为 true 或 false。"), code="invalid")
+        return read
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """`?open=true` or `false` (`1`, `0`); left blank, not applied. Anything else makes the filter invalid
+    (400 in the API; an empty list on a page), as an id does."""
+
+    field_class = _YesNoField
+
+
 class YearFilter(IdFilter):
     """A year (`?signed_year=2026`), within the years a date can have."""
 

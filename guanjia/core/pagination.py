@@ -33,6 +33,16 @@ class Pagination(PageNumberPagination):
         message = _("每页条数须为 1 到 %(max)d 之间的整数。") % {"max": self.max_page_size}
         return min(_positive(raw, self.page_size_query_param, message), self.max_page_size)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                # Not a `maximum`: a larger size is read as the largest, not refused.
+                parameter["description"] = (f"Rows per page, {self.page_size} unless given; at most "
+                                            f"{self.max_page_size} (a larger size is read as {self.max_page_size}).")
+        return parameters
+
 
 def _positive(raw: str, name: str, message) -> int:
     """`raw` as a whole number of at least 1 (ASCII digits only), else a 400 naming the parameter."""

@@ -3,12 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from guanjia.core.filtersets import BooleanFilter
 from guanjia.notifications.choices import Kind
 from guanjia.notifications.models import Notification
 
 
 class NotificationFilterSet(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(label=_("仅未读"), field_name="read_at", lookup_expr="isnull")
+    unread = BooleanFilter(label=_("仅未读"), field_name="read_at", lookup_expr="isnull")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=Kind.choices)
 
     class Meta:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.filtersets import (
     ArchivedFilterMixin,
+    BooleanFilter,
     IdFilter,
     PersonFilter,
     YearFilter,
@@ -19,7 +20,7 @@ class ProjectFilterSet(ArchivedFilterMixin):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     stage = django_filters.ChoiceFilter(label=_("阶段"), choices=Stage.choices)
     key_level = django_filters.ChoiceFilter(label=_("重点级别"), choices=[c for c in KeyLevel.choices if c[0]])
-    is_key = django_filters.BooleanFilter(label=_("重点项目"), method="filter_is_key")
+    is_key = BooleanFilter(label=_("重点项目"), method="filter_is_key")
     enterprise = IdFilter(label=_("投资企业"), field_name="enterprise")
     workstation = django_filters.ModelChoiceFilter(label=_("工作站"), queryset=_workstations)
     butler = PersonFilter(label=_("项目管家"), field_name="butler")

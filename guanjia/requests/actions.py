@@ -55,6 +55,15 @@ DEFAULTS = {"comment": "", "answer": "", "reason": "", "resolve": False, "lead_u
             "unit_due": None, "co_unit_due": None, "rating": "", "target": "", "attachments": []}
 # Fields without which the action cannot be understood at all.
 REQUIRED = {Action.EXTEND: ["days"], Action.APPLY_EXTENSION: ["days"], Action.MERGE: ["into"]}
+# What each action's body must carry (API.md): the API's body of the action requires them (and the schema
+# says so); the services refuse a call without them too, with their own words, as the pages show them.
+BODY_REQUIRED = {
+    Action.REPLY: ["answer"], Action.TRANSFER: ["lead_unit"], Action.FEEDBACK: ["comment"],
+    Action.RETURN: ["reason"], Action.REASSIGN: ["lead_unit"], Action.EXTEND: ["days", "reason"],
+    Action.SUSPEND: ["reason"], Action.ESCALATE: ["target"], Action.RESOLVE: ["answer"], Action.RATE: ["rating"],
+    Action.REOPEN: ["comment"], Action.MERGE: ["into"], Action.APPLY_EXTENSION: ["days", "reason"],
+    Action.DENY_EXTENSION: ["reason"],
+}
 # Decided on the pending 延期申请: offered only while there is one.
 DECISIONS = (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION)
 

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanjia.core.filtersets import IdFilter, PersonFilter, person_name_filter
+from guanjia.core.filtersets import BooleanFilter, IdFilter, PersonFilter, person_name_filter
 from guanjia.enterprises.models import Enterprise
 from guanjia.requests.choices import OPEN_STATUSES, Category, Source, Status, Urgency
 from guanjia.requests.models import Request
@@ -16,7 +16,7 @@ from guanjia.workflow.models import TrackedItem
 class RequestFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Status.choices)
-    open = django_filters.BooleanFilter(label=_("未办结"), method="filter_open")
+    open = BooleanFilter(label=_("未办结"), method="filter_open")
     category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
     urgency = django_filters.ChoiceFilter(label=_("紧急程度"), choices=Urgency.choices)
@@ -24,7 +24,7 @@ class RequestFilterSet(django_filters.FilterSet):
     butler_name = person_name_filter("butler", _("管家姓名"))
     enterprise = IdFilter(label=_("企业"), field_name="enterprise")
     lead_unit = IdFilter(label=_("牵头单位"), field_name="lead_unit")
-    overdue = django_filters.BooleanFilter(label=_("超期"), method="filter_overdue")
+    overdue = BooleanFilter(label=_("超期"), method="filter_overdue")
     created_from = django_filters.DateFilter(label=_("受理起"), field_name="created_at", lookup_expr="date__gte")
     created_to = django_filters.DateFilter(label=_("受理止"), field_name="created_at", lookup_expr="date__lte")
     ordering = django_filters.OrderingFilter(

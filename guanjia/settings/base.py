@@ -259,6 +259,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # OpenAPI links from each object made to the operations on it (clients and the stateful schema test).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "guanjia.core.schema.add_links"],
     "ENUM_NAME_OVERRIDES": {
         "RequestStatusEnum": "guanjia.requests.choices.Status",
         "UnitTaskStatusEnum": "guanjia.requests.choices.UnitTaskStatus",
@@ -266,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "ActionItemStatusEnum": "guanjia.meetings.choices.ItemStatus",
         "MeetingKindEnum": "guanjia.meetings.choices.Kind",
         "NotificationKindEnum": "guanjia.notifications.choices.Kind",
+        "SuspendReasonEnum": "guanjia.requests.choices.SuspendReason",
     },
 }
 

@@ -33,8 +33,9 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     industry = serializers.ChoiceField(choices=industry.CHOICES, required=False, allow_blank=True)
     industry_name = serializers.CharField(source="industry_label", read_only=True)
     workstation = VisibleRelatedField(Workstation, required=False, allow_null=True)
-    workstation_name = serializers.CharField(source="workstation.name", read_only=True, default=None,
-                                             allow_null=True)
+    # Null without a workstation. Not `default=None`: DRF leaves a default out of a partial update, so a
+    # PATCH's answer lacked the field (its schema requires it).
+    workstation_name = serializers.CharField(source="workstation.name", read_only=True, allow_null=True)
     butler = VisibleRelatedField(User, required=False, allow_null=True)
     butler_name = NameField(source="butler")
     contact_leader = VisibleRelatedField(User, required=False, allow_null=True)

@@ -1,7 +1,13 @@
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from guanjia.core.api import NameField, VisibleRelatedField
+from guanjia.core.schema import YEARS_1900_TO_2999
 from guanjia.meetings.choices import ItemStatus, Kind
 from guanjia.meetings.models import ActionItem, Meeting
 from guanjia.org.models import Unit, User
@@ -13,14 +19,31 @@ from guanjia.requests.models import Request
 STAFF = {"is_active": True, "enterprise__isnull": True}
 
 
+@extend_schema_field({**build_basic_type(OpenApiTypes.DATETIME), "pattern": YEARS_1900_TO_2999})
+class MeetingTimeField(serializers.DateTimeField):
+    """A meeting's time: within services.EARLIEST_DATE and LATEST_DATE's years, as the schema says.
+
+    Shown in the zone's time, except where that time's offset is no whole number of minutes, which RFC 3339
+    (the schema's date-time) cannot write: a zone's local mean time before its standard time (Asia/Shanghai
+    was +08:05:43 until 1901). Such a time is shown in UTC, the same instant.
+    """
+
+    def to_representation(self, value):
+        offset = self.enforce_timezone(value).utcoffset() if value else None
+        if offset is not None and offset.seconds % 60:
+            value = value.astimezone(dt.UTC)
+            return value.isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
+
+
 class ActionItemSerializer(serializers.ModelSerializer):
     """A decision (督办事项) as the API shows it; `state` is `open`, `overdue` (derived from the time) or `done`."""
 
     meeting_title = serializers.CharField(source="meeting.title", read_only=True)
     owner_unit_name = serializers.CharField(source="owner_unit.name", read_only=True)
     owner_person_name = NameField(source="owner_person")
-    request_number = serializers.CharField(source="request.number", read_only=True, default=None, allow_null=True)
-    project_name = serializers.CharField(source="project.name", read_only=True, default=None, allow_null=True)
+    request_number = serializers.CharField(source="request.number", read_only=True, allow_null=True)
+    project_name = serializers.CharField(source="project.name", read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     state = serializers.SerializerMethodField()
     state_display = serializers.CharField(read_only=True)
@@ -55,6 +78,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     """A meeting as the list shows it; writing it convenes one (`convener` defaults to the caller)."""
 
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+    starts_at = MeetingTimeField(label=Meeting._meta.get_field("starts_at").verbose_name)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     convener = VisibleRelatedField(User, required=False, allow_null=True, limit_choices_to=STAFF)

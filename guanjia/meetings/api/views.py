@@ -1,8 +1,6 @@
 """Meetings API: `/api/v1/meetings/` (list, retrieve, create, update, transitions, decisions, minutes)
 and `/api/v1/meeting-actions/` (action items and their completion). Rows come through `visible_to`."""
 
-import json
-
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -31,7 +29,11 @@ CHANGE = "meetings.change_meeting"
 
 
 class DocxRenderer(renderers.BaseRenderer):
-    """Lets a client ask for the minutes with `Accept: …wordprocessingml.document`; errors stay JSON text."""
+    """Lets a client ask for the minutes with `Accept: …wordprocessingml.document` or `?format=docx`.
+
+    The minutes come as a ready file (minutes_response); an error is answered as JSON, with JSON's
+    content type (ScopedViewSet.finalize_response), never through this renderer.
+    """
 
     media_type = CONTENT_TYPE
     format = "docx"
@@ -39,9 +41,7 @@ class DocxRenderer(renderers.BaseRenderer):
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes):
-            return data
-        return json.dumps(data, ensure_ascii=False).encode()
+        return data
 
 
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

@@ -9,8 +9,8 @@ class NotificationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     title = serializers.SerializerMethodField()
     body = serializers.SerializerMethodField()
-    item_kind = serializers.CharField(source="item.kind", read_only=True, default=None, allow_null=True)
-    number = serializers.CharField(source="item.number", read_only=True, default=None, allow_null=True)
+    item_kind = serializers.CharField(source="item.kind", read_only=True, allow_null=True)
+    number = serializers.CharField(source="item.number", read_only=True, allow_null=True)
     unread = serializers.SerializerMethodField()
 
     class Meta:

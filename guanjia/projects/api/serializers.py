@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from guanjia.core.api import NameField, VisibleRelatedField
@@ -10,17 +12,25 @@ from guanjia.projects.models import Project
 WAN = Decimal(10000)
 
 
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^[0-9]{1,15}(\.0{0,2})?$"})
 class YuanField(serializers.DecimalField):
-    """Money in yuan as a decimal string (API.md); the registry keeps 万元."""
+    """Money in yuan as a decimal string (API.md), exact to the yuan: the registry keeps 万元 to 4 places
+    (Project.total_investment), so 24.73 yuan could not be kept. At most 15 digits: SQLite reads a decimal
+    back through a float, exact to 15 digits (16 made a 500 on reading the project back)."""
+
+    default_error_messages = {"whole_yuan": _("金额精确到元，角、分须为 0。")}
 
     def __init__(self, **kwargs):
-        super().__init__(max_digits=20, decimal_places=2, min_value=Decimal(0), **kwargs)
+        super().__init__(max_digits=17, decimal_places=2, min_value=Decimal(0), **kwargs)
 
     def to_representation(self, value):
         return super().to_representation(value * WAN)
 
     def to_internal_value(self, data):
-        return super().to_internal_value(data) / WAN
+        value = super().to_internal_value(data)
+        if value != value.to_integral_value():
+            self.fail("whole_yuan")
+        return value / WAN
 
 
 class ProjectSerializer(serializers.ModelSerializer):

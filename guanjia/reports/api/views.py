@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -9,11 +10,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from guanjia.core.calendar import WorkingCalendar
+from guanjia.core.schema import YEARS_1900_TO_2999
 from guanjia.reports.api.serializers import RequestStatsSerializer
 from guanjia.reports.forms import RequestStatsForm
 from guanjia.reports.predicates import may_view_request_stats
 from guanjia.reports.selectors import BREAKDOWNS, request_stats, request_stats_by
 from guanjia.requests.models import Request
+
+PERIOD_DAY = {**build_basic_type(OpenApiTypes.DATE), "pattern": YEARS_1900_TO_2999}  # forms.DATE_BOUNDS
 
 
 class RequestStatsView(APIView):
@@ -22,8 +26,10 @@ class RequestStatsView(APIView):
     @extend_schema(
         operation_id="stats_requests",
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, description="first day (YYYY-MM-DD); default 1 January"),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="last day, included; default 31 December"),
+            OpenApiParameter("from", PERIOD_DAY, description="first day (YYYY-MM-DD), in the years 1900–2999; "
+                                                             "default 1 January (of `to`'s year, if given)"),
+            OpenApiParameter("to", PERIOD_DAY, description="last day, included, in the years 1900–2999 and not "
+                                                           "before `from`; default 31 December (of `from`'s year)"),
             OpenApiParameter("by", OpenApiTypes.STR, enum=list(BREAKDOWNS),
                              description="adds `by` and `rows` (one per month, lead unit, butler, …)"),
         ],

@@ -1,12 +1,15 @@
+import functools
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from guanjia.core.api import BuiltOnceModelSerializer, NameField, VisibleRelatedField
+from guanjia.core.text import TextLengthValidator
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Unit, User
 from guanjia.projects.models import Project
-from guanjia.requests import disclosure
+from guanjia.requests import actions, disclosure
 from guanjia.requests.choices import (
     Action,
     Category,
@@ -14,10 +17,12 @@ from guanjia.requests.choices import (
     Rating,
     Source,
     Status,
+    SuspendReason,
     UnitTaskStatus,
     Urgency,
 )
 from guanjia.requests.models import ExtensionApplication, Request, UnitTask
+from guanjia.requests.services.extensions import MAX_EXTENSION_DAYS
 from guanjia.workflow.models import Event
 
 
@@ -59,7 +64,7 @@ class RequestSerializer(BuiltOnceModelSerializer):
     addressed_leader = VisibleRelatedField(User, required=False, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     butler_name = NameField(source="butler")
-    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, default=None, allow_null=True)
+    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, allow_null=True)
     # Declared: as a read-only model field it would lose its blank choice ("" = not rated yet) in the schema.
     rating = serializers.ChoiceField(choices=Rating.choices, read_only=True, allow_blank=True)
 
@@ -90,7 +95,7 @@ class ExtensionApplicationSerializer(serializers.ModelSerializer):
     """A pending 延期申请: who asked (and for which unit), for how many working days, and why."""
 
     applicant_name = NameField(source="applicant")
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
 
     class Meta:
         model = ExtensionApplication
@@ -121,24 +126,54 @@ class RequestDetailSerializer(RequestSerializer):
         return None if application is None else ExtensionApplicationSerializer(application).data
 
 
-class ActionSerializer(serializers.Serializer):
-    """The body of `POST /requests/{id}/{action}/`: each action reads the fields it needs."""
+def _text(required: bool, **kwargs):
+    """Free text, at most TEXT_MAX characters (the services' bound, said in the schema)."""
+    if not required:
+        kwargs.update(required=False, allow_blank=True, default="")
+    return serializers.CharField(validators=[TextLengthValidator()], **kwargs)
 
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-    answer = serializers.CharField(required=False, allow_blank=True, default="")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    lead_unit = VisibleRelatedField(Unit, required=False, allow_null=True)
-    co_units = VisibleRelatedField(Unit, many=True, required=False)
-    unit_due = serializers.DateField(required=False, allow_null=True,
-                                     help_text=_("各承办单位的办理时限（转办、改派）；不填按园区时限规则。"))
-    co_unit_due = serializers.DateField(required=False, allow_null=True,
-                                        help_text=_("协办单位的办理时限，不晚于牵头单位的时限；不填同 unit_due。"))
-    rating = serializers.ChoiceField(choices=Rating.choices, required=False)
-    days = serializers.IntegerField(required=False, min_value=1, max_value=365)
-    target = serializers.ChoiceField(choices=EscalationTarget.choices, required=False)
-    resolve = serializers.BooleanField(required=False, default=False)
-    into = VisibleRelatedField(Request, required=False)
-    version = serializers.IntegerField(required=False, help_text=_("乐观锁：传入读取时的版本号，被他人改动后返回 409。"))
+
+def _reason(name: str, required: bool):
+    if name == Action.SUSPEND:  # a typed reason, not free text
+        return serializers.ChoiceField(choices=SuspendReason.choices, required=required)
+    if name == Action.RATE:
+        return _text(required, help_text=_("不满意（unsatisfied）时必填。"))
+    return _text(required)
+
+
+# The fields a request action's body may carry, each made afresh for an action (required there or not).
+ACTION_FIELDS = {
+    "comment": lambda name, required: _text(required),
+    "answer": lambda name, required: _text(required),
+    "reason": _reason,
+    "lead_unit": lambda name, required: VisibleRelatedField(Unit, required=required, allow_null=not required),
+    "co_units": lambda name, required: VisibleRelatedField(Unit, many=True, required=required),
+    "unit_due": lambda name, required: serializers.DateField(
+        required=required, allow_null=True, help_text=_("各承办单位的办理时限（转办、改派）；不填按园区时限规则。")),
+    "co_unit_due": lambda name, required: serializers.DateField(
+        required=required, allow_null=True, help_text=_("协办单位的办理时限，不晚于牵头单位的时限；不填同 unit_due。")),
+    "rating": lambda name, required: serializers.ChoiceField(choices=Rating.choices, required=required),
+    # No extension may pass MAX_EXTENSION_DAYS in all, so no one may ask for more at once.
+    "days": lambda name, required: serializers.IntegerField(required=required, min_value=1,
+                                                            max_value=MAX_EXTENSION_DAYS),
+    "target": lambda name, required: serializers.ChoiceField(choices=EscalationTarget.choices, required=required),
+    "resolve": lambda name, required: serializers.BooleanField(required=False, default=False),
+    "into": lambda name, required: VisibleRelatedField(Request, required=required),
+}
+
+
+@functools.cache
+def action_serializer(name: str) -> type[serializers.Serializer]:
+    """The body of `POST /requests/{id}/{action}/` for one action: the fields it takes (actions.ACTION_SERVICES),
+    those it must carry required (actions.BODY_REQUIRED), and `version`. One class per action, so that the
+    schema shows each action's own body."""
+    takes, required = actions.ACTION_SERVICES[name][1], actions.BODY_REQUIRED.get(name, ())
+    fields = {field: ACTION_FIELDS[field](name, field in required) for field in takes if field in ACTION_FIELDS}
+    fields["version"] = serializers.IntegerField(
+        required=False, help_text=_("乐观锁：传入读取时的版本号，被他人改动后返回 409。"))
+    camel = "".join(part.title() for part in name.split("_"))
+    return type(f"{camel}ActionSerializer", (serializers.Serializer,),
+                {"__doc__": f"The body of `POST /requests/{{id}}/{name.replace('_', '-')}/`.", **fields})
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -152,7 +187,7 @@ class EventSerializer(serializers.ModelSerializer):
     action_display = serializers.CharField(source="action_label", read_only=True)
     from_status = serializers.ChoiceField(choices=Status.choices, read_only=True, allow_blank=True)
     to_status = serializers.ChoiceField(choices=Status.choices, read_only=True, allow_blank=True)
-    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, allow_null=True)
 
     class Meta:
         model = Event

@@ -11,10 +11,10 @@ from rest_framework.response import Response
 from guanjia.core.api import ScopedViewSet
 from guanjia.requests import actions, selectors, services
 from guanjia.requests.api.serializers import (
-    ActionSerializer,
     EventSerializer,
     RequestDetailSerializer,
     RequestSerializer,
+    action_serializer,
 )
 from guanjia.requests.filtersets import RequestFilterSet
 from guanjia.requests.models import Request
@@ -34,7 +34,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         if self.action == "retrieve":
             return RequestDetailSerializer
         if self.action and self.action.removeprefix("action_") in actions.ACTION_SERVICES:
-            return ActionSerializer  # the browsable API's form for POST …/{action}/
+            return action_serializer(self.action.removeprefix("action_"))  # the browsable API's form
         if self.action == "timeline":
             return EventSerializer
         return RequestSerializer
@@ -50,7 +50,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
 
     @extend_schema(
         parameters=[OpenApiParameter(
-            "Idempotency-Key", str, OpenApiParameter.HEADER,
+            "Idempotency-Key", {"type": "string", "pattern": f"^{IDEMPOTENCY_KEY.pattern}$"}, OpenApiParameter.HEADER,
             description="Optional, up to 64 letters, digits, `-`, `_`, `.` or `:`. Sent again by the same person "
                         "with the same body, the call makes no second request and answers 200 with the first one; "
                         "with another body, 422.")],
@@ -98,7 +98,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def _act(self, request, name: str):
         obj = self.get_object()
         services.check_may_act(request.user, name)  # 403 before the body is read, as before its state (409)
-        body = ActionSerializer(data=request.data, context=self.get_serializer_context())
+        body = action_serializer(name)(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         updated = actions.perform(name, actor=request.user, request=obj, data=dict(body.validated_data),
                                   files=request.FILES.getlist("attachments"))
@@ -124,7 +124,7 @@ def _make_action(name: str):
     handler.__name__ = f"action_{name}"
     handler.__doc__ = ACTION_DOCS.get(name, f"`{name}` transition (see API.md).")
     path = name.replace("_", "-")  # apply_extension -> …/apply-extension/, as URLs are spelled
-    return extend_schema(request=ActionSerializer, responses=RequestDetailSerializer)(
+    return extend_schema(request=action_serializer(name), responses=RequestDetailSerializer)(
         action(detail=True, methods=["post"], url_path=path, url_name=path)(handler)
     )
 

@@ -344,12 +344,14 @@ def test_detail_query_count_does_not_grow_with_the_unit_tasks(api, world):
 
 
 def test_an_action_is_described_by_its_own_serializer(api, world):
-    from guanjia.requests.api.serializers import ActionSerializer
+    from guanjia.requests.api.serializers import action_serializer
     from guanjia.requests.api.views import RequestViewSet
 
     view = RequestViewSet(action="action_transfer")
-    assert view.get_serializer_class() is ActionSerializer
-    assert RequestViewSet(action="retrieve").get_serializer_class() is not ActionSerializer
+    assert view.get_serializer_class() is action_serializer("transfer")
+    assert list(action_serializer("transfer")().fields) == ["lead_unit", "co_units", "unit_due", "co_unit_due",
+                                                            "comment", "version"]
+    assert RequestViewSet(action="retrieve").get_serializer_class() is not action_serializer("transfer")
 
 
 def test_an_extension_is_applied_for_and_approved_through_the_api(api, world):
@@ -399,7 +401,8 @@ def test_the_extension_actions_are_in_the_schema(client, world):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     for name in ("apply-extension", "approve-extension", "deny-extension"):
         operation = schema["paths"][f"/api/v1/requests/{{id}}/{name}/"]["post"]
-        assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/ActionRequest")
+        body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        assert body.endswith(f"/{name.title().replace('-', '')}ActionRequest")  # each action its own body
     detail = schema["components"]["schemas"]["RequestDetail"]["properties"]["pending_extension"]
     assert "ExtensionApplication" in str(detail) and "nullable" in str(detail)
     assert "申请延期" in operation_doc(schema, "apply-extension")

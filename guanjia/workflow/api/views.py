@@ -5,8 +5,24 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from guanjia.core.schema import AutoSchema
 from guanjia.workflow import registry, selectors
 from guanjia.workflow.api.serializers import WorklistItemSerializer
+
+
+class WorklistSchema(AutoSchema):
+    """The list's parameters: its pages (a list, though not a model's) and the kinds registered when the
+    schema is made (workflows register as their apps load, after this module is read)."""
+
+    def get_override_parameters(self):
+        pages = [OpenApiParameter(p["name"], p["schema"], description=p["description"])
+                 for p in self.view.paginator.get_schema_operation_parameters(self.view)]
+        return [
+            OpenApiParameter("kind", str, enum=sorted(w.kind for w in registry.registered()),
+                             description=_("只列出一种事项（request, unit_task, extension_application, action_item …）")),
+            OpenApiParameter("apart", bool, description=_("为 true 时列出等待他人办理的事项")),
+            *pages,
+        ]
 
 
 class WorklistView(GenericAPIView):
@@ -15,13 +31,9 @@ class WorklistView(GenericAPIView):
     wait on for now (a unit's task while its request is suspended)."""
 
     serializer_class = WorklistItemSerializer
+    schema = WorklistSchema()
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("kind", str, description=_("只列出一种事项（request, unit_task, extension_application, "
-                                                         "action_item …）")),
-            OpenApiParameter("apart", bool, description=_("为 true 时列出等待他人办理的事项")),
-        ],
         responses=inline_serializer("Worklist", {
             "count": serializers.IntegerField(),
             "counts": serializers.DictField(child=serializers.IntegerField()),
@@ -33,7 +45,11 @@ class WorklistView(GenericAPIView):
         kind = request.query_params.get("kind") or None
         if kind is not None and kind not in {w.kind for w in registry.registered()}:
             raise ValidationError({"kind": [_("未知的事项类型。")]})
-        apart = request.query_params.get("apart", "").lower() in ("1", "true", "yes")
+        apart = request.query_params.get("apart") or False
+        try:  # what a boolean parameter may be (true, false, 1, 0 …); anything else is no answer to read
+            apart = serializers.BooleanField().to_internal_value(apart)
+        except ValidationError as error:
+            raise ValidationError({"apart": error.detail}) from None
         listed = selectors.worklist(request.user, kind=kind, apart=apart)
         page = self.paginate_queryset(listed)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
