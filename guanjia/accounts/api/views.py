@@ -1,7 +1,7 @@
 """The token endpoint, one's own password and tokens, and the sign-in log (admins)."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, mixins, permissions, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -87,6 +87,11 @@ class MyTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.G
     lookup_url_kwarg = "id"
     lookup_value_regex = "[0-9a-f]{12}"
 
+    @extend_schema(parameters=[OpenApiParameter(
+        "id", str, OpenApiParameter.PATH, pattern="^[0-9a-f]{12}$", description=_("令牌编号（列表中的 id）"))])
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
@@ -103,6 +108,11 @@ class SignInLogView(generics.ListAPIView):
     serializer_class = SignInEventSerializer
     filterset_class = SignInEventFilterSet
     ordering_fields = ["at"]
+
+    @extend_schema(responses={200: SignInEventSerializer(many=True),
+                              403: OpenApiResponse(description=_("仅管理员可查看登录日志"))})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def check_permissions(self, request):
         super().check_permissions(request)
