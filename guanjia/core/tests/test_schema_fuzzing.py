@@ -197,6 +197,9 @@ def test_calls_chained_by_the_links_answer_as_documented(scene, served, who):
             answers.append((case.method, case.path, response.status_code))
 
     Calls.run(settings=STATEFUL)
-    # The chains reached something: objects made, and operations on an object answered.
-    assert any(method == "POST" and status == 201 for method, path, status in answers), answers
+    # The chains reached something: operations on an object answered, and (for the admin, who may make
+    # anything) objects made. A butler's generated bodies rarely name an enterprise of theirs: whether one
+    # of them is made depends on the ids the database gave, which differ with what ran before on the worker.
     assert any("{id}" in path and status < 300 for method, path, status in answers), answers
+    if who == "admin":
+        assert any(method == "POST" and status == 201 for method, path, status in answers), answers
