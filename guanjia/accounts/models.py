@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from knox.models import AbstractAuthToken
+from knox.models import AbstractAuthToken, AuthTokenManager
 
 from guanjia.accounts.choices import Channel, Outcome
 
@@ -102,6 +102,18 @@ class FailureCounter(models.Model):
         return f"{self.key}: {self.failures}"
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ApiTokenQuerySet:
+        """A person's own tokens, and nobody else's (not even an admin's: they revoke by 停用 or a reset)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class ApiTokenManager(AuthTokenManager.from_queryset(ApiTokenQuerySet)):
+    pass
+
+
 def _token_handle() -> str:
     return secrets.token_hex(6)
 
@@ -115,6 +127,8 @@ class ApiToken(AbstractAuthToken):
     handle = models.CharField(max_length=12, unique=True, default=_token_handle, editable=False)
     address = models.GenericIPAddressField(_("签发地址"), null=True, blank=True)
     label = models.CharField(_("名称"), max_length=100, blank=True)
+
+    objects = ApiTokenManager()
 
     class Meta:
         verbose_name = _("接口令牌")

@@ -40,7 +40,7 @@ class MyTokensView(LoginRequiredMixin, generic.ListView):
     context_object_name = "tokens"
 
     def get_queryset(self):
-        return ApiToken.objects.filter(user=self.request.user).order_by("-created")
+        return ApiToken.objects.visible_to(self.request.user).order_by("-created")
 
     def post(self, request):
         handles = None if request.POST.get("all") else request.POST.getlist("token")

@@ -11,7 +11,7 @@ from guanjia.core.choices import Role
 from guanjia.requests.models import ExtensionApplication, Request, UnitTask
 from guanjia.requests.workflow import UNIT_TASK
 from guanjia.workflow import timeline as kernel_timeline
-from guanjia.workflow.models import Clock
+from guanjia.workflow.models import Attachment, Clock
 
 
 def with_next_due(queryset):
@@ -56,6 +56,17 @@ def timeline(request: Request, user) -> list:
 
     events = kernel_timeline.events_of(request.item_id, enterprise_view=enterprise_only(user))
     return disclosure.present(events, request, user)
+
+
+def attachments(request: Request, user, pk: int | None = None) -> list[Attachment]:
+    """The files of `request` (one the caller reached through `visible_to`) that `user` may open: all of them
+    for the staff, for an enterprise contact those `disclosure` shows it; `pk` keeps the one asked for."""
+    from guanjia.requests import disclosure
+
+    files = Attachment.objects.filter(item=request.item_id).select_related("event")
+    if pk is not None:
+        files = files.filter(pk=pk)
+    return [a for a in files if not enterprise_only(user) or disclosure.attachment_shown(a)]
 
 
 def clocks(request: Request):

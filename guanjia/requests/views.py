@@ -25,7 +25,6 @@ from guanjia.requests.models import Request, UnitTask
 from guanjia.workflow import registry
 from guanjia.workflow.attachments import FileMissing, attachment_open
 from guanjia.workflow.choices import CLOCK_COLOURS, ClockState
-from guanjia.workflow.models import Attachment
 
 LIST_QUERYSET = Request.objects.select_related("enterprise", "butler", "lead_unit")
 # The detail page's tasks are read once: its unit panel, its buttons and the permissions that ask of them.
@@ -121,8 +120,7 @@ class RequestDetailView(ScopedDetailView):
             "clocks": [(c, registry.get(c.item.kind).clock_label(c.kind), ClockState(c.state()).label,
                         CLOCK_COLOURS[c.state()]) for c in clocks],
             "events": list(selectors.timeline(request, user)),
-            "attachments": [a for a in Attachment.objects.filter(item=request.item_id).select_related("event")
-                            if not enterprise_only or disclosure.attachment_shown(a)],
+            "attachments": selectors.attachments(request, user),
             "actions": [(name, Action(name).label, failed_form if name == failed else blank) for name in names],
             "open_action": failed if failed in names else next(iter(names), None),
             "note_form": note_form or NoteForm(request=self.request),
@@ -205,9 +203,10 @@ class AttachmentView(ScopedMixin, View):
 
     def get(self, request, pk, attachment_pk):
         obj = get_object_or_404(self.scoped_queryset(), pk=pk)
-        attachment = get_object_or_404(Attachment.objects.select_related("event"), item=obj.item_id, pk=attachment_pk)
-        if _is_enterprise_only(request.user) and not disclosure.attachment_shown(attachment):
+        found = selectors.attachments(obj, request.user, pk=attachment_pk)
+        if not found:
             raise Http404
+        attachment = found[0]
         try:
             stream = attachment_open(attachment)
         except FileMissing:

@@ -95,7 +95,7 @@ class MyTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.G
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
-        return ApiToken.objects.filter(user=self.request.user).order_by("-created")
+        return ApiToken.objects.visible_to(self.request.user).order_by("-created")
 
     def perform_destroy(self, instance):
         services.revoke_tokens(user=self.request.user, actor=self.request.user, request=self.request,
