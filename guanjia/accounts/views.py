@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View, generic
@@ -13,7 +12,7 @@ from guanjia.accounts import services
 from guanjia.accounts.choices import Channel
 from guanjia.accounts.filtersets import SignInEventFilterSet
 from guanjia.accounts.models import ApiToken, SignInEvent
-from guanjia.core.views import FilteredListView
+from guanjia.core.views import FilteredListView, xlsx_response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -79,7 +78,4 @@ class SignInLogExportView(SignInLogMixin, LoginRequiredMixin, View):
 
         filterset = SignInEventFilterSet(request.GET, queryset=SignInEvent.objects.visible_to(request.user))
         queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        response = HttpResponse(sign_in_log_workbook(queryset),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''sign-in-log.xlsx"
-        return response
+        return xlsx_response(sign_in_log_workbook(queryset), "sign-in-log.xlsx")

@@ -1,6 +1,5 @@
 """Enterprise pages: list with filters, detail with history, create/edit, handover, archive, export."""
 
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -14,6 +13,7 @@ from guanjia.core.views import (
     ScopedDetailView,
     ScopedMixin,
     ServiceFormView,
+    xlsx_response,
 )
 from guanjia.enterprises import services
 from guanjia.enterprises.filtersets import EnterpriseFilterSet
@@ -148,10 +148,6 @@ class EnterpriseExportView(ScopedMixin, View):
         filterset = EnterpriseFilterSet(request.GET, queryset=self.scoped_queryset(), request=request)
         queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         content = enterprises_export(queryset=queryset, user=request.user)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''enterprises.xlsx"
-        return response
+        return xlsx_response(content, "enterprises.xlsx")
 
 

@@ -107,12 +107,7 @@ class RosterTemplateView(LoginRequiredMixin, View):
     """The blank roster (表头 and a 填写说明 sheet) to fill in and import."""
 
     def get(self, request):
-        from django.http import HttpResponse
-
+        from guanjia.core.views import xlsx_response
         from guanjia.enterprises.exporting import roster_template
 
-        response = HttpResponse(
-            roster_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95%E6%A8%A1%E6%9D%BF.xlsx"
-        return response
+        return xlsx_response(roster_template(), "企业名录模板.xlsx")

@@ -8,13 +8,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from guanjia.core.views import xlsx_response
 from guanjia.reports.exports import request_stats_workbook
 from guanjia.reports.forms import RequestStatsForm
 from guanjia.reports.predicates import may_view_request_stats
 from guanjia.reports.selectors import BREAKDOWNS, FIGURE_LABELS, request_stats_report
 from guanjia.requests.models import Request
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The cards, in order: (figure, how it is shown, icon).
 CARDS = (
@@ -76,10 +75,8 @@ class RequestStatsExportView(RequestStatsMixin, generic.View):
             return HttpResponse("; ".join(f"{field}: {' '.join(errors)}"
                                           for field, errors in self.form.error_detail().items()),
                                 status=400, content_type="text/plain; charset=utf-8")
-        response = HttpResponse(request_stats_workbook(report), content_type=XLSX)
-        filename = f"request-stats-{report['from']:%Y%m%d}-{report['to']:%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return xlsx_response(request_stats_workbook(report),
+                             f"request-stats-{report['from']:%Y%m%d}-{report['to']:%Y%m%d}.xlsx")
 
 
 def _percent(value):
