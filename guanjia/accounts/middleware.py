@@ -14,12 +14,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 SEEN_KEY = "_guanjia_seen"
+# Kept in the session at sign-in, so that a page that never asks who is signed in reads no one.
+MUST_CHANGE_KEY = "_guanjia_must_change_password"
 # The session is written again only once this many seconds have passed: not on every page.
 STAMP_EVERY = 60
 
 
-def stamp_activity(request) -> None:
+def stamp_activity(request, user=None) -> None:
+    """A new session: its idle clock starts, and it remembers whether its password must change first."""
     request.session[SEEN_KEY] = int(time.time())
+    request.session[MUST_CHANGE_KEY] = bool(getattr(user, "must_change_password", False))
+
+
+def password_changed(request) -> None:
+    if hasattr(request, "session"):
+        request.session[MUST_CHANGE_KEY] = False
 
 
 def must_change_password(user) -> bool:
@@ -57,7 +66,9 @@ class SessionPolicyMiddleware:
             return redirect_to_login(request.get_full_path())
         if seen is None or now - seen >= STAMP_EVERY:
             session[SEEN_KEY] = now
-        if must_change_password(request.user) and not self._allowed(request):
+        # The session's flag spares everybody else reading who is signed in; the person is read only to confirm
+        # it (a password changed elsewhere has ended this session, and with it the flag).
+        if session.get(MUST_CHANGE_KEY) and must_change_password(request.user) and not self._allowed(request):
             if request.path.startswith("/api/"):
                 return None  # the API answers for itself (`permissions.PasswordIsCurrent`)
             messages.warning(request, _("请先修改初始密码，然后再继续使用。"))

@@ -10,7 +10,7 @@ from guanjia.accounts.middleware import stamp_activity
 @receiver(user_logged_in, dispatch_uid="accounts-stamp-session")
 def _stamp(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        stamp_activity(request)
+        stamp_activity(request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="accounts-log-logout")

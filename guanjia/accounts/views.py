@@ -11,6 +11,7 @@ from django.views import View, generic
 from guanjia.accounts import services
 from guanjia.accounts.choices import Channel
 from guanjia.accounts.filtersets import SignInEventFilterSet
+from guanjia.accounts.middleware import password_changed
 from guanjia.accounts.models import ApiToken, SignInEvent
 from guanjia.core.views import FilteredListView, xlsx_response
 
@@ -28,6 +29,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         from django.contrib.auth import update_session_auth_hash
 
         update_session_auth_hash(self.request, form.user)
+        password_changed(self.request)
         messages.success(self.request, _("密码已修改；此前签发的接口令牌已全部失效。"))
         return redirect(self.get_success_url())
 

@@ -74,7 +74,10 @@ class PasswordView(APIView):
         elif hasattr(request, "session"):
             from django.contrib.auth import update_session_auth_hash
 
+            from guanjia.accounts.middleware import password_changed
+
             update_session_auth_hash(request._request, request.user)
+            password_changed(request._request)
         return Response(answer)
 
 
