@@ -36,7 +36,7 @@ from types import SimpleNamespace
 
 from auditlog.context import disable_auditlog
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -218,9 +218,8 @@ def seed_requests(
                 "done": f"{done:,}", "total": f"{count:,}", "events": f"{maker.events:,}",
                 "seconds": time.monotonic() - started})
         action_items = _seed_meetings(zone, cast, seed=seed, now=now, count=max(1, count // MEETING_EVERY))
-    if connection.vendor == "postgresql":
-        # What autovacuum does a little later anyway: plans over millions of new rows need their statistics.
-        refresh_statistics(models=(Request, UnitTask, TrackedItem, Duty, Clock, ClockEvent, Event, RequestRating))
+    # Plans over millions of new rows need their statistics (PostgreSQL's autovacuum would come later).
+    refresh_statistics(models=(Request, UnitTask, TrackedItem, Duty, Clock, ClockEvent, Event, RequestRating))
     return RequestSeedResult(
         zone=zone, requests=count, events=maker.events, clocks=maker.clocks, clock_events=maker.clock_events,
         unit_tasks=maker.unit_tasks, people=cast.created, seconds=time.monotonic() - started,

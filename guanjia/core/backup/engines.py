@@ -84,9 +84,10 @@ class Engine:
             return set(cursor.fetchall())
 
     def refresh_statistics(self) -> None:
-        sql = statistics_sql(self.vendor)
         with raw_connection(self.settings) as raw:
-            raw.cursor().execute(sql)
+            cursor = raw.cursor()
+            for sql in statistics_sql(self.vendor):
+                cursor.execute(sql.rstrip())
             raw.commit()
 
 
