@@ -9,6 +9,7 @@ from guanjia.enterprises import industry as gbt4754
 from guanjia.enterprises.choices import Scale
 from guanjia.enterprises.models import Enterprise, Tag
 from guanjia.enterprises.validators import normalize_uscc
+from guanjia.search.indexes import ENTERPRISE_NAME, holds_word
 
 
 def _workstations(request):
@@ -53,7 +54,7 @@ class EnterpriseFilterSet(ArchivedFilterMixin):
         if not value:
             return queryset
         code = normalize_uscc(value)
-        q = Q(name__contains=value)
-        if code and code.isalnum():
-            q |= Q(uscc__startswith=code)
-        return queryset.filter(q)
+        named = holds_word(ENTERPRISE_NAME, value, using=queryset.db) & Q(name__contains=value)
+        if code and code.isascii() and code.isalnum():  # a credit code is digits and capital letters
+            return queryset.filter(named | Q(uscc__startswith=code))
+        return queryset.filter(named)

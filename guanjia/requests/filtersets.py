@@ -10,6 +10,7 @@ from guanjia.enterprises.models import Enterprise
 from guanjia.requests.choices import OPEN_STATUSES, Category, Source, Status, Urgency
 from guanjia.requests.models import Request
 from guanjia.requests.workflow import UNIT_TASK
+from guanjia.search.indexes import ENTERPRISE_NAME, REQUEST_TEXT, holds_word
 from guanjia.workflow.models import TrackedItem
 
 
@@ -47,8 +48,15 @@ class RequestFilterSet(django_filters.FilterSet):
             return queryset
         # The enterprises by name as a list of ids, not across a join: SQLite read each request's
         # enterprise to test its name (360 ms for a count at 200 000 requests; 70 ms this way).
-        named = Enterprise.objects.filter(name__contains=value).values("pk")
-        return queryset.filter(Q(number__icontains=value) | Q(title__contains=value) | Q(enterprise__in=named))
+        # Each through its grams index (guanjia/search): the requests whose number or title holds the word, and
+        # those of the enterprises whose name does, as one set of ids.
+        using = queryset.db
+        named = Enterprise.objects.using(using).filter(
+            holds_word(ENTERPRISE_NAME, value, using=using), name__contains=value).values("pk")
+        texts = Request.objects.using(using).filter(
+            holds_word(REQUEST_TEXT, value, using=using), Q(number__icontains=value) | Q(title__contains=value))
+        of_named = Request.objects.using(using).filter(enterprise__in=named)
+        return queryset.filter(pk__in=texts.order_by().values("pk").union(of_named.order_by().values("pk")))
 
     def filter_open(self, queryset, name, value):
         if value is None:

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "guanjia.meetings",
     "guanjia.notifications",
     "guanjia.reports",
+    "guanjia.search",
     "huey.contrib.djhuey",
 ]
 

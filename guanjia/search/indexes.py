@@ -1,0 +1,65 @@
+"""The searched texts and how a queryset is narrowed to the rows that may contain a word (grams.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import BooleanField, F, Func, Q
+from django.db.models.expressions import RawSQL
+
+from guanjia.search import grams
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    name: str  # the PostgreSQL index and the SQLite FTS5 table: search_<name>
+    table: str
+    columns: tuple[str, ...]  # joined with a space, in this order, as one text
+
+    @property
+    def fts_table(self) -> str:
+        return f"search_{self.name}"
+
+    def sql_text(self, prefix: str = "") -> str:
+        """The indexed text as SQL over the table's columns (`prefix`: `new.`, `old.`, or none)."""
+        return " || ' ' || ".join(f"{prefix}{column}" for column in self.columns)
+
+
+ENTERPRISE_NAME = SearchIndex("enterprise_name", "enterprises_enterprise", ("name",))
+REQUEST_TEXT = SearchIndex("request_text", "requests_request", ("number", "title"))
+INDEXES = (ENTERPRISE_NAME, REQUEST_TEXT)
+
+
+class _HoldsGrams(Func):
+    """`guanjia_grams(<the index's text>) @> ARRAY[…]`, written as the index's own expression so that
+    PostgreSQL reads the rows through the index."""
+
+    output_field = BooleanField()
+
+    def __init__(self, *columns, word_grams: list[str]):
+        super().__init__(*[F(c) for c in columns])
+        self.word_grams = word_grams
+
+    def as_sql(self, compiler, connection, **extra):
+        parts, params = [], []
+        for expression in self.source_expressions:
+            sql, sql_params = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(sql_params)
+        text = " || ' ' || ".join(parts)
+        return f"guanjia_grams({text}) @> %s::text[]", (*params, self.word_grams)
+
+
+def holds_word(index: SearchIndex, word: str, *, using: str = "default") -> Q:
+    """The rows whose indexed text may contain `word`, read through its index; the caller keeps its own exact
+    test (`LIKE`) beside it. Every row for an empty word."""
+    if not word:
+        return Q()
+    vendor = connections[using].vendor
+    if vendor == "postgresql":
+        return Q(_HoldsGrams(*index.columns, word_grams=grams.word_grams(word)))
+    if vendor == "sqlite":
+        return Q(pk__in=RawSQL(f"SELECT rowid FROM {index.fts_table} WHERE {index.fts_table} MATCH %s",
+                               [grams.sqlite_match(word)]))
+    return Q()
