@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models.signals import pre_save
 
 from guanjia.core.choices import AuditSource
@@ -83,31 +84,40 @@ def connect() -> None:
 
 @dataclass
 class HistoryRow:
-    """One audit row as the history tab shows it: field changes with labels and display values."""
+    """One audit row as the history tab shows it: field changes with labels and display values.
+
+    Each change is (label, old, new); `old` is None for a change that is one phrase (a many-to-many
+    addition or removal: "新增 …"), shown without an arrow."""
 
     timestamp: Any
     actor: Any
     source: str
     action: int
-    changes: list[tuple[str, str, str]]
+    changes: list[tuple[str, str | None, str]]
 
 
 HISTORY_LIMIT = 200
+# Bookkeeping that auditlog records on every row and nobody reads in a history: the id and the timestamps
+# (the row's own time says when).
+UNSHOWN_FIELDS = frozenset({"id", "created_at", "updated_at"})
 
 
 def history_for(obj, *, hidden: frozenset[str] | set[str] = frozenset()) -> list[HistoryRow]:
-    """The newest audit rows of one record, with a fixed number of queries however many there are.
+    """The newest audit rows of one record as a person would write them, with a fixed number of queries.
 
-    auditlog's own display resolves every foreign key and content type row by row;
-    here the referenced objects are fetched in one query per related model. Changes of the `hidden`
-    fields are left out (what the reader may not see), and so is an update that changed nothing else.
+    Each change reads with the field's own name (verbose_name), a related row by its name (fetched in one
+    query per related model, not row by row as auditlog's own display does), a choice by its label, a
+    yes/no as 是/否, a time in the zone's time zone to the minute, nothing as "—" (the template's). What no
+    person reads is left out: the id and timestamps, the reverse relations auditlog lists on a new row
+    (shown by it as `org.User.None`), a change from nothing to nothing. So are the changes of the `hidden`
+    fields (what the reader may not see), and an update left with no change to show.
     """
     from auditlog.models import LogEntry
 
     entries = list(
         LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp", "-pk")[:HISTORY_LIMIT]
     )
-    fields = {f.name: f for f in obj._meta.concrete_fields}
+    fields = {f.name: f for f in obj._meta.concrete_fields if f.name not in UNSHOWN_FIELDS}
     fields.update({f.name: f for f in obj._meta.many_to_many})
     wanted: dict[Any, set[str]] = {}
     for entry in entries:
@@ -118,40 +128,90 @@ def history_for(obj, *, hidden: frozenset[str] | set[str] = frozenset()) -> list
                     v for v in change if v not in (None, "None", "")
                 )
     resolved = {
-        model: {str(pk): str(o) for pk, o in model._default_manager.in_bulk(list(pks)).items()}
+        model: {str(pk): str(o) for pk, o in model._default_manager.in_bulk(_ids(model, pks)).items()}
         for model, pks in wanted.items()
     }
     rows = []
     for entry in entries:
         changes = []
-        shown = {name: change for name, change in (entry.changes_dict or {}).items() if name not in hidden}
-        if hidden and not shown and entry.changes_dict and entry.action == LogEntry.Action.UPDATE:
-            continue
-        for name, change in shown.items():
+        for name, change in (entry.changes_dict or {}).items():
             field = fields.get(name)
-            label = str(field.verbose_name) if field is not None else name
-            changes.append((label, *(_display(field, value, resolved) for value in _pair(change))))
+            if field is None or name in hidden:
+                continue
+            label = str(field.verbose_name)
+            if isinstance(change, dict):  # many-to-many: {"operation": "add", "objects": [...]}
+                changes.append((label, None, _m2m_phrase(change)))
+                continue
+            old, new = (_display(field, value, resolved) for value in _pair(change))
+            if old != new:
+                changes.append((label, old, new))
+        if not changes and entry.action == LogEntry.Action.UPDATE:
+            continue
         rows.append(HistoryRow(entry.timestamp, entry.actor, (entry.additional_data or {}).get("source", ""),
                                entry.action, changes))
     return rows
 
 
+def _ids(model, pks) -> list:
+    """The ids a related model can have among what auditlog wrote (a text that is no id finds nothing)."""
+    field = model._meta.pk
+    ids = []
+    for pk in pks:
+        try:
+            ids.append(field.to_python(pk))
+        except ValidationError:
+            continue
+    return ids
+
+
 def _pair(change) -> tuple:
     if isinstance(change, list) and len(change) == 2:
         return tuple(change)
-    if isinstance(change, dict):  # many-to-many: {"type": "add", "objects": [...]}
-        objects = "、".join(str(o) for o in change.get("objects", []))
-        return ("", f"{change.get('operation', change.get('type', ''))} {objects}".strip())
-    return ("", str(change))
+    return (None, change)
+
+
+def _m2m_phrase(change: dict) -> str:
+    from django.utils.translation import gettext as _
+
+    objects = "、".join(str(o) for o in change.get("objects", []))
+    operation = change.get("operation", change.get("type", ""))
+    if operation == "add":
+        return _("新增 %(objects)s") % {"objects": objects}
+    if operation == "delete":
+        return _("移除 %(objects)s") % {"objects": objects}
+    return _("全部移除")  # "clear"
 
 
 def _display(field, value, resolved) -> str:
-    if value in (None, "None"):
+    from django.db import models
+    from django.utils.translation import gettext as _
+
+    if value in (None, "None", ""):
         return ""
-    if field is None:
-        return str(value)
-    if field.is_relation and not field.many_to_many:
-        return resolved.get(field.related_model, {}).get(str(value), str(value))
+    if field.is_relation:
+        return resolved.get(field.related_model, {}).get(str(value), _("（已删除）"))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return {"True": _("是"), "False": _("否")}.get(str(value), str(value))
+    if isinstance(field, models.DateTimeField):
+        return _local_minute(value)
     return str(value)
+
+
+def _local_minute(value) -> str:
+    """auditlog keeps a time as naive UTC text with microseconds; people read it in the zone's time to the minute."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        moment = parse_datetime(str(value))
+    except ValueError:
+        moment = None
+    if moment is None:
+        return str(value)
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=dt.UTC)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

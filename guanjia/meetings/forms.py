@@ -23,6 +23,18 @@ def _staff(user):
     return User.objects.visible_to(user).filter(is_active=True, enterprise__isnull=True).order_by("name", "pk")
 
 
+def person_label(person) -> str:
+    """A person with where they work, "姓名（单位）" (else the workstation, else the zone): two 王伟 of
+    different units are told apart. Read with the person's unit, workstation and zone (select_related)."""
+    place = person.unit or person.workstation or person.zone
+    return _("%(name)s（%(place)s）") % {"name": person, "place": place} if place else str(person)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return person_label(obj)
+
+
 def _units(user):
     from guanjia.org.models import Unit
 
@@ -63,7 +75,8 @@ class MeetingForm(RequestFormMixin, forms.ModelForm):
         user = self.request.user
         instance = self.instance
         self.fields["units"].queryset = _units(user)
-        self.fields["attendees"].queryset = _staff(user)
+        self.fields["attendees"].queryset = _staff(user).select_related("unit", "workstation", "zone")
+        self.fields["attendees"].label_from_instance = person_label
         agenda = Q(status__in=OPEN_STATUSES)
         if instance.pk:
             # Requests already on the agenda stay selectable even once resolved.
@@ -111,7 +124,7 @@ class ActionItemForm(RequestFormMixin, forms.Form):
 
     text = forms.CharField(label=_("事项"), widget=forms.Textarea(attrs={"rows": 3}))
     owner_unit = forms.ModelChoiceField(label=_("责任单位"), queryset=None)
-    owner_person = forms.ModelChoiceField(label=_("责任人"), queryset=None, required=False)
+    owner_person = PersonChoiceField(label=_("责任人"), queryset=None, required=False)
     days = forms.IntegerField(label=_("时限（工作日）"), min_value=1, max_value=365, required=False,
                               help_text=_("自会议日期次日起算；与截止日期二选一。"))
     due_date = forms.DateField(label=_("截止日期"), required=False, widget=DATE_WIDGET,
@@ -124,7 +137,8 @@ class ActionItemForm(RequestFormMixin, forms.Form):
         self.instance = instance
         user = self.request.user
         self.fields["owner_unit"].queryset = _units(user)
-        self.fields["owner_person"].queryset = _staff(user)
+        # The zone's staff with their unit (else workstation, else zone), read in the options' one query.
+        self.fields["owner_person"].queryset = _staff(user).select_related("unit", "workstation", "zone")
         self.fields["request"].queryset = _agenda_requests(user, instance)
         self.fields["project"].queryset = instance.projects.all()
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from guanjia.core.choices import Role
-from guanjia.core.forms import IdsField, RequestFormMixin, people_with_role
+from guanjia.core.forms import IdsField, RequestFormMixin, is_id, people_with_role
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Unit
 from guanjia.projects.models import Project
@@ -43,34 +43,86 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class KeptInput(forms.TextInput):
+    """A value the page carries but does not show, in a text input: a browser puts a text input's value back
+    when the page is opened again with Back (not a hidden input's, nor one never changed since it was
+    served: guanjia.js makes the served value its current one alone, `data-keep-on-back`). The raise form's one-time key survives Back
+    this way, so that sending the form again finds the first request."""
+
+    is_hidden = True
+
+    def __init__(self, attrs=None):
+        super().__init__({"hidden": True, "data-keep-on-back": True, **(attrs or {})})
+
+
+class EnterprisePicker(forms.Widget):
+    """A search box (名称或统一社会信用代码) that lists matching enterprises as one types (htmx,
+    `requests:enterprise-search`), and the picked one's id in a KeptInput; picking it loads its projects
+    into the project select (`requests:raise-projects`). Without script, the full name or credit code typed
+    into the box is taken when it names exactly one enterprise (RaiseForm.clean)."""
+
+    chosen_name = ""  # the picked enterprise's name, set by the form
+    search_text: str | None = None  # what was typed into the box, on a refused form
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.template.loader import render_to_string
+        from django.urls import reverse
+
+        attrs = attrs or {}
+        return render_to_string("requests/_enterprise_picker.html", {
+            "name": name, "value": "" if value is None else value, "id": attrs.get("id", f"id_{name}"),
+            "search": self.search_text if self.search_text is not None else self.chosen_name,
+            "chosen": self.chosen_name, "search_url": reverse("requests:enterprise-search"),
+            "projects_url": reverse("requests:raise-projects"),
+        })
+
+
 class RaiseForm(RequestFormMixin, forms.Form):
     """提出诉求: staff register one from any channel; an enterprise contact blows the whistle (吹哨)."""
 
-    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None)
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None, required=False, widget=EnterprisePicker)
     project = forms.ModelChoiceField(label=_("相关项目"), queryset=None, required=False)
     source = forms.ChoiceField(label=_("来源"), choices=Source.choices, initial=Source.VISIT)
     addressed_leader = forms.ModelChoiceField(label=_("直通车领导"), queryset=None, required=False,
                                               help_text=_("来源为“直通车”时必选。"))
-    category = forms.ChoiceField(label=_("类别"), choices=Category.choices)
+    # No silent default: a request filed under a category nobody chose skews the statistics by category.
+    category = forms.ChoiceField(label=_("类别"), choices=[("", _("请选择")), *Category.choices])
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
     title = forms.CharField(label=_("标题"), max_length=200)
     description = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 5}))
     attachments = MultipleFileField(label=_("附件"))
-    # One-time key of this form: sent twice (a double-click, a reload), it finds the first request.
+    # One-time key of this form: sent twice (a double-click, a reload, Back and again), it finds the first
+    # request. Kept in a text input so that Back brings the same key back (KeptInput).
     intake_key = forms.CharField(label=_("重复提交校验码"), required=False, max_length=INTAKE_KEY_MAX,
-                                 widget=forms.HiddenInput())
+                                 widget=KeptInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.request.user
-        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).active().only("pk", "name")
-        self.fields["project"].queryset = Project.objects.visible_to(user).active().only("pk", "name")
         self.fields["addressed_leader"].queryset = people_with_role(self.request, Role.LEADER)
         self.fields["attachments"].widget.attrs["class"] = "form-control"
+        projects = Project.objects.visible_to(user).active().only("pk", "name")
         if self.is_portal:
             # 吹哨: always for the contact's own enterprise, whatever the browser sends.
             for name in ("enterprise", "source", "addressed_leader"):
                 del self.fields[name]
+            self.fields["project"].queryset = projects
+            return
+        field = self.fields["enterprise"]
+        field.queryset = Enterprise.objects.visible_to(user).active().only("pk", "name")
+        chosen = self.data.get("enterprise") if self.is_bound else self.initial.get("enterprise")
+        chosen = str(chosen).strip() if chosen is not None and is_id(chosen) else None
+        # Only the chosen enterprise's projects; none before one is chosen. The service refuses another's too.
+        self.fields["project"].queryset = projects.filter(enterprise=chosen) if chosen else projects.none()
+        if not chosen:
+            self.fields["project"].empty_label = _("请先选择企业")
+        if self.is_bound:
+            field.widget.search_text = self.data.get("enterprise_search", "")
+        elif chosen:  # ?enterprise=<id>: the picker shows its name (one query, on this page only)
+            found = field.queryset.filter(pk=chosen).first()
+            field.widget.chosen_name = found.name if found else ""
+            if found is None:
+                self.initial["enterprise"] = None
 
     @property
     def is_portal(self) -> bool:
@@ -78,6 +130,19 @@ class RaiseForm(RequestFormMixin, forms.Form):
         from guanjia.requests.selectors import enterprise_only
 
         return enterprise_only(user)
+
+    def clean(self):
+        data = super().clean()
+        if "enterprise" in self.fields and not data.get("enterprise") and "enterprise" not in self.errors:
+            from guanjia.requests.selectors import raise_enterprise_exact
+
+            typed = self.data.get("enterprise_search", "").strip()
+            found = raise_enterprise_exact(user=self.request.user, text=typed) if typed else None
+            if found is not None:
+                data["enterprise"] = found
+            else:
+                self.add_error("enterprise", _("请从搜索结果中选择企业。") if typed else _("请选择企业。"))
+        return data
 
 
 def merge_targets(user, subject):

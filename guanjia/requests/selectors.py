@@ -75,3 +75,37 @@ def clocks(request: Request):
     own_or_units = Q(item=request.item_id) | Q(item__parent=request.item_id, item__kind=UNIT_TASK.kind)
     return (Clock.objects.filter(own_or_units, cancelled=False).select_related("item__unit")
             .order_by("due_at", "pk"))
+
+
+PICKER_ROWS = 20
+
+
+def raise_enterprise_choices(*, user, query: str, limit: int = PICKER_ROWS):
+    """The enterprises a person may raise a request for whose name contains `query` or whose credit code
+    starts with it, by name, at most `limit`: the raise form's picker (a zone has hundreds). Walked in the
+    order of the (zone, name) index and stopped at `limit` rows; nothing for an empty query."""
+    from guanjia.enterprises.models import Enterprise
+    from guanjia.enterprises.validators import normalize_uscc
+
+    query = (query or "").strip()
+    if not query:
+        return Enterprise.objects.none()
+    match = Q(name__contains=query)
+    code = normalize_uscc(query)
+    if code and code.isalnum():
+        match |= Q(uscc__startswith=code)
+    return (Enterprise.objects.visible_to(user).active().filter(match).order_by("name", "pk")
+            .only("pk", "name", "uscc")[:limit])
+
+
+def raise_enterprise_exact(*, user, text: str):
+    """The one enterprise whose full name or credit code is `text` (the picker typed into without script)."""
+    from guanjia.enterprises.models import Enterprise
+    from guanjia.enterprises.validators import normalize_uscc
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    found = list(Enterprise.objects.visible_to(user).active()
+                 .filter(Q(name=text) | Q(uscc=normalize_uscc(text))).only("pk", "name")[:2])
+    return found[0] if len(found) == 1 else None

@@ -4,6 +4,7 @@ import logging
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -13,17 +14,19 @@ from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from guanjia.core.errors import Conflict
+from guanjia.core.forms import is_id
 from guanjia.core.pagination import CountApartPaginator
 from guanjia.core.views import FilteredListView, ScopedDetailView, ScopedMixin, ServiceFormView
 from guanjia.enterprises.models import Enterprise
 from guanjia.meetings.selectors import action_items_for_request
+from guanjia.projects.models import Project
 from guanjia.requests import actions, disclosure, selectors, services
 from guanjia.requests.choices import STATUS_COLOURS, Action, ClockKind, Status, UnitTaskStatus
 from guanjia.requests.filtersets import RequestFilterSet
 from guanjia.requests.forms import ActionForm, NoteForm, RaiseForm
 from guanjia.requests.models import Request, UnitTask
 from guanjia.workflow import registry
-from guanjia.workflow.attachments import FileMissing, attachment_open
+from guanjia.workflow.attachments import FileMissing, KeptUploads, attachment_open
 from guanjia.workflow.choices import CLOCK_COLOURS, ClockState
 
 LIST_QUERYSET = Request.objects.select_related("enterprise", "butler", "lead_unit")
@@ -74,19 +77,87 @@ class RaiseView(ServiceFormView):
         return {"enterprise": self.request.GET.get("enterprise"), "project": self.request.GET.get("project"),
                 "intake_key": uuid.uuid4().hex}
 
+    def post(self, request, *args, **kwargs):
+        # The files this form kept when it was refused before, less those the person removed (移除).
+        self.kept = KeptUploads(request, request.POST.get("intake_key", ""))
+        self.kept.drop(request.POST.getlist("drop_kept"))
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kept = getattr(self, "kept", None)
+        return super().get_context_data(**kwargs, kept=kept.names() if kept is not None else [])
+
+    def form_invalid(self, form):
+        """Refused: the files chosen this time are kept for the next sending (a browser cannot refill a file
+        input), unless they are what was refused; then the message names the file to choose again."""
+        uploads = self.request.FILES.getlist("attachments")
+        if uploads and "attachments" not in form.errors:
+            if not self.kept.key:
+                form.add_error("attachments", _("请重新选择附件：%(names)s。") % {
+                    "names": "、".join(upload.name for upload in uploads)})
+            else:
+                try:
+                    self.kept.keep(uploads)
+                except ValidationError as error:
+                    for message in error.message_dict.get("attachments", error.messages):
+                        form.add_error("attachments", message)
+        return super().form_invalid(form)
+
     def perform(self, form):
         data = dict(form.cleaned_data)
         if form.is_portal:
             data.update(source="portal", enterprise=self.request.user.enterprise)
+        kept = self.kept.files()
+        data["attachments"] = [*kept, *data["attachments"]]
         try:
             raised = services.request_raise(actor=self.request.user, **data)
         except services.AlreadyRaised as already:  # the form came twice: show the request the first one made
             if already.request is None:
                 raise
+            self.kept.clear()
             messages.info(self.request, already.message)
             return already.request
+        finally:
+            for upload in kept:
+                upload.close()
+        self.kept.clear()
         messages.success(self.request, _("诉求已提交，编号 %(number)s。") % {"number": raised.number})
         return raised
+
+
+class RaisePickerMixin:
+    """The raise form's helpers (its enterprise search, its project list): for those who may raise for any
+    enterprise they see; an enterprise contact's form has no picker (吹哨 is for its own enterprise)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not services.may_raise(request.user) or _is_enterprise_only(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RaiseEnterpriseSearchView(RaisePickerMixin, View):
+    """GET ?enterprise_search= (or ?q=): at most 20 matching enterprises as rows to pick, by name."""
+
+    def get(self, request):
+        query = (request.GET.get("enterprise_search") or request.GET.get("q") or "")[:100]
+        rows = list(selectors.raise_enterprise_choices(user=request.user, query=query,
+                                                       limit=selectors.PICKER_ROWS + 1))
+        return render(request, "requests/_enterprise_options.html", {
+            "enterprises": rows[:selectors.PICKER_ROWS], "more": len(rows) > selectors.PICKER_ROWS,
+            "query": query.strip()})
+
+
+class RaiseProjectsView(RaisePickerMixin, View):
+    """GET ?enterprise=<id>: the options of the raise form's project select, that enterprise's projects."""
+
+    def get(self, request):
+        chosen = request.GET.get("enterprise", "")
+        projects = (Project.objects.visible_to(request.user).active().filter(enterprise=chosen)
+                    .only("pk", "name").order_by("name", "pk") if is_id(chosen) else Project.objects.none())
+        return render(request, "requests/_project_options.html",
+                      {"projects": projects, "enterprise_chosen": is_id(chosen)})
 
 
 class RequestDetailView(ScopedDetailView):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -29,6 +30,9 @@ MAX_FILES = 10
 ATTACHMENT_ROOT = "items"  # each item's files under items/<item id>/
 # Where files were kept before the workflow kernel: requests/<request id>/ (their rows still name them there).
 LEGACY_ROOTS = ("requests",)
+# A refused form's files, kept for its next sending (KeptUploads): pending/<person id>/<form key>-<name>. No
+# attachment ever names them, so the nightly sweep deletes what a form never sent again.
+PENDING_ROOT = "pending"
 
 
 NAME_MAX = 200  # Attachment.name's length
@@ -149,7 +153,7 @@ def sweep_orphans(*, older_than: dt.timedelta = dt.timedelta(days=1), now: dt.da
     """Delete attachment files that no attachment row names and that are older than `older_than`.
 
     Files are kept in one folder per item (`items/<item id>/`; before the kernel, `requests/<request
-    id>/`). A file younger than `older_than` may belong to a change still in progress and is left
+    id>/`); a refused form's kept files in one per person (`pending/<person id>/`). A file younger than `older_than` may belong to a change still in progress and is left
     alone. The rows are looked up by the files' names, a batch of folders at a time (one query per
     batch), not for the whole archive at once.
     """
@@ -157,7 +161,7 @@ def sweep_orphans(*, older_than: dt.timedelta = dt.timedelta(days=1), now: dt.da
 
     cutoff = (now or timezone.now()) - older_than
     result = SweepResult()
-    for root in (ATTACHMENT_ROOT, *LEGACY_ROOTS):
+    for root in (ATTACHMENT_ROOT, *LEGACY_ROOTS, PENDING_ROOT):
         try:
             folders, _files = default_storage.listdir(root)
         except FileNotFoundError:
@@ -176,3 +180,89 @@ def sweep_orphans(*, older_than: dt.timedelta = dt.timedelta(days=1), now: dt.da
                     logger.info("deleted %s: no attachment names it", path)
                 result.deleted.append(path)
     return result
+
+
+# -- the files of a refused form -------------------------------------------------------------------------------
+# A browser cannot put a chosen file back into a file input: a form refused for another field (a missing
+# title) would lose its attachments without a word. Its files that passed the checks are kept under the
+# form's one-time key until it is sent again, shown as "已选择：name (移除)", and sent with it.
+
+class KeptUploads:
+    """The files kept for one rendered form of one person: the stored files under `pending/`, their names
+    and paths in the person's session under the form's one-time key (a hex uuid; any other key keeps nothing).
+    """
+
+    SESSION_KEY = "guanjia_kept_uploads"
+    FORMS_KEPT = 5  # the forms a session remembers files for; an older one's files are left to the sweep
+
+    def __init__(self, request, key: str):
+        self.session = request.session
+        self.owner = request.user.pk
+        self.key = key if re.fullmatch(r"[0-9a-f]{32}", key or "") else ""
+
+    def _all(self) -> dict:
+        return self.session.get(self.SESSION_KEY, {})
+
+    def entries(self) -> list[list[str]]:
+        """[stored path, shown name] of each kept file, in the order they were chosen."""
+        return list(self._all().get(self.key, [])) if self.key else []
+
+    def names(self) -> list[tuple[int, str]]:
+        return [(index, name) for index, (_path, name) in enumerate(self.entries())]
+
+    def _save(self, entries: list[list[str]]) -> None:
+        kept = {k: v for k, v in self._all().items() if k != self.key}
+        if entries:
+            kept[self.key] = entries
+        self.session[self.SESSION_KEY] = dict(list(kept.items())[-self.FORMS_KEPT:])
+
+    def keep(self, uploads) -> None:
+        """Keep these new uploads beside those kept already (checked as one sending would be)."""
+        uploads = list(uploads)
+        if not uploads or not self.key:
+            return
+        entries, kept = self.entries(), self.files()
+        try:
+            check_uploads([*kept, *uploads])
+        finally:
+            for upload in kept:
+                upload.close()
+        for upload in uploads:
+            name = shown_name(PurePath(upload.name).name)
+            upload.seek(0)
+            path = default_storage.save(f"{PENDING_ROOT}/{self.owner}/{self.key}-{name}", upload)
+            entries.append([path, name])
+        self._save(entries)
+
+    def drop(self, indexes) -> None:
+        """Let go of the kept files the person removed (移除), by their place in the list."""
+        entries = self.entries()
+        chosen = {int(i) for i in indexes if str(i).isdigit()}
+        gone = [path for index, (path, _name) in enumerate(entries) if index in chosen]
+        if gone:
+            _delete(gone)
+            self._save([entry for index, entry in enumerate(entries) if index not in chosen])
+
+    def files(self) -> list:
+        """The kept files, opened, as uploads to hand to a service (one whose file has gone is left out)."""
+        import mimetypes
+
+        from django.core.files import File
+
+        opened = []
+        for path, name in self.entries():
+            try:
+                upload = File(default_storage.open(path, "rb"), name=name)
+            except FileNotFoundError:
+                logger.warning("a kept upload %s has gone", path)
+                continue
+            upload.content_type = mimetypes.guess_type(name)[0] or ""
+            opened.append(upload)
+        return opened
+
+    def clear(self) -> None:
+        """The form was sent: its kept files are attachments now (stored again with their item)."""
+        entries = self.entries()
+        if entries:
+            _delete(path for path, _name in entries)
+            self._save([])

@@ -40,7 +40,7 @@ def sort_link(context, field: str, label: str) -> str:
 
 @register.filter
 def audit_action(action: int) -> str:
-    return {0: _("创建"), 1: _("修改"), 2: _("删除"), 3: _("访问")}.get(action, str(action))
+    return {0: _("新增"), 1: _("修改"), 2: _("删除"), 3: _("查看")}.get(action, str(action))
 
 
 @register.filter

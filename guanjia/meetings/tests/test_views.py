@@ -16,7 +16,7 @@ from guanjia.meetings import services
 from guanjia.meetings.models import ActionItem, Meeting
 from guanjia.meetings.tests.factories import at, held_meeting, make_meeting, raise_request
 from guanjia.requests.choices import Status as RequestStatus
-from guanjia.tests_support.factories import UnitFactory
+from guanjia.tests_support.factories import UnitFactory, UserFactory
 
 # url name -> (object kind, HTTP method): the lines for core/tests/test_access_matrix.py's ENDPOINTS.
 ENDPOINTS = {
@@ -327,3 +327,21 @@ def test_query_counts_are_fixed(client, world):
         services.action_item_add(actor=world.admin, meeting=meeting, text=f"事项{n}", owner_unit=world.unit2,
                                  owner_person=world.unit_user2, days=4, request=request)
     assert [_count(client, url) for url in urls] == before
+
+
+def test_the_owner_person_picker_names_each_persons_unit(client, world):
+    """责任人 reads "姓名（单位）" (else the workstation, else the zone), only the zone's staff, one query."""
+    meeting = held_meeting(world)
+    client.force_login(world.butler1)
+    url = reverse("meetings:action-add", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    for person, place in ((world.unit_user1, "供电公司"), (world.unit_user2, "自然资源局"),
+                          (world.butler1, "第一工作站"), (world.admin, "咸阳高新区")):
+        assert f"{person.name}（{place}）" in page, person.username
+    assert world.foreign_admin.name not in page and world.ent1_user.name not in page
+    before = _count(client, url)
+    for n in range(5):
+        UnitFactory(zone=world.zone, name=f"单位{n}").people.add(
+            UserFactory(zone=world.zone, name=f"经办人{n}", roles=["unit"]))
+    assert _count(client, url) == before
+    assert "经办人4（单位4）" in client.get(url).content.decode()

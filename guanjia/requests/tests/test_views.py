@@ -1,5 +1,7 @@
 """Request pages per role: raise (staff and 吹哨), worklist, detail with actions, errors as messages."""
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -478,3 +480,114 @@ def test_overdue_finds_a_request_whose_unit_is_past_its_deadline(client, world):
         client.force_login(world.admin)  # a session of its own: an idle one ends
         found = [r["pk"] for r in client.get(reverse("requests:list") + "?overdue=true").context["object_list"]]
     assert found == [request.pk]  # its own 办结时限 still runs; its unit's 办理时限 has passed
+
+
+# -- the raise form (issue 14) -----------------------------------------------------------------------------------
+
+
+def _raise_data(world, **overrides):
+    return {"enterprise": world.ent1.pk, "source": "visit", "category": "land", "urgency": "normal",
+            "title": "二期用地", "description": "需新增用地。", "intake_key": "a" * 32, **overrides}
+
+
+def test_the_enterprise_search_is_bounded_scoped_and_fixed_in_queries(client, world):
+    from guanjia.tests_support.factories import EnterpriseFactory, make_uscc
+
+    url = reverse("requests:enterprise-search")
+    client.force_login(world.butler1)
+    page = client.get(url, {"enterprise_search": "有限公司"}).content.decode()
+    assert world.ent1.name in page and world.ent2.name not in page  # butler1 sees ent1 only
+    assert world.foreign_enterprise.name not in page
+    assert world.ent1.name in client.get(url, {"q": world.ent1.uscc[:10]}).content.decode()  # by credit code
+    assert "data-pick-enterprise" not in client.get(url, {"q": " "}).content.decode()  # nothing for nothing
+    client.force_login(world.admin)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, {"q": "有限公司"})
+    for n in range(30):
+        EnterpriseFactory(zone=world.zone, name=f"秦都配套{n:02d}有限公司", uscc=make_uscc(9000 + n),
+                          workstation=world.ws1)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url, {"q": "有限公司"}).content.decode()
+    assert len(many) == len(few)
+    assert page.count("data-pick-enterprise") == 20 and "只列出前 20 家" in page
+    for who in (world.ent1_user, world.unit_user1, world.supervisor):  # no picker: 吹哨 or may not raise
+        client.force_login(who)
+        assert client.get(url, {"q": "有限公司"}).status_code == 403
+
+
+def test_the_project_list_follows_the_enterprise_and_another_ones_project_is_refused(client, world):
+    client.force_login(world.admin)
+    url = reverse("requests:raise-projects")
+    options = client.get(url, {"enterprise": world.ent1.pk}).content.decode()
+    assert world.project1.name in options and world.project2.name not in options
+    assert world.foreign_project.name not in client.get(url, {"enterprise": world.foreign_enterprise.pk}).content.decode()
+    assert "请先选择企业" in client.get(url, {"enterprise": "x"}).content.decode()
+    page = client.get(reverse("requests:create"), {"enterprise": world.ent1.pk}).content.decode()
+    assert world.project1.name in page and world.project2.name not in page
+    assert f'value="{world.ent1.name}"' in page  # ?enterprise= preselects, by name
+    response = client.post(reverse("requests:create"), _raise_data(world, project=world.project2.pk))
+    assert response.status_code == 200 and not Request.objects.exists()
+    assert "project" in response.context["form"].errors
+    with pytest.raises(ValidationError):  # the service refuses it too, whatever the page sends
+        s.request_raise(actor=world.admin, enterprise=world.ent1, project=world.project2, source="visit",
+                        category="land", title="x", description="y")
+
+
+def test_the_category_has_no_silent_default(client, world):
+    client.force_login(world.butler1)
+    page = client.get(reverse("requests:create")).content.decode()
+    assert '<option value="" selected>请选择</option>' in page
+    response = client.post(reverse("requests:create"), _raise_data(world, category=""))
+    assert response.status_code == 200 and "category" in response.context["form"].errors
+    assert not Request.objects.exists()
+
+
+def test_without_script_a_typed_full_name_or_code_is_the_enterprise(client, world):
+    client.force_login(world.butler1)
+    response = client.post(reverse("requests:create"),
+                           _raise_data(world, enterprise="", enterprise_search=world.ent1.name))
+    assert response.status_code == 302 and Request.objects.get().enterprise == world.ent1
+    response = client.post(reverse("requests:create"),
+                           _raise_data(world, enterprise="", enterprise_search="黄河", intake_key="b" * 32))
+    assert response.status_code == 200 and "请从搜索结果中选择企业" in response.content.decode()
+    response = client.post(reverse("requests:create"), _raise_data(  # another butler's: not a choice
+        world, enterprise="", enterprise_search=world.ent2.name, intake_key="c" * 32))
+    assert response.status_code == 200 and Request.objects.count() == 1
+
+
+def test_files_of_a_refused_raise_are_kept_until_it_is_sent_or_they_are_removed(client, world, settings, tmp_path):
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.butler1)
+    pdf = SimpleUploadedFile("负荷计算.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    png = SimpleUploadedFile("照片.png", b"\x89PNG x", content_type="image/png")
+    refused = client.post(reverse("requests:create"), _raise_data(world, title="", attachments=[pdf, png]))
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "已选择" in page and "负荷计算.pdf" in page and "照片.png" in page
+    kept = default_storage.listdir(f"pending/{world.butler1.pk}")[1]
+    assert len(kept) == 2
+    # Another person cannot send them with the same key: they are this person's session's.
+    client2 = type(client)()
+    client2.force_login(world.admin)
+    client2.post(reverse("requests:create"), _raise_data(world, title="别人的"))
+    assert not Request.objects.get(title="别人的").attachments.exists()
+    # A wrong file is refused by name and not kept.
+    exe = SimpleUploadedFile("病毒.exe", b"MZ", content_type="application/octet-stream")
+    again = client.post(reverse("requests:create"), _raise_data(world, title="", attachments=[exe],
+                                                                drop_kept=["1"]))
+    page = again.content.decode()
+    assert "病毒.exe" in page and "照片.png" not in page and "负荷计算.pdf" in page
+    client.post(reverse("requests:create"), _raise_data(world))
+    request = Request.objects.get(title="二期用地")
+    assert [a.name for a in request.attachments.all()] == ["负荷计算.pdf"]
+    assert request.attachments.get().file.read() == b"%PDF-1.4 x"
+    assert default_storage.listdir(f"pending/{world.butler1.pk}")[1] == []  # sent: nothing left pending
+
+
+def test_a_refused_raise_with_a_foreign_key_asks_for_the_files_again_by_name(client, world):
+    client.force_login(world.butler1)
+    pdf = SimpleUploadedFile("负荷计算.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    page = client.post(reverse("requests:create"), _raise_data(world, title="", intake_key="不是表单的",
+                                                               attachments=[pdf])).content.decode()
+    assert "请重新选择附件：负荷计算.pdf" in page
