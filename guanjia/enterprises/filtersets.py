@@ -18,6 +18,16 @@ def _workstations(request):
     return Workstation.objects.visible_to(request.user) if request else Workstation.objects.none()
 
 
+def name_or_code(value: str, *, using: str = "default") -> Q:
+    """Enterprises whose name contains `value` (through the grams index, guanjia/search) or whose credit code
+    starts with it: the 企业库's search and the raise form's picker."""
+    code = normalize_uscc(value)
+    named = holds_word(ENTERPRISE_NAME, value, using=using) & Q(name__contains=value)
+    if code and code.isascii() and code.isalnum():  # a credit code is digits and capital letters
+        return named | Q(uscc__startswith=code)
+    return named
+
+
 class EnterpriseFilterSet(ArchivedFilterMixin):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     industry = django_filters.ChoiceFilter(label=_("行业大类"), choices=gbt4754.CHOICES)
@@ -53,8 +63,4 @@ class EnterpriseFilterSet(ArchivedFilterMixin):
         value = value.strip()
         if not value:
             return queryset
-        code = normalize_uscc(value)
-        named = holds_word(ENTERPRISE_NAME, value, using=queryset.db) & Q(name__contains=value)
-        if code and code.isascii() and code.isalnum():  # a credit code is digits and capital letters
-            return queryset.filter(named | Q(uscc__startswith=code))
-        return queryset.filter(named)
+        return queryset.filter(name_or_code(value, using=queryset.db))

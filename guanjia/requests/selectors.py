@@ -84,17 +84,13 @@ def raise_enterprise_choices(*, user, query: str, limit: int = PICKER_ROWS):
     """The enterprises a person may raise a request for whose name contains `query` or whose credit code
     starts with it, by name, at most `limit`: the raise form's picker (a zone has hundreds). Walked in the
     order of the (zone, name) index and stopped at `limit` rows; nothing for an empty query."""
+    from guanjia.enterprises.filtersets import name_or_code
     from guanjia.enterprises.models import Enterprise
-    from guanjia.enterprises.validators import normalize_uscc
 
     query = (query or "").strip()
     if not query:
         return Enterprise.objects.none()
-    match = Q(name__contains=query)
-    code = normalize_uscc(query)
-    if code and code.isalnum():
-        match |= Q(uscc__startswith=code)
-    return (Enterprise.objects.visible_to(user).active().filter(match).order_by("name", "pk")
+    return (Enterprise.objects.visible_to(user).active().filter(name_or_code(query)).order_by("name", "pk")
             .only("pk", "name", "uscc")[:limit])
 
 
