@@ -9,6 +9,7 @@ fills actor and source, so the trail is the same whatever wrote the record.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -150,6 +151,23 @@ def history_for(obj, *, hidden: frozenset[str] | set[str] = frozenset()) -> list
         rows.append(HistoryRow(entry.timestamp, entry.actor, (entry.additional_data or {}).get("source", ""),
                                entry.action, changes))
     return rows
+
+
+def as_an_enterprise_reads(rows: list[HistoryRow], obj, *, reader) -> list[HistoryRow]:
+    """The history as an enterprise contact may read it: by name only its own people and its butler (the
+    record's, or its enterprise's); any other staff member as 服务中心 (as on a request's timeline)."""
+    enterprise = obj if hasattr(obj, "uscc") else getattr(obj, "enterprise", None)
+    butlers = {getattr(obj, "butler_id", None), getattr(enterprise, "butler_id", None)} - {None}
+
+    def named(actor) -> bool:
+        if actor is None or actor.pk in butlers:
+            return True
+        return bool(reader.enterprise_id) and actor.enterprise_id == reader.enterprise_id
+
+    from django.utils.translation import gettext as _
+
+    center = _("服务中心")
+    return [row if named(row.actor) else dataclasses.replace(row, actor=center) for row in rows]
 
 
 def _ids(model, pks) -> list:

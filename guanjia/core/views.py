@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.views import generic
 
 from guanjia.core import audit
+from guanjia.core.choices import Role
 from guanjia.core.errors import Conflict
 
 
@@ -181,7 +182,10 @@ class HistoryMixin:
         context = super().get_context_data(**kwargs)
         user = self.request.user
         hidden = {name for name, perm in self.private_fields.items() if not user.has_perm(perm, self.object)}
-        context["history"] = audit.history_for(self.object, hidden=hidden)
+        history = audit.history_for(self.object, hidden=hidden)
+        if not user.is_superuser and user.role_codes <= {Role.ENTERPRISE}:
+            history = audit.as_an_enterprise_reads(history, self.object, reader=user)
+        context["history"] = history
         return context
 
 

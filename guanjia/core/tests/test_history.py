@@ -76,3 +76,17 @@ def test_a_meetings_history_names_its_requests_and_shows_the_zones_time(client, 
                  f"召集人：— → {world.butler1.name}"):
         assert line in text, line
     assert_reads_like_a_person(text, request.number)
+
+
+def test_an_enterprise_contact_reads_staff_other_than_its_butler_as_the_service_center(client, world):
+    world.admin.name, world.butler1.name = "张主任", "王管家"
+    world.admin.save()
+    world.butler1.save()
+    enterprises.enterprise_update(actor=world.admin, enterprise=world.ent1, scale="below")
+    enterprises.enterprise_update(actor=world.butler1, enterprise=world.ent1, scale="above")
+    client.force_login(world.ent1_user)
+    text = history_text(client, world.ent1.get_absolute_url())
+    assert "王管家" in text and "服务中心" in text
+    assert "张主任" not in text
+    client.force_login(world.admin)
+    assert "张主任" in history_text(client, world.ent1.get_absolute_url())  # staff read every name
