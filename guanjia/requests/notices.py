@@ -84,11 +84,15 @@ def event_notices(event) -> list[Notice]:
         if request.source == Source.LETTER and request.addressed_leader_id:
             notice(Kind.LETTER, gettext_noop("直通车来信：%(request)s"), body, [request.addressed_leader])
     elif action in (Action.TRANSFER, Action.REASSIGN):
-        unit_ids = [data.get("lead_unit"), *data.get("co_units", [])]
+        # A unit that keeps its task through a 改派 (signed, or answered) has nothing new to sign for.
+        kept = set(data.get("kept_units") or ())
+        unit_ids = [u for u in [data.get("lead_unit"), *data.get("co_units", [])] if u not in kept]
         body = [text(gettext_noop("%(enterprise)s 的诉求已转至本单位办理，请及时签收。"), enterprise=enterprise.name)]
         if event.comment:
             body.append(plain(clip(event.comment)))
         notice(Kind.TRANSFERRED, gettext_noop("转办待签收：%(request)s"), body, selectors.unit_handlers(zone_id, unit_ids))
+        if action == Action.REASSIGN:
+            arbitration_notices(event, request, unit, notice)
     elif action == Action.ESCALATE:
         target = data.get("target") or request.escalated_to
         if target == EscalationTarget.STATION_HEAD:
@@ -187,7 +191,7 @@ RETURN_ROLE = {
     UnitTaskRole.LEAD: gettext_noop("牵头单位退单，诉求暂停在部门办理环节，待服务中心仲裁。"),
     UnitTaskRole.CO: gettext_noop("协办单位退单，牵头单位照常办理；该退单待服务中心仲裁。"),
 }
-ARBITRATION_TOLD = (Action.UPHOLD_RETURN, Action.DISMISS_RETURN, Action.REASSIGN)
+ARBITRATION_TOLD = (Action.UPHOLD_RETURN, Action.DISMISS_RETURN)  # 仲裁改派: with its transfer's notices
 
 
 def arbitration_notices(event, request, unit: str, notice) -> None:

@@ -236,7 +236,7 @@ def _hand_to_units(step: transitions.Step, *, lead_unit, co_units, unit_due, co_
     request.lead_unit = lead_unit
     step.finish("lead_unit", *fields, comment=comment, at=now,
                 data={"lead_unit": lead_unit.pk, "co_units": [u.pk for u in co_units], **withdrawn(gone),
-                      **(data or {})})
+                      **({"kept_units": sorted(kept)} if kept else {}), **(data or {})})
 
 
 @texts_limited
