@@ -2,8 +2,8 @@
 
 Each request is driven through the real services at the moments it happened
 (`core.clock.at`), so clocks, timelines and statistics are computed exactly as in
-production: some are overdue, some suspended, some escalated, some returned and
-reassigned, some rated unsatisfied and reopened (重办). Deterministic for a seed
+production: some are overdue, some suspended, some escalated, some returned (退单) and the
+return dismissed, upheld or reassigned, some rated unsatisfied and reopened (重办). Deterministic for a seed
 and a last day.
 """
 
@@ -194,9 +194,7 @@ class _Replay:
                 other = self.rng.choice([u for u in self.units if u != lead] or [lead])
                 moment = step(self.later(moment, 0, 2), lambda r, lead=lead: rs.request_return(
                     actor=self.handlers[lead.pk], request=r, reason="该事项不属于本单位职责范围。"))
-                moment = step(self.later(moment, 1, 2), lambda r, other=other: rs.request_reassign(
-                    actor=self.admin, request=r, lead_unit=other, comment="经中心研判，改由该单位牵头。"))
-                lead = other
+                lead, moment = self.arbitrate(step, moment, lead, other, butler)
             stuck = rng.random() < 0.07  # never answered: these become the red cards
             moment = step(self.later(moment, 0, 2), lambda r, lead=lead: rs.request_unit_sign(
                 actor=self.handlers[lead.pk], request=r))
@@ -249,6 +247,29 @@ class _Replay:
             with at(when):
                 request = action(request)
         return 1
+
+
+    def arbitrate(self, step, moment: dt.datetime, lead: Unit, other: Unit, butler) -> tuple[Unit, dt.datetime]:
+        """The center's decision on the lead unit's 退单, in turn: 驳回 (the unit goes on with the center's
+        instruction), 同意 (the unit is released; the butler transfers the request to another lead unit), or
+        仲裁改派. Taken in turn rather than drawn, so that the demo always shows each and the random draws of
+        the rest of the year stay as they were. Returns the lead unit after it, and when it was decided."""
+        self.returns = getattr(self, "returns", 0) + 1
+        moment = self.later(moment, 1, 2)
+        if self.returns % 3 == 1:
+            step(moment, lambda r: rs.request_dismiss_return(
+                actor=self.admin, request=r, comment="经中心研判，该事项属本单位职责，请按原时限继续办理。"))
+            return lead, moment
+        if self.returns % 3 == 2:
+            step(moment, lambda r: rs.request_uphold_return(
+                actor=self.admin, request=r, comment="同意退单，请管家改由相关单位牵头。"))
+            moment = moment + dt.timedelta(minutes=30)
+            step(moment, lambda r, other=other: rs.request_transfer(
+                actor=butler, request=r, lead_unit=other, comment=f"请{other.name}牵头办理。"))
+            return other, moment
+        step(moment, lambda r, other=other: rs.request_reassign(
+            actor=self.admin, request=r, lead_unit=other, comment="经中心研判，改由该单位牵头。"))
+        return other, moment
 
 
 def load_demo_requests(zone, *, seed: int, last_day: dt.date | None = None, count: int = YEARLY) -> int:

@@ -51,6 +51,7 @@ from guanjia.projects.models import Project
 from guanjia.requests import clocks as rules
 from guanjia.requests.choices import (
     Action,
+    Arbitration,
     ClockKind,
     EscalationTarget,
     Rating,
@@ -654,6 +655,7 @@ class _Life:
         self.event(at, Action.RETURN, Status.TRANSFERRED, cast.handlers[lead["unit_id"]],
                    comment=lead["return_reason"], unit=lead["unit_id"])
         at = self.maker.later(at, 1, 2)
+        lead["arbitration"], lead["arbitrated_at"] = Arbitration.REASSIGNED, at  # settled by the 改派
         for task in self.live_tasks():
             self.task_status(task, UnitTaskStatus.CANCELLED, at)
             self.cancel(task["clock"], at)

@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", _("超期催办")
     OVERDUE_ESCALATION = "overdue_escalation", _("超期升级")
     RATE_REMINDER = "rate_reminder", _("评价提醒")
+    ARBITRATED = "arbitrated", _("退单仲裁结果")  # issue 14
 
 
 KIND_ICONS = {
@@ -41,6 +42,7 @@ KIND_ICONS = {
     Kind.REOPENED: "arrow-counterclockwise", Kind.EXTENSION_APPLIED: "calendar-event",
     Kind.EXTENSION_APPROVED: "calendar-check", Kind.EXTENSION_DENIED: "calendar-x",
     Kind.ACTION_ASSIGNED: "clipboard-check", Kind.ACTION_DONE: "check2-square",
+    Kind.ARBITRATED: "signpost-split",
 }
 KIND_COLOURS = {
     Kind.DUE_SOON: "warning", Kind.OVERDUE: "danger", Kind.OVERDUE_ESCALATION: "danger", Kind.ESCALATED: "danger",

@@ -21,11 +21,34 @@ DONE_MESSAGES = {
     Action.APPLY_EXTENSION: gettext_lazy("已提交延期申请，等待领导审批。"),
     Action.APPROVE_EXTENSION: gettext_lazy("已批准延期申请，办结时限已延长。"),
     Action.DENY_EXTENSION: gettext_lazy("已驳回延期申请。"),
+    # -- arbitration (issue 14) --
+    Action.UPHOLD_RETURN: gettext_lazy("已同意退单，该单位的任务已解除。"),
+    Action.DISMISS_RETURN: gettext_lazy("已驳回退单，任务已退回该单位继续办理。"),
 }
 
 
-def done_message(name: str) -> str:
-    return str(DONE_MESSAGES.get(name) or _("已%(action)s。") % {"action": Action(name).label})
+def done_message(name: str, request=None) -> str:
+    """What the page says once `name` is done on `request` (a 延期 also says which units' deadlines moved)."""
+    message = str(DONE_MESSAGES.get(name) or _("已%(action)s。") % {"action": Action(name).label})
+    if request is not None and name in (Action.EXTEND, Action.APPROVE_EXTENSION):
+        message = f"{message}{moved_units_message(request)}"
+    return message
+
+
+def moved_units_message(request) -> str:
+    """Which units' deadlines the request's latest 延期 moved with it, in words (nothing if it was not asked)."""
+    from guanjia.org.models import Unit
+    from guanjia.workflow.models import Event
+
+    event = Event.objects.filter(item=request.item_id, action=Action.EXTEND).order_by("-pk").first()
+    if event is None or "moved_units" not in event.data:
+        return ""
+    moved = event.data["moved_units"]
+    if not moved:
+        return _("没有单位的办理时限早于新的办结时限，均未调整。")
+    names = Unit.objects.in_bulk(moved)
+    return _("以下单位的办理时限已顺延至新的办结时限：%(units)s。") % {
+        "units": "、".join(str(names[pk]) for pk in moved if pk in names)}
 
 
 # action -> (service, the body fields it takes)
@@ -37,7 +60,7 @@ ACTION_SERVICES = {
     Action.FEEDBACK: (services.request_unit_feedback, ["comment", "attachments"]),
     Action.RETURN: (services.request_return, ["reason"]),
     Action.REASSIGN: (services.request_reassign, ["lead_unit", "co_units", "unit_due", "co_unit_due", "comment"]),
-    Action.EXTEND: (services.request_extend, ["days", "reason"]),
+    Action.EXTEND: (services.request_extend, ["days", "reason", "move_unit_deadlines"]),
     Action.SUSPEND: (services.request_suspend, ["reason", "comment"]),
     Action.RESUME: (services.request_resume, ["comment"]),
     Action.ESCALATE: (services.request_escalate, ["target", "comment"]),
@@ -47,12 +70,16 @@ ACTION_SERVICES = {
     Action.CLOSE: (services.request_close, ["comment"]),
     Action.MERGE: (services.request_merge, ["into", "comment"]),
     Action.APPLY_EXTENSION: (services.request_apply_extension, ["days", "reason"]),
-    Action.APPROVE_EXTENSION: (services.request_approve_extension, ["comment"]),
+    Action.APPROVE_EXTENSION: (services.request_approve_extension, ["comment", "move_unit_deadlines"]),
     Action.DENY_EXTENSION: (services.request_deny_extension, ["reason"]),
+    # -- arbitration (issue 14): `unit` names the returning unit where several returns wait --
+    Action.UPHOLD_RETURN: (services.request_uphold_return, ["unit", "comment"]),
+    Action.DISMISS_RETURN: (services.request_dismiss_return, ["unit", "comment"]),
 }
 # Fields a caller may leave out: the service then answers with its own clear message.
 DEFAULTS = {"comment": "", "answer": "", "reason": "", "resolve": False, "lead_unit": None, "co_units": [],
-            "unit_due": None, "co_unit_due": None, "rating": "", "target": "", "attachments": []}
+            "unit_due": None, "co_unit_due": None, "rating": "", "target": "", "attachments": [],
+            "unit": None, "move_unit_deadlines": False}
 # Fields without which the action cannot be understood at all.
 REQUIRED = {Action.EXTEND: ["days"], Action.APPLY_EXTENSION: ["days"], Action.MERGE: ["into"]}
 # What each action's body must carry (API.md): the API's body of the action requires them (and the schema
@@ -62,10 +89,12 @@ BODY_REQUIRED = {
     Action.RETURN: ["reason"], Action.REASSIGN: ["lead_unit"], Action.EXTEND: ["days", "reason"],
     Action.SUSPEND: ["reason"], Action.ESCALATE: ["target"], Action.RESOLVE: ["answer"], Action.RATE: ["rating"],
     Action.REOPEN: ["comment"], Action.MERGE: ["into"], Action.APPLY_EXTENSION: ["days", "reason"],
-    Action.DENY_EXTENSION: ["reason"],
+    Action.DENY_EXTENSION: ["reason"], Action.DISMISS_RETURN: ["comment"],
 }
 # Decided on the pending 延期申请: offered only while there is one.
 DECISIONS = (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION)
+# Decided on a unit's 退单 (仲裁): offered only while one waits.
+ARBITRATIONS = (Action.REASSIGN, Action.UPHOLD_RETURN, Action.DISMISS_RETURN)
 
 
 def perform(name: str, *, actor, request, data: dict, files=()):
@@ -101,6 +130,8 @@ def available(user, request, unit_tasks, pending_application=None) -> list[str]:
                                            for t in unit_tasks):
             continue
         if name in DECISIONS and pending_application is None:
+            continue
+        if name in ARBITRATIONS and not any(t.awaits_arbitration for t in unit_tasks):
             continue
         if name == Action.APPLY_EXTENSION and pending_application is not None:
             continue

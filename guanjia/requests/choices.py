@@ -110,10 +110,16 @@ class Action(models.TextChoices):
     APPLY_EXTENSION = "apply_extension", _("申请延期")
     APPROVE_EXTENSION = "approve_extension", _("批准延期")
     DENY_EXTENSION = "deny_extension", _("驳回延期申请")
+    # -- arbitration of a unit's 退单 (issue 14): the center decides each returned task --
+    UPHOLD_RETURN = "uphold_return", _("同意退单")
+    DISMISS_RETURN = "dismiss_return", _("驳回退单")
 
 
 S = Status
 EXTENDABLE = frozenset({S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.ESCALATED, S.RETURNED})
+# Where a unit's 退单 may wait for the center: the lead unit's puts the request in RETURNED, a co-unit's leaves it
+# with the units (TRANSFERRED, IN_UNITS). Whether one waits is the task's (services.unit_tasks.waiting_returns).
+ARBITRABLE = frozenset({S.TRANSFERRED, S.IN_UNITS, S.RETURNED})
 
 
 def _perm(action: str) -> str:
@@ -129,8 +135,10 @@ _MOVES: dict[str, tuple[frozenset[str], str | None]] = {
     Action.TRANSFER: (frozenset({S.ACCEPTED, S.ESCALATED}), S.TRANSFERRED),
     Action.SIGN: (frozenset({S.TRANSFERRED, S.IN_UNITS}), S.IN_UNITS),
     Action.FEEDBACK: (frozenset({S.IN_UNITS}), None),
-    Action.RETURN: (frozenset({S.TRANSFERRED, S.IN_UNITS}), S.RETURNED),
-    Action.REASSIGN: (frozenset({S.RETURNED}), S.TRANSFERRED),
+    # 退单: the lead unit's sends the request to the center (RETURNED); a co-unit's leaves it with the units.
+    Action.RETURN: (frozenset({S.TRANSFERRED, S.IN_UNITS}), None),
+    # 仲裁改派: TRANSFERRED, or IN_UNITS where a unit kept (signed or answered) is already at work.
+    Action.REASSIGN: (ARBITRABLE, None),
     Action.EXTEND: (EXTENDABLE, None),
     Action.SUSPEND: (frozenset({S.ACCEPTED, S.TRANSFERRED, S.IN_UNITS, S.ESCALATED, S.RETURNED}), S.SUSPENDED),
     Action.RESUME: (frozenset({S.SUSPENDED}), None),
@@ -148,6 +156,9 @@ _MOVES: dict[str, tuple[frozenset[str], str | None]] = {
     # A note (staff) or supplied material (the enterprise) goes on the timeline until the request is over.
     Action.NOTE: (frozenset(Status), None),
     Action.SUPPLY: (frozenset(Status) - TERMINAL_STATUSES, None),
+    # -- arbitration (issue 14): the status follows the decision (services.unit_tasks) --
+    Action.UPHOLD_RETURN: (ARBITRABLE, None),
+    Action.DISMISS_RETURN: (ARBITRABLE, None),
 }
 MOVES: dict[str, Move] = {action: Move(sources, target, _perm(action))
                           for action, (sources, target) in _MOVES.items()}
@@ -193,6 +204,18 @@ class TaskAction(models.TextChoices):
     FEEDBACK = "feedback", _("部门反馈")
     RETURN = "return", _("退单")
     WITHDRAW = "withdraw", _("撤回")
+    # -- arbitration of a returned task (issue 14) --
+    UPHOLD = "uphold", _("同意退单")
+    DISMISS = "dismiss", _("驳回退单")
+
+
+class Arbitration(models.TextChoices):
+    """How the center settled a unit's 退单 (blank while it waits)."""
+
+    UPHELD = "upheld", _("同意退单")  # the unit is released; its task stays returned
+    DISMISSED = "dismissed", _("驳回退单")  # the task is the unit's again, with the center's instruction
+    REASSIGNED = "reassigned", _("仲裁改派")  # released, and the request given to other units
+    SETTLED = "settled", _("无需仲裁")  # the request left the units' hands (resolved, merged, transferred again)
 
 
 T = UnitTaskStatus
@@ -202,6 +225,10 @@ TASK_MOVES: dict[str, Move] = {
     TaskAction.FEEDBACK: Move(frozenset({T.SIGNED}), T.DONE),
     TaskAction.RETURN: Move(frozenset({T.PENDING, T.SIGNED}), T.RETURNED),
     TaskAction.WITHDRAW: Move(frozenset({T.PENDING, T.SIGNED}), T.CANCELLED),
+    # A returned task stays returned when its return is upheld, and goes back to the unit (待签收 or 办理中, as
+    # before its return: decided by the service) when dismissed.
+    TaskAction.UPHOLD: Move(frozenset({T.RETURNED}), T.RETURNED),
+    TaskAction.DISMISS: Move(frozenset({T.RETURNED}), None),
 }
 
 

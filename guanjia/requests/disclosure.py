@@ -4,7 +4,8 @@ applies it, for the request's page, the timeline API, the attachments and the no
 The staff see every event as it was written. An enterprise contact sees what was done for the enterprise and
 by whom, never the units' and the center's back-and-forth:
 
-- an event of an action the table hides (退单, the deliberation on an extension) is not there at all, nor
+- an event of an action the table hides (退单 and the center's decision on it, the deliberation on an
+  extension) is not there at all, nor
   is an internal row (a note not marked 企业可见);
 - an event's comment, files and data only where the table says they are addressed to the enterprise (its own
   words, the answer, why its request is suspended, a note marked 企业可见);
@@ -60,6 +61,9 @@ ENTERPRISE_SEES: dict[str, Shown | None] = {
     Action.APPLY_EXTENSION: HIDDEN,
     Action.APPROVE_EXTENSION: HIDDEN,
     Action.DENY_EXTENSION: HIDDEN,
+    # -- arbitration of a 退单 (issue 14): the units' dispute with the center, and its settling --
+    Action.UPHOLD_RETURN: HIDDEN,
+    Action.DISMISS_RETURN: HIDDEN,
 }
 # The statuses as an enterprise contact reads them (the others as they are).
 ENTERPRISE_STATUS = {Status.RETURNED: Status.TRANSFERRED}

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -18,6 +19,7 @@ from guanjia.requests.choices import (
     Source,
     Status,
     SuspendReason,
+    UnitTaskStatus,
     Urgency,
 )
 from guanjia.requests.models import Request
@@ -178,6 +180,12 @@ class ActionForm(RequestFormMixin, forms.Form):
                                   help_text=_("同一企业的另一条未关闭的诉求；本诉求将关闭为“已并单”，计时停止。"))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput())
     attachments = MultipleFileField(label=_("附件"))
+    # -- arbitration and deadlines that agree (issue 14) --
+    unit = forms.ModelChoiceField(label=_("退单单位"), queryset=None, required=False,
+                                  help_text=_("多个单位退单待仲裁时必选。"))
+    move_unit_deadlines = forms.BooleanField(
+        label=_("同时顺延各单位的办理时限"), required=False,
+        help_text=_("勾选后，未办结的部门任务中早于新办结时限的，其办理时限顺延至新的办结时限；不勾选则各单位时限不变。"))
 
     def __init__(self, *args, subject=None, **kwargs):
         """`subject` is the request acted on: 并单's choices are the other requests of its enterprise."""
@@ -186,6 +194,22 @@ class ActionForm(RequestFormMixin, forms.Form):
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
         self.fields["into"].queryset = merge_targets(self.request.user, subject)
+        self._arbitration_fields(subject)
+
+    def _arbitration_fields(self, subject) -> None:
+        """The units whose 退单 waits (for 同意 / 驳回), and the request's 办结时限 on the units' date fields: the
+        page warns at once of a unit deadline past it (guanjia.js, `data-request-due`), which saving refuses."""
+        self.fields["unit"].queryset = (
+            Unit.objects.none() if subject is None else
+            Unit.objects.filter(tasks__request=subject.pk, tasks__status=UnitTaskStatus.RETURNED,
+                                tasks__arbitrated_at__isnull=True).distinct())
+        if subject is not None and subject.due_at is not None:
+            due = timezone.localtime(subject.due_at).date()
+            warning = _("晚于诉求的办结时限 %(due)s，保存时将被拒绝；请先为诉求延期，或选择不晚于该日的日期。") % {
+                "due": formats.date_format(due, "SHORT_DATE_FORMAT")}
+            for name in ("unit_due", "co_unit_due"):
+                self.fields[name].widget.attrs.update({"data-request-due": due.isoformat(),
+                                                       "data-request-due-warning": warning})
 
     # A service argument that comes from a form field of another name: 中止's reason is a choice, not text.
     RENAMED = {"suspend": {"reason": "suspend_reason"}}

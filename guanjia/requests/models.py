@@ -11,6 +11,7 @@ from guanjia.core.choices import Role
 from guanjia.core.models import ScopedQuerySet, TimeStampedModel
 from guanjia.requests.choices import (
     STATUS_COLOURS,
+    Arbitration,
     Category,
     ClockKind,
     EscalationTarget,
@@ -241,6 +242,10 @@ class UnitTask(TrackedModel, TimeStampedModel):
     feedback = models.TextField(_("办理反馈"), blank=True)
     done_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
     return_reason = models.TextField(_("退单理由"), blank=True)
+    # The center's decision on the unit's latest 退单 (issue 14): blank, with no time, while it waits.
+    arbitration = models.CharField(_("仲裁结果"), max_length=12, choices=Arbitration.choices, blank=True)
+    arbitrated_at = models.DateTimeField(_("仲裁时间"), null=True, blank=True)
+    instruction = models.TextField(_("仲裁意见"), blank=True)
 
     objects = UnitTaskQuerySet.as_manager()
 
@@ -252,6 +257,11 @@ class UnitTask(TrackedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_role_display()}"
+
+    @property
+    def awaits_arbitration(self) -> bool:
+        """Returned (退单) and not yet decided by the center."""
+        return self.status == UnitTaskStatus.RETURNED and self.arbitrated_at is None
 
 
 class ExtensionApplicationQuerySet(ScopedQuerySet):

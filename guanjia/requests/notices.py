@@ -25,6 +25,7 @@ from guanjia.requests.choices import (
     Source,
     Status,
     SuspendReason,
+    UnitTaskRole,
     Urgency,
 )
 from guanjia.requests.models import Request, UnitTask
@@ -83,11 +84,15 @@ def event_notices(event) -> list[Notice]:
         if request.source == Source.LETTER and request.addressed_leader_id:
             notice(Kind.LETTER, gettext_noop("直通车来信：%(request)s"), body, [request.addressed_leader])
     elif action in (Action.TRANSFER, Action.REASSIGN):
-        unit_ids = [data.get("lead_unit"), *data.get("co_units", [])]
+        # A unit that keeps its task through a 改派 (signed, or answered) has nothing new to sign for.
+        kept = set(data.get("kept_units") or ())
+        unit_ids = [u for u in [data.get("lead_unit"), *data.get("co_units", [])] if u not in kept]
         body = [text(gettext_noop("%(enterprise)s 的诉求已转至本单位办理，请及时签收。"), enterprise=enterprise.name)]
         if event.comment:
             body.append(plain(clip(event.comment)))
         notice(Kind.TRANSFERRED, gettext_noop("转办待签收：%(request)s"), body, selectors.unit_handlers(zone_id, unit_ids))
+        if action == Action.REASSIGN:
+            arbitration_notices(event, request, unit, notice)
     elif action == Action.ESCALATE:
         target = data.get("target") or request.escalated_to
         if target == EscalationTarget.STATION_HEAD:
@@ -103,9 +108,13 @@ def event_notices(event) -> list[Notice]:
                                                               target=target_label, request=name),
                               body=[plain(enterprise.name), plain(clip(event.comment))], recipients=people, **common))
     elif action == Action.RETURN:
+        # The center decides; the butler hears of every return (the lead unit's takes the request from the units).
         notice(Kind.RETURNED, gettext_noop("退单待仲裁：%(request)s"),
-               [text(gettext_noop("%(unit)s 退回了该诉求：%(reason)s"), unit=unit, reason=clip(event.comment))],
-               selectors.people_with_role(zone_id, Role.ADMIN))
+               [text(gettext_noop("%(unit)s 退回了该诉求：%(reason)s"), unit=unit, reason=clip(event.comment)),
+                text(RETURN_ROLE.get(data.get("role"), RETURN_ROLE[UnitTaskRole.LEAD]))],
+               [*selectors.people_with_role(zone_id, Role.ADMIN), *([request.butler] if request.butler_id else [])])
+    elif action in ARBITRATION_TOLD:
+        arbitration_notices(event, request, unit, notice)
     elif action == Action.FEEDBACK:
         notice(Kind.FEEDBACK, gettext_noop("部门已反馈：%(request)s"),
                [text(gettext_noop("%(unit)s 反馈：%(feedback)s"), unit=unit, feedback=clip(event.comment))], _owners(request))
@@ -174,6 +183,48 @@ def event_notices(event) -> list[Notice]:
                [text(WITHDRAWN_BECAUSE.get(action, WITHDRAWN_RESOLVED))],
                selectors.unit_handlers(zone_id, sorted(withdrawn)))
     return notices
+
+
+# -- arbitration of a 退单 (issue 14) ---------------------------------------------------------------------------------
+
+RETURN_ROLE = {
+    UnitTaskRole.LEAD: gettext_noop("牵头单位退单，诉求暂停在部门办理环节，待服务中心仲裁。"),
+    UnitTaskRole.CO: gettext_noop("协办单位退单，牵头单位照常办理；该退单待服务中心仲裁。"),
+}
+ARBITRATION_TOLD = (Action.UPHOLD_RETURN, Action.DISMISS_RETURN)  # 仲裁改派: with its transfer's notices
+
+
+def arbitration_notices(event, request, unit: str, notice) -> None:
+    """The center's decision on a 退单: the returning unit is told it, and the request's butler (else the center's
+    admins) hears of every decision. A 仲裁改派's new units are told by the transfer's own notice."""
+    from guanjia.org.models import Unit
+
+    data, comment = event.data, clip(event.comment)
+    instruction = [text(gettext_noop("仲裁意见：%(comment)s"), comment=comment)] if comment else []
+    if event.action == Action.UPHOLD_RETURN:
+        to_unit = [text(gettext_noop("服务中心同意了本单位的退单，本单位的办理任务已解除，无需继续办理。"))]
+        to_owner = [text(gettext_noop("服务中心同意了 %(unit)s 的退单。"), unit=unit)]
+        if data.get("role") == UnitTaskRole.LEAD:
+            to_owner.append(text(gettext_noop("该诉求已无牵头单位，已回到办理中，请重新转办或直接答复。")))
+        units = [event.unit_id]
+    elif event.action == Action.DISMISS_RETURN:
+        to_unit = [text(gettext_noop("服务中心驳回了本单位的退单，请按原办理时限继续办理。"))]
+        to_owner = [text(gettext_noop("服务中心驳回了 %(unit)s 的退单，该单位继续办理。"), unit=unit)]
+        units = [event.unit_id]
+    else:  # 仲裁改派
+        units = list(data.get("arbitrated_units") or ())
+        if not units:
+            return
+        named = [pk for pk in [data.get("lead_unit"), *data.get("co_units", [])] if pk]
+        new = Unit.objects.in_bulk(named)
+        to_unit = [text(gettext_noop("服务中心已将该诉求仲裁改派，本单位的退单已处理，无需继续办理。"))]
+        to_owner = [text(gettext_noop("服务中心已仲裁改派，现由 %(units)s 办理。"),
+                         units="、".join(str(new[pk]) for pk in named if pk in new))]
+        instruction = []  # the 改派's note goes to the new units with their transfer
+    title = gettext_noop("退单仲裁结果：%(request)s")
+    notice(Kind.ARBITRATED, title, [*to_unit, *instruction],
+           selectors.unit_handlers(request.zone_id, [u for u in units if u]))
+    notice(Kind.ARBITRATED, title, [*to_owner, *instruction], _owners(request))
 
 
 # -- reminders ------------------------------------------------------------------------------------------------------

@@ -71,6 +71,9 @@ PERMISSIONS = {
     Action.RATE: is_superuser | (is_enterprise & of_own_enterprise),
     Action.SUPPLY: is_superuser | of_own_enterprise,
     Action.NOTE: is_staff,
+    # -- arbitration of a 退单 (issue 14): the center, as for 仲裁改派 --
+    Action.UPHOLD_RETURN: center,
+    Action.DISMISS_RETURN: center,
 }
 for _action, _predicate in PERMISSIONS.items():
     rules.add_perm(f"requests.{_action}_request", _predicate)

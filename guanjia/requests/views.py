@@ -228,15 +228,15 @@ class ActionView(DetailFormView):
             form.refuse(action)
             return self.refused(refused=(action, form))
         try:
-            actions.perform(action, actor=request.user, request=obj, data=form.data_for(action),
-                            files=form.cleaned_data["attachments"])
+            done = actions.perform(action, actor=request.user, request=obj, data=form.data_for(action),
+                                   files=form.cleaned_data["attachments"])
         except ValidationError as error:
             form.refuse(action, error)
             return self.refused(refused=(action, form))
         except Conflict as conflict:
             form.refuse(action, ValidationError(conflict.message))
             return self.refused(refused=(action, form))
-        messages.success(request, actions.done_message(action))
+        messages.success(request, actions.done_message(action, done))
         return HttpResponseRedirect(obj.get_absolute_url())
 
 

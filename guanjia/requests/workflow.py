@@ -5,7 +5,8 @@
   leaders when escalated to them, for the addressed leader of a 直通车 letter, and for the
   enterprise when it must rate the answer or supply material;
 - a unit's task (部门任务): waits for the unit while it is pending or signed, apart while
-  its request is suspended (the unit can do nothing then);
+  the unit can do nothing on it (its request suspended, or with the center or the butler after the
+  lead unit's 退单); a co-unit's returned task waits for the center until it decides (仲裁);
 - an extension application (延期申请): waits for the center and the zone's leaders.
 
 Registered in RequestsConfig.ready().
@@ -32,6 +33,7 @@ from guanjia.requests.choices import (
     Status,
     SuspendReason,
     TaskAction,
+    UnitTaskRole,
     UnitTaskStatus,
 )
 from guanjia.workflow import parties, registry
@@ -66,10 +68,25 @@ def describe_request(request) -> Description:
         unit_id=request.lead_unit_id, duties=tuple(duties))
 
 
+# Where a unit's open task cannot move: its request suspended, its lead unit's 退单 before the center, or the
+# request back with its butler after that return was upheld (to be transferred again).
+UNITS_WAIT = frozenset({Status.SUSPENDED, Status.RETURNED, Status.ACCEPTED})
+
+
 def describe_task(task) -> Description:
     request = task.request
-    is_open = task.status in OPEN_TASK_STATUSES
-    duties = ((parties.unit(task.unit_id), request.status != Status.SUSPENDED),) if is_open else ()
+    waiting = task.status == UnitTaskStatus.RETURNED and task.arbitrated_at is None
+    is_open = task.status in OPEN_TASK_STATUSES or waiting
+    if waiting:
+        # A 退单 waits for the center (仲裁). The lead unit's moved the request itself to RETURNED, which waits
+        # for the center; a co-unit's leaves the request with the units, so its task is what waits.
+        duties: tuple = ((parties.unit(task.unit_id), False),)
+        if task.role == UnitTaskRole.CO:
+            duties += ((parties.center(request.zone_id), True),)
+    elif is_open:
+        duties = ((parties.unit(task.unit_id), request.status not in UNITS_WAIT),)
+    else:
+        duties = ()
     return Description(
         zone_id=request.zone_id, status=task.status, is_open=is_open, title=request.title, number=request.number,
         enterprise_id=request.enterprise_id, project_id=request.project_id, unit_id=task.unit_id,

@@ -238,3 +238,17 @@ def test_some_requests_were_rated_unsatisfied_reopened_then_satisfied(loaded):
     current = requests.filter(rating__in=["satisfied", "basically_satisfied"]).count()
     assert stats["satisfaction_rate"] < current / stats["rated"]
     assert 0 < stats["first_satisfaction_rate"] < 1 and 0 < stats["reopen_rate"] < 1
+
+
+def test_the_demo_shows_an_upheld_and_a_dismissed_return(loaded):
+    """Issue 14: the center's decisions on a 退单, each replayed through its service."""
+    from guanjia.requests.choices import Arbitration
+    from guanjia.requests.models import UnitTask
+    from guanjia.workflow.models import Event
+
+    tasks = UnitTask.objects.filter(request__zone=loaded.zone)
+    for decision, action in ((Arbitration.UPHELD, "uphold_return"), (Arbitration.DISMISSED, "dismiss_return"),
+                             (Arbitration.REASSIGNED, "reassign")):
+        assert tasks.filter(arbitration=decision).exists(), decision
+        assert Event.objects.filter(item__zone=loaded.zone, action=action).exists(), action
+    assert tasks.filter(arbitration=Arbitration.DISMISSED).exclude(status="returned").exists()

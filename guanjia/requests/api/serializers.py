@@ -31,17 +31,22 @@ class UnitTaskSerializer(serializers.ModelSerializer):
     # Annotated by selectors.unit_tasks (the task's clock's flag), so the tasks are read in one query.
     due_provisional = serializers.BooleanField(
         read_only=True, help_text=_("时限按临时日历计算（跨入尚未公布放假安排的年份），公布后自动重算。"))
+    # Blank while a 退单 waits (or none was made): a plain string, so that the schema allows the blank.
+    arbitration = serializers.CharField(
+        read_only=True, help_text=_("仲裁结果：upheld（同意退单）、dismissed（驳回退单）、reassigned（仲裁改派）、"
+                                    "settled（无需仲裁）；待仲裁或未退单时为空。"))
 
     class Meta:
         model = UnitTask
         fields = ["id", "unit", "unit_name", "role", "status", "due_at", "due_provisional", "signed_at", "done_at",
-                  "feedback", "return_reason"]
+                  "feedback", "return_reason", "arbitration", "arbitrated_at", "instruction"]
         read_only_fields = fields  # shown with the request; units change through its actions
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if _for_enterprise(self):  # a unit's report and its 退单 are for the center (requests.disclosure)
-            data["feedback"] = data["return_reason"] = ""
+        if _for_enterprise(self):  # a unit's report, its 退单 and the center's arbitration are for the staff
+            data["feedback"] = data["return_reason"] = data["arbitration"] = data["instruction"] = ""
+            data["arbitrated_at"] = None
         return data
 
 
@@ -159,6 +164,13 @@ ACTION_FIELDS = {
     "target": lambda name, required: serializers.ChoiceField(choices=EscalationTarget.choices, required=required),
     "resolve": lambda name, required: serializers.BooleanField(required=False, default=False),
     "into": lambda name, required: VisibleRelatedField(Request, required=required),
+    # -- arbitration and deadlines that agree (issue 14) --
+    "unit": lambda name, required: VisibleRelatedField(
+        Unit, required=required, allow_null=True,
+        help_text=_("退单的单位（id）；只有一个单位退单待仲裁时可不填。")),
+    "move_unit_deadlines": lambda name, required: serializers.BooleanField(
+        required=False, default=False,
+        help_text=_("为 true 时，未办结的部门任务中早于新办结时限的，其办理时限顺延至新的办结时限；默认不调整。")),
 }
 
 

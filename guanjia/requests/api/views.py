@@ -111,9 +111,28 @@ ACTION_DOCS = {
                        "`days` more working days with a `reason` (required). One application may be pending per "
                        "request (409 for a second); the cap on extensions is checked now (409 / 400 on `days`).",
     "approve_extension": "批准延期: a leader or admin grants the pending application; the extension is made as by "
-                         "`extend` (capped and counted). `comment` is optional. 409 when none is pending.",
+                         "`extend` (capped and counted; `move_unit_deadlines` as there). `comment` is optional. "
+                         "409 when none is pending.",
     "deny_extension": "驳回延期申请: a leader or admin refuses the pending application with a `reason` (required). "
                       "409 when none is pending.",
+    # -- arbitration (issue 14) --
+    "uphold_return": "同意退单: the center releases a unit that returned its task: the task stays returned, the "
+                     "other units go on; the lead unit's released, the request goes back to 办理中 (`accepted`) "
+                     "to be transferred again. `unit` (id) names the returning unit, needed only when more than "
+                     "one return waits (400 on `unit`); `comment` is optional. 409 when no return waits.",
+    "dismiss_return": "驳回退单: the center gives the returned task back to the unit (待签收 or 办理中 as before, its "
+                      "old deadline) with its instruction in `comment` (required). `unit` as for uphold-return. "
+                      "409 when no return waits.",
+    "reassign": "仲裁改派: the center settles every waiting return by giving the request to `lead_unit` and "
+                "`co_units`; a unit named again keeps its task (open, or answered: its feedback stands). "
+                "`unit_due` / `co_unit_due` may not be later than the request's 办结时限 (400 naming both "
+                "dates). 409 when no return waits.",
+    "transfer": "转办: to `lead_unit` and `co_units`, each with a deadline: `unit_due` (every unit) and "
+                "`co_unit_due` (the co-units), by date; neither may be later than the request's 办结时限 (400 on "
+                "the field, naming both dates: extend the request first).",
+    "extend": "延期: a leader or admin moves the 办结时限 by `days` working days with a `reason`. With "
+              "`move_unit_deadlines` true, every open unit task whose deadline ends before the new 办结时限 is "
+              "moved to it (the event's `moved_units`); by default no unit deadline moves.",
 }
 
 

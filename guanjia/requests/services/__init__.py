@@ -3,6 +3,7 @@
 - `intake`: raising a request (numbered, once however often the form is sent);
 - `transitions`: the request's own moves (签收, 答复, 中止 / 恢复, 升级, 办结, 评价, 重办, 关闭, 并单, notes);
 - `unit_tasks`: the units' part (转办, 部门签收, 反馈, 退单, 仲裁改派);
+- `arbitration`: the center's decision on a unit's 退单 (同意退单, 驳回退单; 仲裁改派 is in `unit_tasks`);
 - `extensions`: 延期 and its application (申请 → 批准 / 驳回);
 - `clock_rules`: the zone's time-limit rules;
 - `common`: what they share (the transition's beginning, the request's clocks and deadlines).
@@ -14,6 +15,7 @@ row, its tracked item and the timeline row in the same transaction. Notification
 commit.
 """
 
+from guanjia.requests.services.arbitration import request_dismiss_return, request_uphold_return
 from guanjia.requests.services.clock_rules import clock_rule_save
 from guanjia.requests.services.common import check_may_act, check_may_raise, may_raise
 from guanjia.requests.services.extensions import (
@@ -62,6 +64,7 @@ __all__ = [
     "request_approve_extension",
     "request_close",
     "request_deny_extension",
+    "request_dismiss_return",
     "request_escalate",
     "request_extend",
     "request_merge",
@@ -76,6 +79,7 @@ __all__ = [
     "request_supply",
     "request_suspend",
     "request_transfer",
+    "request_uphold_return",
     "request_unit_feedback",
     "request_unit_sign",
 ]

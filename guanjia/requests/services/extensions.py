@@ -11,12 +11,14 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guanjia.core import calendar as workcal
 from guanjia.core.clock import now as service_now
 from guanjia.core.errors import Conflict
-from guanjia.requests.choices import Action, ApplicationAction, ClockKind
-from guanjia.requests.models import ExtensionApplication, Request
+from guanjia.requests.choices import OPEN_TASK_STATUSES, Action, ApplicationAction, ClockKind
+from guanjia.requests.models import ExtensionApplication, Request, UnitTask
 from guanjia.requests.services import common
 from guanjia.requests.services.common import begin, texts_limited
 from guanjia.requests.workflow import EXTENSION_APPLICATION
@@ -71,13 +73,44 @@ def _pending_application(request: Request) -> ExtensionApplication:
     return application
 
 
+def _move_unit_deadlines(request: Request, at: dt.datetime) -> list[int]:
+    """Move every open unit task's deadline that ends before the request's new 办结时限 to it (the kernel's
+    clock `extend`, by the working days between them). Returns the units moved, in their tasks' order."""
+    moved = []
+    new_day = timezone.localtime(request.due_at).date()
+    tasks = (UnitTask.objects.filter(request=request, status__in=OPEN_TASK_STATUSES).select_related("unit")
+             .order_by("role", "pk"))
+    for task in tasks:
+        task.request = request
+        moved_clock = None
+        for clock in clocks.running(task.item_id):
+            if clock.kind != ClockKind.UNIT or clock.due_at >= request.due_at:
+                continue
+            try:
+                days = workcal.working_days_between(timezone.localtime(clock.due_at).date(), new_day)
+            except workcal.CalendarUnavailable as error:
+                raise ValidationError({"move_unit_deadlines": error.message}) from error
+            if days > 0:
+                clocks.extend(clock, days=days, at=at)
+                moved_clock = clock
+        if moved_clock is not None:
+            task.due_at = moved_clock.due_at
+            task.save(update_fields=["due_at", "updated_at"])
+            items.sync(task, at=at)
+            moved.append(task.unit_id)
+    return moved
+
+
 @texts_limited
 @transaction.atomic
 def request_extend(*, actor, request: Request, days: int, reason: str, version: int | None = None,
-                   application: ExtensionApplication | None = None) -> Request:
+                   application: ExtensionApplication | None = None, move_unit_deadlines: bool = False) -> Request:
     """延期: an approver moves the resolution deadline; capped in number and total days, and counted.
 
     `application` is the 延期申请 being approved (request_approve_extension), recorded on the event.
+    The units' deadlines stay as they are unless the approver chooses `move_unit_deadlines`: then every open
+    unit task whose deadline ends before the new 办结时限 is moved to it, and the event names them
+    (`moved_units`).
     """
     _check_extension(days=days, reason=reason)
     step = begin(actor=actor, request=request, action=Action.EXTEND, version=version)
@@ -92,6 +125,8 @@ def request_extend(*, actor, request: Request, days: int, reason: str, version: 
     data = {"days": days}
     if application is not None:
         data.update(application=application.pk, applicant=application.applicant_id)
+    if move_unit_deadlines and request.due_at is not None:
+        data["moved_units"] = _move_unit_deadlines(request, now)
     step.finish("extension_count", "extended_days", "due_at", "due_provisional", comment=reason, data=data, at=now)
     return request
 
@@ -126,9 +161,10 @@ def request_apply_extension(*, actor, request: Request, days: int, reason: str, 
 
 @texts_limited
 @transaction.atomic
-def request_approve_extension(*, actor, request: Request, comment: str = "", version: int | None = None
-                              ) -> Request:
-    """批准延期: the pending application is granted through `request_extend` (its cap, count and clocks)."""
+def request_approve_extension(*, actor, request: Request, comment: str = "", version: int | None = None,
+                              move_unit_deadlines: bool = False) -> Request:
+    """批准延期: the pending application is granted through `request_extend` (its cap, count and clocks; the
+    units' deadlines moved with it only if the approver chooses `move_unit_deadlines`)."""
     step = begin(actor=actor, request=request, action=Action.APPROVE_EXTENSION, version=version)
     application = _pending_application(step.obj)
     now = service_now()
@@ -136,7 +172,7 @@ def request_approve_extension(*, actor, request: Request, comment: str = "", ver
     step.finish(comment=comment, internal=True, unit=application.unit, at=now,
                 data={"days": application.days, "application": application.pk, "applicant": application.applicant_id})
     return request_extend(actor=actor, request=step.obj, days=application.days, reason=application.reason,
-                          application=application)
+                          application=application, move_unit_deadlines=move_unit_deadlines)
 
 
 @texts_limited

@@ -21,7 +21,8 @@ from guanjia.requests.tests.test_services import raise_one
 from guanjia.workflow.models import Event
 
 # The decisions, written out (the table in requests/disclosure.py must say the same).
-HIDDEN = {Action.RETURN, Action.APPLY_EXTENSION, Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.NOTE}
+HIDDEN = {Action.RETURN, Action.APPLY_EXTENSION, Action.APPROVE_EXTENSION, Action.DENY_EXTENSION, Action.NOTE,
+          Action.UPHOLD_RETURN, Action.DISMISS_RETURN}
 COMMENT_SHOWN = {Action.RAISE, Action.REPLY, Action.SUSPEND, Action.RESOLVE, Action.RATE, Action.SUPPLY}
 STAFF_NAMES = {"unit_user1": "王经办", "unit_user2": "李经办", "admin": "赵中心", "leader": "钱领导"}
 
@@ -55,6 +56,12 @@ def _signed(w):
 
 def _returned(w):
     return s.request_return(actor=w.unit_user1, request=_transferred(w), reason=secret(Action.RETURN))
+
+
+def _co_returned(w):
+    """A co-unit's 退单 (the arbitration's own cases): the lead unit goes on meanwhile."""
+    request = s.request_unit_sign(actor=w.unit_user1, request=_transferred(w))
+    return s.request_return(actor=w.unit_user2, request=request, reason=secret(Action.RETURN))
 
 
 def _resolved(w):
@@ -109,6 +116,11 @@ TAKE = {
                                                                     comment=secret(Action.APPROVE_EXTENSION)),
     Action.DENY_EXTENSION: lambda w: s.request_deny_extension(actor=w.admin, request=_applied(w),
                                                               reason=secret(Action.DENY_EXTENSION)),
+    # -- arbitration (issue 14): the lead unit's return upheld, a co-unit's dismissed --
+    Action.UPHOLD_RETURN: lambda w: s.request_uphold_return(actor=w.admin, request=_returned(w),
+                                                            comment=secret(Action.UPHOLD_RETURN)),
+    Action.DISMISS_RETURN: lambda w: s.request_dismiss_return(actor=w.admin, request=_co_returned(w),
+                                                              comment=secret(Action.DISMISS_RETURN)),
 }
 
 
@@ -132,7 +144,7 @@ def _leaks(text: str, action: str) -> list[str]:
     found = [name for name in STAFF_NAMES.values() if name in text]
     if action not in COMMENT_SHOWN and secret(action) in text:
         found.append(secret(action))
-    if action == Action.REASSIGN and secret(Action.RETURN) in text:
+    if action in (Action.REASSIGN, Action.UPHOLD_RETURN, Action.DISMISS_RETURN) and secret(Action.RETURN) in text:
         found.append(secret(Action.RETURN))
     return found
 

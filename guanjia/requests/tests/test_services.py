@@ -427,6 +427,8 @@ def test_dates_chosen_for_units_stay_when_the_year_is_loaded(world, django_captu
 
     with time_machine.travel(at(2026, 12, 28, 10, 0), tick=False):
         request = s.request_accept(actor=world.butler1, request=raise_one(world))
+        # The request's own 办结时限 (2027-01-19) first, so that the units' later dates are accepted.
+        request = s.request_extend(actor=world.leader, request=request, days=30, reason="跨年协调")
         request = s.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1,
                                      co_units=[world.unit2], unit_due=dt.date(2027, 3, 1),
                                      co_unit_due=dt.date(2027, 2, 10))

@@ -7,6 +7,8 @@
  *                            again lets go of the pick. Back to the page: a restored pick reloads the projects.
  *   data-keep-on-back        on an input: the browser puts its value back when the page is reopened with
  *                            Back (a form's one-time key: sent again, it finds what the first sending made).
+ *   data-request-due="YYYY-MM-DD" data-request-due-warning="…"  on a date field (a unit's 办理时限): shows the
+ *                            warning under the field while its date is later than the request's 办结时限.
  */
 (function () {
   "use strict";
@@ -69,4 +71,26 @@
       }
     });
   });
+  // A unit's deadline later than the request's own is refused when saved: say so as soon as it is chosen.
+  function checkRequestDue(field) {
+    var warning = field.parentNode.querySelector(".request-due-warning");
+    var late = field.value !== "" && field.value > field.dataset.requestDue;  // ISO dates compare as text
+    if (late && !warning) {
+      warning = document.createElement("div");
+      warning.className = "request-due-warning form-text text-danger";
+      warning.setAttribute("role", "alert");
+      warning.textContent = field.dataset.requestDueWarning;
+      field.insertAdjacentElement("afterend", warning);
+    } else if (!late && warning) {
+      warning.remove();
+    }
+  }
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (event.target.matches && event.target.matches("[data-request-due]")) {
+        checkRequestDue(event.target);
+      }
+    });
+  });
+  document.querySelectorAll("[data-request-due]").forEach(checkRequestDue);
 })();

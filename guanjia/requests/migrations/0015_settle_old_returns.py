@@ -1,0 +1,27 @@
+"""Returns (退单) made before arbitration was recorded per task (issue 14): settled, except those still waiting.
+
+Before, every 退单 moved its request to 退单待仲裁 and the center's only decision was 仲裁改派, which left
+the returned task as it was. A returned task whose request is still waiting (退单待仲裁, or suspended from
+it) keeps waiting; every other one was settled by what happened to its request since, and is marked so.
+"""
+
+from django.db import migrations
+from django.db.models import F, Q
+
+
+def settle(apps, schema_editor):
+    UnitTask = apps.get_model("requests", "UnitTask")
+    waiting = Q(request__status="returned") | Q(request__status="suspended", request__status_before_suspend="returned")
+    (UnitTask.objects.filter(status="returned", arbitrated_at__isnull=True).exclude(waiting)
+     .update(arbitration="settled", arbitrated_at=F("updated_at")))
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("requests", "0014_unit_task_arbitration"),
+    ]
+
+    operations = [
+        migrations.RunPython(settle, migrations.RunPython.noop),
+    ]
