@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.RequestListView.as_view(), name="list"),
     path("mine/", views.WorklistView.as_view(), name="worklist"),
     path("new/", views.RaiseView.as_view(), name="create"),
+    path("export/", views.RequestExportView.as_view(), name="export"),
     path("rules/", views.ClockRuleListView.as_view(), name="rules"),
     path("rules/new/", views.ClockRuleFormView.as_view(), name="rule-create"),
     path("rules/<int:pk>/edit/", views.ClockRuleFormView.as_view(object_view=True), name="rule-update"),

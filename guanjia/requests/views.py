@@ -9,12 +9,13 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from guanjia.core.errors import Conflict
 from guanjia.core.pagination import CountApartPaginator
-from guanjia.core.views import FilteredListView, ScopedDetailView, ScopedMixin, ServiceFormView
+from guanjia.core.views import FilteredListView, ScopedDetailView, ScopedMixin, ServiceFormView, xlsx_response
 from guanjia.enterprises.models import Enterprise
 from guanjia.meetings.selectors import action_items_for_request
 from guanjia.requests import actions, disclosure, selectors, services
@@ -43,6 +44,7 @@ class RequestListView(FilteredListView):
 
     def get_queryset(self):
         self.filtered = super().get_queryset()
+        self.filterset.offer_choices(self.request.user)
         return selectors.table_rows(selectors.with_next_due(self.filtered))
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
@@ -51,7 +53,25 @@ class RequestListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return super().get_context_data(**kwargs, may_raise=services.may_raise(user), portal=_is_enterprise_only(user))
+        context = super().get_context_data(**kwargs, may_raise=services.may_raise(user),
+                                           portal=_is_enterprise_only(user))
+        context["export_url"] = f"{reverse('requests:export')}?{context['query_string']}"
+        return context
+
+
+class RequestExportView(ScopedMixin, View):
+    """全部诉求 as .xlsx: the same FilterSet and scope as the page, its rows and columns as the reader may see
+    them (`requests.exporting`)."""
+
+    model = Request
+
+    def get(self, request):
+        from guanjia.requests.exporting import requests_workbook
+
+        filterset = RequestFilterSet(request.GET, queryset=self.scoped_queryset(), request=request)
+        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        return xlsx_response(requests_workbook(queryset=queryset, user=request.user),
+                             f"requests-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 class WorklistView(generic.RedirectView):
