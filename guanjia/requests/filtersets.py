@@ -17,18 +17,17 @@ from guanjia.workflow.models import TrackedItem, item_state_q
 
 
 class _OneOfSelect(forms.Select):
-    """A single select for a filter that takes several values (`?status=a&status=b` from a link or the API):
-    the page offers one at a time, with 全部 first."""
+    """The page's select for a filter that takes several values (`?status=a&status=b`, from a link): one at a
+    time, 全部 first, which sends it blank. Blank is no filter on the page; in the API it stays a 400, as its
+    schema says (`status` allows no empty value)."""
 
     def value_from_datadict(self, data, files, name):
-        values = [value for value in (data.getlist(name) if hasattr(data, "getlist") else [data.get(name)])
-                  if value]
-        return values
+        return [value for value in (data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]) if value]
 
 
 class RequestFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Status.choices, widget=_OneOfSelect)
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Status.choices)
     open = BooleanFilter(label=_("未办结"), method="filter_open")
     category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
@@ -73,14 +72,15 @@ class RequestFilterSet(django_filters.FilterSet):
         """Whether a filter under 更多筛选 is set: the page shows them unfolded then."""
         return any(self.data.get(name) for name in self.more_in_page if name not in self.hidden_in_page)
 
-    def offer_choices(self, user) -> None:
-        """The page's selects (the page calls it; the API and the export read ids and need no names): what the
-        viewer may see of their own zone, never another zone's names; none of them to an enterprise's contact."""
+    def for_page(self, user) -> None:
+        """The page's inputs, before the filters are read (the API and the export read ids and need no names):
+        its selects offer what the viewer may see of their own zone, never another zone's names, and none of
+        who serves whom to an enterprise's contact."""
         from guanjia.org.models import Unit, User, Workstation
         from guanjia.requests.selectors import enterprise_only
 
         fields = self.form.fields
-        fields["status"].widget.choices = [("", _("全部")), *Status.choices]
+        fields["status"].widget = _OneOfSelect(choices=[("", _("全部")), *Status.choices])
         if enterprise_only(user):
             self.hidden_in_page = (*self.hidden_in_page, *self.staff_only_in_page)
             for name in self.staff_only_in_page:

@@ -75,3 +75,20 @@ def clocks(request: Request):
     own_or_units = Q(item=request.item_id) | Q(item__parent=request.item_id, item__kind=UNIT_TASK.kind)
     return (Clock.objects.filter(own_or_units, cancelled=False).select_related("item__unit")
             .order_by("due_at", "pk"))
+
+
+RECENT_ROWS = 10
+
+
+def recent_of(user, **lookups) -> dict:
+    """An enterprise's or a project's requests (`enterprise=`, `project=`) as `user` may see them, for its page:
+    the newest RECENT_ROWS as table rows, how many there are and how many are open. Two queries."""
+    from django.db.models import Count
+
+    from guanjia.requests.choices import OPEN_STATUSES
+
+    requests = Request.objects.visible_to(user).filter(**lookups)
+    counts = requests.order_by().aggregate(total=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_STATUSES)))
+    rows = list(table_rows(with_next_due(requests.order_by("-created_at", "-pk")))[:RECENT_ROWS]) if counts["total"] \
+        else []
+    return {"rows": rows, **counts}

@@ -42,9 +42,13 @@ class RequestListView(FilteredListView):
     partial_template_name = "requests/_request_table.html"
     paginate_by = 30
 
+    def get_filterset(self, queryset):
+        filterset = super().get_filterset(queryset)
+        filterset.for_page(self.request.user)
+        return filterset
+
     def get_queryset(self):
         self.filtered = super().get_queryset()
-        self.filterset.offer_choices(self.request.user)
         return selectors.table_rows(selectors.with_next_due(self.filtered))
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):

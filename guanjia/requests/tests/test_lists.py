@@ -68,11 +68,21 @@ def _numbers(spread, *titles):
     ("?category=factors", ("甲", "乙", "丙", "丁")),
     ("?status=transferred", ("甲", "丙")),
     ("?status=transferred&status=submitted", ("甲", "乙", "丙", "丁")),
+    ("?open=true", ("甲", "乙", "丙", "丁")),
 ])
 def test_choice_filters_on_the_page_and_the_api_alike(client, api, world, spread, query, titles):
     client.force_login(world.admin)
     api.force_authenticate(world.admin)
     assert page_numbers(client, query) == api_numbers(api, query) == _numbers(spread, *titles)
+
+
+def test_the_pages_status_select_sends_blank_for_all(client, api, world, spread):
+    client.force_login(world.admin)
+    assert page_numbers(client, "?status=") == _numbers(spread, "甲", "乙", "丙", "丁")
+    page = client.get(reverse("requests:list") + "?status=transferred").content.decode()
+    assert '<option value="transferred" selected>' in page
+    api.force_authenticate(world.admin)
+    assert api.get("/api/v1/requests/?status=").status_code == 400  # the API's contract: no empty value
 
 
 def test_a_unit_is_any_unit_holding_a_task_on_the_request(client, api, world, spread):
