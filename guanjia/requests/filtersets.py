@@ -62,8 +62,7 @@ class RequestFilterSet(django_filters.FilterSet):
     # Kept in the page's links but not shown as inputs.
     hidden_in_page = ("butler_name", "channel", "enterprise", "project", "lead_unit")
     # Shown on the page under 更多筛选 (folded on a phone).
-    more_in_page = ("category", "source", "urgency", "unit", "workstation", "butler", "overdue", "created_from",
-                    "created_to")
+    more_in_page = ("source", "urgency", "unit", "workstation", "butler", "overdue", "created_from", "created_to")
     # Who serves whom, by name: not for an enterprise's contacts, who see their own requests only.
     staff_only_in_page = ("unit", "workstation", "butler")
 
