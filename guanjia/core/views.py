@@ -58,13 +58,14 @@ class FilteredListView(ScopedMixin, generic.ListView):
     partial_template_name: str | None = None
 
     def get_queryset(self):
-        self.filterset = self.filterset_class(
-            self.request.GET, queryset=super().get_queryset(), request=self.request
-        )
+        self.filterset = self.get_filterset(super().get_queryset())
         style_filter_form(self.filterset.form)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return self.filterset.queryset.none()
         return self.filterset.qs
+
+    def get_filterset(self, queryset):
+        return self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and self.partial_template_name:

@@ -51,6 +51,16 @@ class EnterpriseDetailView(HistoryMixin, ScopedDetailView):
         context["can_change"] = user.has_perm("enterprises.change_enterprise", enterprise)
         context["can_assign"] = user.has_perm("enterprises.assign_enterprise", enterprise)
         context["can_archive"] = user.has_perm("enterprises.archive_enterprise", enterprise)
+        # The enterprise's hub: its requests (as the person sees them) and the meetings on them, and 登记诉求.
+        from guanjia.meetings.selectors import RECENT_MEETINGS, recent_for_enterprise
+        from guanjia.requests import selectors as request_selectors
+        from guanjia.requests.services import may_raise
+
+        context["requests"] = request_selectors.recent_of(user, enterprise=enterprise.pk)
+        meetings = recent_for_enterprise(user, enterprise.pk)
+        context["meetings"], context["more_meetings"] = meetings[:RECENT_MEETINGS], len(meetings) > RECENT_MEETINGS
+        context["may_raise"] = may_raise(user) and not enterprise.is_archived
+        context["portal"] = request_selectors.enterprise_only(user)
         return context
 
 

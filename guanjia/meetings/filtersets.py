@@ -41,6 +41,7 @@ class MeetingFilterSet(_StyledFilterSet):
     unit = django_filters.ModelChoiceFilter(label=_("参会单位"), field_name="units", queryset=_units,
                                             method="filter_unit")
     request = IdFilter(label=_("议题诉求"), method="filter_request")
+    enterprise = IdFilter(label=_("企业"), method="filter_enterprise")
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(("starts_at", "starts_at"), ("title", "title"), ("status", "status")),
@@ -49,7 +50,10 @@ class MeetingFilterSet(_StyledFilterSet):
 
     class Meta:
         model = Meeting
-        fields = ["q", "status", "kind", "date_from", "date_to", "unit", "request"]
+        fields = ["q", "status", "kind", "date_from", "date_to", "unit", "request", "enterprise"]
+
+    # Kept in the page's links (an enterprise's page links here) but not shown as inputs.
+    hidden_in_page = ("enterprise",)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -67,6 +71,12 @@ class MeetingFilterSet(_StyledFilterSet):
         if value is None:
             return queryset
         return queryset.filter(pk__in=Meeting.requests.through.objects.filter(request=value).values("meeting"))
+
+    def filter_enterprise(self, queryset, name, value: int):
+        """Meetings on the enterprise's requests or projects (its page links here)."""
+        from guanjia.meetings.selectors import about_enterprise
+
+        return queryset if value is None else queryset.filter(about_enterprise(value))
 
 
 class ActionItemFilterSet(_StyledFilterSet):

@@ -28,6 +28,22 @@ def meeting_list(user):
     )
 
 
+def about_enterprise(enterprise_id) -> Q:
+    """Meetings with one of the enterprise's requests or projects on the agenda (ids first: listed once each)."""
+    return (Q(pk__in=Meeting.requests.through.objects.filter(request__enterprise=enterprise_id).values("meeting"))
+            | Q(pk__in=Meeting.projects.through.objects.filter(project__enterprise=enterprise_id).values("meeting")))
+
+
+RECENT_MEETINGS = 10
+
+
+def recent_for_enterprise(user, enterprise_id) -> list[Meeting]:
+    """The enterprise's newest meetings that `user` may see, for its page (one query; none for its contacts,
+    to whom meetings are internal); one more than RECENT_MEETINGS, so the page can say there are more."""
+    return list(Meeting.objects.visible_to(user).filter(about_enterprise(enterprise_id)).select_related("convener")
+                .order_by("-starts_at", "-pk")[:RECENT_MEETINGS + 1])
+
+
 def meeting_detail(user):
     """Meetings the user may see, with everything the detail page, the API detail and the minutes need."""
     return Meeting.objects.visible_to(user).select_related("convener").prefetch_related(

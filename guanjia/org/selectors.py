@@ -17,20 +17,27 @@ HOME_WORKLIST_ROWS = 8
 def dashboard(user) -> dict:
     enterprises = Enterprise.objects.visible_to(user).active()
     projects = Project.objects.visible_to(user).active()
-    ent_counts = enterprises.aggregate(
-        total=Count("pk"),
-        above=Count("pk", filter=Q(scale=Scale.ABOVE)),
-        mine=Count("pk", filter=Q(butler=user.pk)),
-    )
-    proj_counts = projects.aggregate(
-        total=Count("pk"),
-        key=Count("pk", filter=~Q(key_level="")),
-        mine=Count("pk", filter=Q(butler=user.pk)),
-        building=Count("pk", filter=Q(stage__in=[Stage.LAND, Stage.STARTED])),
-    )
+    # A unit's handler sees no enterprise or project records: their page shows what their unit has instead
+    # (its items in 我的待办, overdue and due soon), not counts that are always 0.
+    unit_only = user.has_role(Role.UNIT) and user.unit_id is not None and not user.is_superuser \
+        and not (user.role_codes - {Role.UNIT})
+    if unit_only:
+        ent_counts = proj_counts = None
+    else:
+        ent_counts = enterprises.aggregate(
+            total=Count("pk"),
+            above=Count("pk", filter=Q(scale=Scale.ABOVE)),
+            mine=Count("pk", filter=Q(butler=user.pk)),
+        )
+        proj_counts = projects.aggregate(
+            total=Count("pk"),
+            key=Count("pk", filter=~Q(key_level="")),
+            mine=Count("pk", filter=Q(butler=user.pk)),
+            building=Count("pk", filter=Q(stage__in=[Stage.LAND, Stage.STARTED])),
+        )
     from guanjia.requests.selectors import enterprise_only
     from guanjia.requests.services import may_raise
-    from guanjia.workflow.selectors import worklist
+    from guanjia.workflow.selectors import worklist, worklist_states
     from guanjia.workflow.views import kind_choices
 
     # 我的待办's counts per kind (its total), and its first rows only when it holds any.
@@ -40,6 +47,10 @@ def dashboard(user) -> dict:
             "serves": user.has_role(Role.BUTLER), "handler_unit": user.unit if user.has_role(Role.UNIT) else None,
             "worklist": todo[:HOME_WORKLIST_ROWS] if counts else [], "worklist_count": sum(counts.values()),
             "worklist_kinds": kind_choices(counts), "may_raise": may_raise(user)}
+    if user.has_role(Role.UNIT) and user.unit_id is not None:
+        # The same items and states as 我的待办 (its rows' badges), each number linking to it narrowed so.
+        states = worklist_states(user) if counts else {"total": 0, "overdue": 0, "due_soon": 0}
+        data["unit_states"] = {"open": states["total"], "overdue": states["overdue"], "due_soon": states["due_soon"]}
     if user.has_role(Role.BUTLER):
         data["my_enterprises"] = list(enterprises.filter(butler=user.pk).select_related("workstation")[:10])
         data["my_projects"] = list(projects.filter(butler=user.pk).select_related("enterprise")[:10])

@@ -41,6 +41,12 @@ class ProjectDetailView(HistoryMixin, ScopedDetailView):
         context["can_assign"] = user.has_perm("projects.assign_project", project)
         context["can_archive"] = user.has_perm("projects.archive_project", project)
         context["enterprise_shown"] = Enterprise.objects.shows(user, project.enterprise_id)
+        from guanjia.requests import selectors as request_selectors
+        from guanjia.requests.services import may_raise
+
+        context["requests"] = request_selectors.recent_of(user, project=project.pk)
+        context["may_raise"] = may_raise(user) and not project.is_archived
+        context["portal"] = request_selectors.enterprise_only(user)
         context["stage_dates"] = [
             (Project._meta.get_field(field).verbose_name, getattr(project, field)) for _s, field in STAGE_DATE_FIELDS
         ]

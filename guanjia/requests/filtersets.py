@@ -1,17 +1,29 @@
 """The one FilterSet of requests, shared by the list page, the API and the export."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guanjia.core.choices import Role
 from guanjia.core.filtersets import BooleanFilter, IdFilter, PersonFilter, person_name_filter
 from guanjia.enterprises.models import Enterprise
-from guanjia.requests.choices import OPEN_STATUSES, Category, Source, Status, Urgency
-from guanjia.requests.models import Request
+from guanjia.requests.choices import OPEN_STATUSES, Category, Source, Status, UnitTaskStatus, Urgency
+from guanjia.requests.models import Request, UnitTask
 from guanjia.requests.workflow import UNIT_TASK
 from guanjia.search.indexes import ENTERPRISE_NAME, REQUEST_TEXT, holds_word
-from guanjia.workflow.models import TrackedItem
+from guanjia.workflow.choices import CLOCK_LIGHT_CHOICES, CLOCK_LIGHTS
+from guanjia.workflow.models import TrackedItem, item_state_q
+
+
+class _OneOfSelect(forms.Select):
+    """The page's select for a filter that takes several values (`?status=a&status=b`, from a link): one at a
+    time, 全部 first, which sends it blank. Blank is no filter on the page; in the API it stays a 400, as its
+    schema says (`status` allows no empty value)."""
+
+    def value_from_datadict(self, data, files, name):
+        return [value for value in (data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]) if value]
 
 
 class RequestFilterSet(django_filters.FilterSet):
@@ -20,14 +32,22 @@ class RequestFilterSet(django_filters.FilterSet):
     open = BooleanFilter(label=_("未办结"), method="filter_open")
     category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
+    # The statistics' word for the same field (渠道): `?channel=portal` is `?source=portal`.
+    channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Source.choices, field_name="source")
     urgency = django_filters.ChoiceFilter(label=_("紧急程度"), choices=Urgency.choices)
-    butler = PersonFilter(label=_("责任管家"), field_name="butler")
+    clock = django_filters.ChoiceFilter(label=_("时限亮灯"), choices=CLOCK_LIGHT_CHOICES, method="filter_clock")
+    unit = IdFilter(label=_("承办单位"), method="filter_unit", widget=forms.Select)
+    workstation = IdFilter(label=_("工作站"), method="filter_workstation", widget=forms.Select)
+    butler = PersonFilter(label=_("责任管家"), field_name="butler", widget=forms.Select)
     butler_name = person_name_filter("butler", _("管家姓名"))
     enterprise = IdFilter(label=_("企业"), field_name="enterprise")
+    project = IdFilter(label=_("项目"), field_name="project")
     lead_unit = IdFilter(label=_("牵头单位"), field_name="lead_unit")
     overdue = BooleanFilter(label=_("超期"), method="filter_overdue")
-    created_from = django_filters.DateFilter(label=_("受理起"), field_name="created_at", lookup_expr="date__gte")
-    created_to = django_filters.DateFilter(label=_("受理止"), field_name="created_at", lookup_expr="date__lte")
+    created_from = django_filters.DateFilter(label=_("提出日期起"), field_name="created_at", lookup_expr="date__gte",
+                                             widget=forms.DateInput(attrs={"type": "date"}))
+    created_to = django_filters.DateFilter(label=_("提出日期止"), field_name="created_at", lookup_expr="date__lte",
+                                           widget=forms.DateInput(attrs={"type": "date"}))
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(("created_at", "created_at"), ("due_at", "due_at"), ("number", "number"), ("status", "status")),
@@ -37,10 +57,42 @@ class RequestFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Request
-        fields = ["q", "status", "open", "category", "source", "urgency", "butler", "butler_name", "enterprise",
-                  "lead_unit", "overdue"]
+        fields = ["q", "status", "open", "category", "source", "channel", "urgency", "clock", "unit", "workstation",
+                  "butler", "butler_name", "enterprise", "project", "lead_unit", "overdue"]
 
-    hidden_in_page = ("butler", "enterprise", "lead_unit", "status", "created_from", "created_to")
+    # Kept in the page's links but not shown as inputs.
+    hidden_in_page = ("butler_name", "channel", "enterprise", "project", "lead_unit")
+    # Shown on the page under 更多筛选 (folded on a phone).
+    more_in_page = ("source", "urgency", "unit", "workstation", "butler", "overdue", "created_from", "created_to")
+    # Who serves whom, by name: not for an enterprise's contacts, who see their own requests only.
+    staff_only_in_page = ("unit", "workstation", "butler")
+
+    @property
+    def more_given(self) -> bool:
+        """Whether a filter under 更多筛选 is set: the page shows them unfolded then."""
+        return any(self.data.get(name) for name in self.more_in_page if name not in self.hidden_in_page)
+
+    def for_page(self, user) -> None:
+        """The page's inputs, before the filters are read (the API and the export read ids and need no names):
+        its selects offer what the viewer may see of their own zone, never another zone's names, and none of
+        who serves whom to an enterprise's contact."""
+        from guanjia.org.models import Unit, User, Workstation
+        from guanjia.requests.selectors import enterprise_only
+
+        fields = self.form.fields
+        fields["status"].widget = _OneOfSelect(choices=[("", _("全部")), *Status.choices])
+        if enterprise_only(user):
+            self.hidden_in_page = (*self.hidden_in_page, *self.staff_only_in_page)
+            for name in self.staff_only_in_page:
+                fields[name].widget.choices = []
+            return
+        fields["unit"].widget.choices = [("", _("全部")), *Unit.objects.visible_to(user).filter(
+            archived_at__isnull=True).order_by("name").values_list("pk", "name")]
+        fields["workstation"].widget.choices = [("", _("全部")), *Workstation.objects.visible_to(user).filter(
+            archived_at__isnull=True).order_by("name").values_list("pk", "name")]
+        butlers = User.objects.visible_to(user).with_role(Role.BUTLER).filter(is_active=True).order_by("name", "pk")
+        fields["butler"].widget.choices = [("", _("全部")), *(
+            (pk, User.label(name, username)) for pk, name, username in butlers.values_list("pk", "name", "username"))]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -72,3 +124,24 @@ class RequestFilterSet(django_filters.FilterSet):
         units_late = TrackedItem.objects.filter(kind=UNIT_TASK.kind, is_open=True, due_at__lt=now).values("parent")
         late = Q(item__due_at__lt=now) | Q(item__in=units_late)
         return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_clock(self, queryset, name, value):
+        """The light the list's 最近时限 badge shows: the request's own soonest running deadline, as
+        `workflow.models.item_state` reads it (yellow from its `warn_at`, counted in working time)."""
+        if not value:
+            return queryset
+        return queryset.filter(item_state_q(CLOCK_LIGHTS[value], now=timezone.now(), prefix="item__"))
+
+    def filter_unit(self, queryset, name, value: int):
+        """Requests transferred to the unit, as lead or co-unit: what its handlers see (`Request.scope_for_role`),
+        a task withdrawn before the unit signed for it left out."""
+        if value is None:
+            return queryset
+        tasks = UnitTask.objects.filter(unit=value).exclude(status=UnitTaskStatus.CANCELLED, signed_at__isnull=True)
+        return queryset.filter(pk__in=tasks.values("request"))
+
+    def filter_workstation(self, queryset, name, value: int):
+        """The enterprise's workstation, as the statistics break requests down by it."""
+        if value is None:
+            return queryset
+        return queryset.filter(enterprise__in=Enterprise.objects.filter(workstation=value).values("pk"))

@@ -105,3 +105,20 @@ def raise_enterprise_exact(*, user, text: str):
     found = list(Enterprise.objects.visible_to(user).active()
                  .filter(Q(name=text) | Q(uscc=normalize_uscc(text))).only("pk", "name")[:2])
     return found[0] if len(found) == 1 else None
+
+
+RECENT_ROWS = 10
+
+
+def recent_of(user, **lookups) -> dict:
+    """An enterprise's or a project's requests (`enterprise=`, `project=`) as `user` may see them, for its page:
+    the newest RECENT_ROWS as table rows, how many there are and how many are open. Two queries."""
+    from django.db.models import Count
+
+    from guanjia.requests.choices import OPEN_STATUSES
+
+    requests = Request.objects.visible_to(user).filter(**lookups)
+    counts = requests.order_by().aggregate(total=Count("pk"), open=Count("pk", filter=Q(status__in=OPEN_STATUSES)))
+    rows = list(table_rows(with_next_due(requests.order_by("-created_at", "-pk")))[:RECENT_ROWS]) if counts["total"] \
+        else []
+    return {"rows": rows, **counts}

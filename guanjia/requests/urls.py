@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.RaiseView.as_view(), name="create"),
     path("new/enterprises/", views.RaiseEnterpriseSearchView.as_view(), name="enterprise-search"),
     path("new/projects/", views.RaiseProjectsView.as_view(), name="raise-projects"),
+    path("export/", views.RequestExportView.as_view(), name="export"),
     path("rules/", views.ClockRuleListView.as_view(), name="rules"),
     path("rules/new/", views.ClockRuleFormView.as_view(), name="rule-create"),
     path("rules/<int:pk>/edit/", views.ClockRuleFormView.as_view(object_view=True), name="rule-update"),

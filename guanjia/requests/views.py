@@ -10,13 +10,14 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from guanjia.core.errors import Conflict
 from guanjia.core.forms import is_id
 from guanjia.core.pagination import CountApartPaginator
-from guanjia.core.views import FilteredListView, ScopedDetailView, ScopedMixin, ServiceFormView
+from guanjia.core.views import FilteredListView, ScopedDetailView, ScopedMixin, ServiceFormView, xlsx_response
 from guanjia.enterprises.models import Enterprise
 from guanjia.meetings.selectors import action_items_for_request
 from guanjia.projects.models import Project
@@ -44,6 +45,11 @@ class RequestListView(FilteredListView):
     partial_template_name = "requests/_request_table.html"
     paginate_by = 30
 
+    def get_filterset(self, queryset):
+        filterset = super().get_filterset(queryset)
+        filterset.for_page(self.request.user)
+        return filterset
+
     def get_queryset(self):
         self.filtered = super().get_queryset()
         return selectors.table_rows(selectors.with_next_due(self.filtered))
@@ -54,7 +60,25 @@ class RequestListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        return super().get_context_data(**kwargs, may_raise=services.may_raise(user), portal=_is_enterprise_only(user))
+        context = super().get_context_data(**kwargs, may_raise=services.may_raise(user),
+                                           portal=_is_enterprise_only(user))
+        context["export_url"] = f"{reverse('requests:export')}?{context['query_string']}"
+        return context
+
+
+class RequestExportView(ScopedMixin, View):
+    """全部诉求 as .xlsx: the same FilterSet and scope as the page, its rows and columns as the reader may see
+    them (`requests.exporting`)."""
+
+    model = Request
+
+    def get(self, request):
+        from guanjia.requests.exporting import requests_workbook
+
+        filterset = RequestFilterSet(request.GET, queryset=self.scoped_queryset(), request=request)
+        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        return xlsx_response(requests_workbook(queryset=queryset, user=request.user),
+                             f"requests-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 class WorklistView(generic.RedirectView):

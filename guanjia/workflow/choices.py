@@ -24,6 +24,12 @@ CLOCK_COLOURS = {
     ClockState.ON_TRACK: "success", ClockState.DUE_SOON: "warning", ClockState.OVERDUE: "danger",
     ClockState.PAUSED: "secondary", ClockState.MET: "success", ClockState.MET_LATE: "danger",
 }
+# The lights a list is filtered by (?clock=), as the badges show them: green on track, yellow (黄牌) due soon,
+# red (红牌) overdue, grey paused.
+CLOCK_LIGHTS = {"green": ClockState.ON_TRACK, "yellow": ClockState.DUE_SOON, "red": ClockState.OVERDUE,
+                "grey": ClockState.PAUSED}
+CLOCK_LIGHT_CHOICES = [("green", _("绿灯（正常）")), ("yellow", _("黄牌（临期）")), ("red", _("红牌（超期）")),
+                       ("grey", _("暂停计时"))]
 # The colour of an open item with no running deadline (nothing is counting for it).
 NO_DEADLINE_COLOUR = "secondary"
 

@@ -87,6 +87,22 @@ def item_state(*, is_open: bool, paused: bool, due_at, warn_at, now=None) -> str
     return ClockState.ON_TRACK
 
 
+def item_state_q(state: str, *, now, prefix: str = "") -> Q:
+    """`item_state` as a database condition on tracked items (`prefix`: the path to the item, e.g. "item__"),
+    for lists filtered by the colour they show: the same definition, row for row."""
+
+    def q(**lookups) -> Q:
+        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+    running = q(is_open=True, due_at__gte=now)
+    return {
+        ClockState.OVERDUE: q(is_open=True, due_at__lt=now),
+        ClockState.DUE_SOON: running & q(warn_at__lte=now),
+        ClockState.ON_TRACK: running & (q(warn_at__isnull=True) | q(warn_at__gt=now)),
+        ClockState.PAUSED: q(is_open=True, due_at__isnull=True, paused=True),
+    }[state]
+
+
 def item_colour(**fields) -> str:
     state = item_state(**fields)
     return CLOCK_COLOURS[state] if state else NO_DEADLINE_COLOUR

@@ -19,7 +19,11 @@ from django.db.models import Count, F, Q
 from django.utils.functional import cached_property
 
 from guanjia.workflow import parties
-from guanjia.workflow.models import Duty, TrackedItem
+from guanjia.workflow.choices import ClockState
+from guanjia.workflow.models import Duty, TrackedItem, item_state_q
+
+# The states 我的待办 can be narrowed to (`?state=`), as its rows' badges show them.
+STATES = (ClockState.OVERDUE, ClockState.DUE_SOON, ClockState.ON_TRACK, ClockState.PAUSED)
 
 # What a worklist row shows of an item (values: model instances of four tables cost more than the SQL).
 ROW_FIELDS = ("pk", "kind", "object_id", "parent__object_id", "number", "title", "status", "is_open", "due_at",
@@ -44,8 +48,8 @@ class Worklist:
     finds none of the old zone's items, whatever duty still names them.
     """
 
-    def __init__(self, user, *, kind: str | None = None, apart: bool = False, now=None):
-        self.zone_id, self.kind, self.apart = user.zone_id, kind, apart
+    def __init__(self, user, *, kind: str | None = None, apart: bool = False, state: str | None = None, now=None):
+        self.zone_id, self.kind, self.apart, self.state = user.zone_id, kind, apart, state
         self.keys = parties.of_person(user)
         self.supervising = parties.supervises(user) and not apart
         self.now = now or _now()
@@ -62,7 +66,7 @@ class Worklist:
         request; the statements are written from the models' own names, and a test holds them to the
         querysets (`ids`, the counts), which stay the definition.
         """
-        return bool(self.keys) and not self.supervising
+        return bool(self.keys) and not self.supervising and not self.state
 
     def _params(self) -> list:
         params = [*self.keys, self.zone_id]
@@ -74,6 +78,8 @@ class Worklist:
 
     def _duties(self, *, actionable: bool):
         duties = Duty.objects.filter(party__in=self.keys, actionable=actionable, zone=self.zone_id)
+        if self.state:  # narrowed by its rows' state (overdue, due soon …): through the ORM, joined to the items
+            duties = duties.filter(item_state_q(self.state, now=self.now, prefix="item__"))
         return duties.filter(kind=self.kind) if self.kind else duties
 
     def _listed_duties(self):
@@ -84,6 +90,8 @@ class Worklist:
 
     def _overdue(self):
         items = TrackedItem.objects.filter(zone=self.zone_id, is_open=True, due_at__lt=self.now)
+        if self.state:
+            items = items.filter(item_state_q(self.state, now=self.now))
         return items.filter(kind=self.kind) if self.kind else items
 
     def ids(self):
@@ -118,8 +126,10 @@ class Worklist:
         else:
             duty_items = self._listed_duties().values("item")
             rows = (TrackedItem.objects.filter(zone=self.zone_id, is_open=True)
-                    .filter(Q(pk__in=duty_items) | Q(due_at__lt=self.now, **({"kind": self.kind} if self.kind else {})))
-                    .values("kind").annotate(n=Count("pk")).order_by())
+                    .filter(Q(pk__in=duty_items) | Q(due_at__lt=self.now, **({"kind": self.kind} if self.kind else {}))))
+            if self.state:
+                rows = rows.filter(item_state_q(self.state, now=self.now))
+            rows = rows.values("kind").annotate(n=Count("pk")).order_by()
         return {row["kind"]: row["n"] for row in rows}
 
     def count(self) -> int:
@@ -157,9 +167,22 @@ class Worklist:
         return iter(self[:] if not self.empty else [])
 
 
-def worklist(user, *, kind: str | None = None, apart: bool = False) -> Worklist:
-    """我的待办: the rows (ROW_FIELDS) of the items waiting for `user`, soonest deadline first."""
-    return Worklist(user, kind=kind, apart=apart)
+def worklist(user, *, kind: str | None = None, apart: bool = False, state: str | None = None) -> Worklist:
+    """我的待办: the rows (ROW_FIELDS) of the items waiting for `user`, soonest deadline first; `state` keeps those
+    in one state (`STATES`: overdue, due soon …), as `workflow.models.item_state` reads them."""
+    return Worklist(user, kind=kind, apart=apart, state=state)
+
+
+def worklist_states(user) -> dict[str, int]:
+    """How many items wait for `user` (`total`), and how many of them are overdue and due soon: 我的待办's
+    items (not those apart) in its rows' states. One query."""
+    listed = Worklist(user)
+    if not listed.keys:
+        return {"total": 0, ClockState.OVERDUE: 0, ClockState.DUE_SOON: 0}
+    items = TrackedItem.objects.filter(pk__in=listed._listed_duties().values("item"))
+    return items.aggregate(total=Count("pk"), **{
+        state: Count("pk", filter=item_state_q(state, now=listed.now))
+        for state in (ClockState.OVERDUE, ClockState.DUE_SOON)})
 
 
 def worklist_counts(user, *, apart: bool = False) -> dict[str, int]:

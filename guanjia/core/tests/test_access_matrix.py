@@ -252,3 +252,10 @@ def test_lists_and_exports_show_exactly_the_scope(client, world, objects, role):
     names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     expected = {obj.name for key, (kind, obj) in objects.items() if kind == "enterprise" and key in VISIBLE[role]}
     assert names == expected
+    # 全部诉求's export: the requests the role sees, by number (a supervisor's and a leader's: the zone's).
+    export = client.get(reverse("requests:export"))
+    assert export.status_code == 200
+    numbers = {row[0] for row in load_workbook(BytesIO(export.content), read_only=True).active.iter_rows(
+        min_row=2, values_only=True)}
+    assert numbers == {obj.number for key, (kind, obj) in objects.items() if kind == "request"
+                       and key in VISIBLE[role]}

@@ -21,6 +21,8 @@ class WorklistSchema(AutoSchema):
             OpenApiParameter("kind", str, enum=sorted(w.kind for w in registry.registered()),
                              description=_("只列出一种事项（request, unit_task, extension_application, action_item …）")),
             OpenApiParameter("apart", bool, description=_("为 true 时列出等待他人办理的事项")),
+            OpenApiParameter("state", str, enum=list(selectors.STATES),
+                             description=_("只列出处于该状态的事项（overdue 超期, due_soon 临期, on_track 正常, paused 暂停）")),
             *pages,
         ]
 
@@ -50,9 +52,12 @@ class WorklistView(GenericAPIView):
             apart = serializers.BooleanField().to_internal_value(apart)
         except ValidationError as error:
             raise ValidationError({"apart": error.detail}) from None
-        listed = selectors.worklist(request.user, kind=kind, apart=apart)
+        state = request.query_params.get("state") or None
+        if state is not None and state not in selectors.STATES:
+            raise ValidationError({"state": [_("未知的状态。")]})
+        listed = selectors.worklist(request.user, kind=kind, apart=apart, state=state)
         page = self.paginate_queryset(listed)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-        response.data["counts"] = listed.counts() if kind is None else selectors.worklist_counts(request.user,
-                                                                                                apart=apart)
+        response.data["counts"] = listed.counts() if kind is None else selectors.Worklist(
+            request.user, apart=apart, state=state).counts()
         return Response({key: response.data[key] for key in ("count", "counts", "next", "previous", "results")})
