@@ -33,7 +33,7 @@ class UnitTaskSerializer(serializers.ModelSerializer):
         read_only=True, help_text=_("时限按临时日历计算（跨入尚未公布放假安排的年份），公布后自动重算。"))
     # Blank while a 退单 waits (or none was made): a plain string, so that the schema allows the blank.
     arbitration = serializers.CharField(
-        read_only=True, help_text=_("仲裁结果：upheld（同意退单）、dismissed（驳回退单）、reassigned（仲裁改派）、"
+        read_only=True, allow_blank=True, help_text=_("仲裁结果：upheld（同意退单）、dismissed（驳回退单）、reassigned（仲裁改派）、"
                                     "settled（无需仲裁）；待仲裁或未退单时为空。"))
 
     class Meta:
