@@ -21,6 +21,7 @@ DONE_MESSAGES = {
     Action.APPLY_EXTENSION: gettext_lazy("已提交延期申请，等待领导审批。"),
     Action.APPROVE_EXTENSION: gettext_lazy("已批准延期申请，办结时限已延长。"),
     Action.DENY_EXTENSION: gettext_lazy("已驳回延期申请。"),
+    Action.INSTRUCT: gettext_lazy("已批示，已通知责任管家和承办单位。"),
 }
 
 
@@ -49,10 +50,13 @@ ACTION_SERVICES = {
     Action.APPLY_EXTENSION: (services.request_apply_extension, ["days", "reason"]),
     Action.APPROVE_EXTENSION: (services.request_approve_extension, ["comment"]),
     Action.DENY_EXTENSION: (services.request_deny_extension, ["reason"]),
+    # The leader's hand: 批示 to the butler and/or units working on it (neither named: all of them).
+    Action.INSTRUCT: (services.request_instruct, ["comment", "to_butler", "to_units"]),
 }
 # Fields a caller may leave out: the service then answers with its own clear message.
 DEFAULTS = {"comment": "", "answer": "", "reason": "", "resolve": False, "lead_unit": None, "co_units": [],
-            "unit_due": None, "co_unit_due": None, "rating": "", "target": "", "attachments": []}
+            "unit_due": None, "co_unit_due": None, "rating": "", "target": "", "attachments": [],
+            "to_butler": False, "to_units": []}
 # Fields without which the action cannot be understood at all.
 REQUIRED = {Action.EXTEND: ["days"], Action.APPLY_EXTENSION: ["days"], Action.MERGE: ["into"]}
 # What each action's body must carry (API.md): the API's body of the action requires them (and the schema
@@ -63,6 +67,7 @@ BODY_REQUIRED = {
     Action.SUSPEND: ["reason"], Action.ESCALATE: ["target"], Action.RESOLVE: ["answer"], Action.RATE: ["rating"],
     Action.REOPEN: ["comment"], Action.MERGE: ["into"], Action.APPLY_EXTENSION: ["days", "reason"],
     Action.DENY_EXTENSION: ["reason"],
+    Action.INSTRUCT: ["comment"],
 }
 # Decided on the pending 延期申请: offered only while there is one.
 DECISIONS = (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION)

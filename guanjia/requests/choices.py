@@ -110,6 +110,8 @@ class Action(models.TextChoices):
     APPLY_EXTENSION = "apply_extension", _("申请延期")
     APPROVE_EXTENSION = "approve_extension", _("批准延期")
     DENY_EXTENSION = "deny_extension", _("驳回延期申请")
+    # The leader's hand (领导批示): an instruction to the butler and/or the units.
+    INSTRUCT = "instruct", _("领导批示")
 
 
 S = Status
@@ -148,6 +150,9 @@ _MOVES: dict[str, tuple[frozenset[str], str | None]] = {
     # A note (staff) or supplied material (the enterprise) goes on the timeline until the request is over.
     Action.NOTE: (frozenset(Status), None),
     Action.SUPPLY: (frozenset(Status) - TERMINAL_STATUSES, None),
+    # 批示: a leader instructs any open request (an escalated one, a 直通车 letter to them …); an escalated one
+    # goes back to whoever held it before the escalation (decided by the service), any other stays where it is.
+    Action.INSTRUCT: (frozenset(OPEN_STATUSES), None),
 }
 MOVES: dict[str, Move] = {action: Move(sources, target, _perm(action))
                           for action, (sources, target) in _MOVES.items()}

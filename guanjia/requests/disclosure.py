@@ -60,6 +60,9 @@ ENTERPRISE_SEES: dict[str, Shown | None] = {
     Action.APPLY_EXTENSION: HIDDEN,
     Action.APPROVE_EXTENSION: HIDDEN,
     Action.DENY_EXTENSION: HIDDEN,
+    # A leader's 批示: that its request got a leader's attention, never what was instructed nor by whom (who acted
+    # reads 服务中心: a leader is never named to it).
+    Action.INSTRUCT: Shown(),
 }
 # The statuses as an enterprise contact reads them (the others as they are).
 ENTERPRISE_STATUS = {Status.RETURNED: Status.TRANSFERRED}

@@ -52,6 +52,15 @@ def _for_enterprise(serializer) -> bool:
     return request is not None and enterprise_only(request.user)
 
 
+class InstructionSerializer(serializers.Serializer):
+    """The latest 批示 on a request: what the leader instructed, who, when."""
+
+    text = serializers.CharField(source="instruction", read_only=True)
+    leader = serializers.IntegerField(source="instructed_by_id", read_only=True, allow_null=True)
+    leader_name = NameField(source="instructed_by")
+    at = serializers.DateTimeField(source="instructed_at", read_only=True)
+
+
 class RequestSerializer(BuiltOnceModelSerializer):
     """A request as API.md lists it, plus its clocks' summary; writing it raises a request."""
 
@@ -67,6 +76,8 @@ class RequestSerializer(BuiltOnceModelSerializer):
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, allow_null=True)
     # Declared: as a read-only model field it would lose its blank choice ("" = not rated yet) in the schema.
     rating = serializers.ChoiceField(choices=Rating.choices, read_only=True, allow_blank=True)
+    latest_instruction = serializers.SerializerMethodField(help_text=_(
+        "最新的领导批示（text 批示内容、leader 批示领导、at 时间），没有时为 null；仅园区工作人员可见，企业联系人的应答中没有此字段。"))
 
     class Meta:
         model = Request
@@ -75,13 +86,24 @@ class RequestSerializer(BuiltOnceModelSerializer):
             "description", "status", "status_display", "butler", "butler_name", "addressed_leader", "lead_unit",
             "lead_unit_name", "due_at", "due_provisional", "accepted_at", "first_reply_at", "resolved_at",
             "closed_at", "answer", "rating", "rating_reason", "extension_count", "reopen_count", "version",
-            "created_at",
+            "created_at", "instruction_count", "latest_instruction",
         ]
         read_only_fields = [
             "number", "status", "butler", "lead_unit", "due_at", "due_provisional", "accepted_at",
             "first_reply_at", "resolved_at", "closed_at", "answer", "rating_reason", "extension_count",
-            "reopen_count", "version", "created_at",
+            "reopen_count", "version", "created_at", "instruction_count",
         ]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and not request.user.has_perm("requests.view_instruction"):
+            del fields["latest_instruction"]  # a leader's 批示 is for the staff (requests.disclosure)
+        return fields
+
+    @extend_schema_field(InstructionSerializer(allow_null=True))
+    def get_latest_instruction(self, obj):
+        return InstructionSerializer(obj).data if obj.instruction_count else None
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -159,6 +181,11 @@ ACTION_FIELDS = {
     "target": lambda name, required: serializers.ChoiceField(choices=EscalationTarget.choices, required=required),
     "resolve": lambda name, required: serializers.BooleanField(required=False, default=False),
     "into": lambda name, required: VisibleRelatedField(Request, required=required),
+    # 批示's addressees (neither named: the butler and every unit working on the request).
+    "to_butler": lambda name, required: serializers.BooleanField(
+        required=False, default=False, help_text=_("批示致责任管家（没有管家时致服务中心）。")),
+    "to_units": lambda name, required: VisibleRelatedField(
+        Unit, many=True, required=False, help_text=_("批示致哪些正在办理该诉求的单位（id）；与 to_butler 都不填时，致责任管家和所有正在办理的单位。")),
 }
 
 

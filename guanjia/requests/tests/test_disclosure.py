@@ -109,6 +109,10 @@ TAKE = {
                                                                     comment=secret(Action.APPROVE_EXTENSION)),
     Action.DENY_EXTENSION: lambda w: s.request_deny_extension(actor=w.admin, request=_applied(w),
                                                               reason=secret(Action.DENY_EXTENSION)),
+    # A leader's 批示 on a request escalated to the leaders, to the butler and the units.
+    Action.INSTRUCT: lambda w: s.request_instruct(
+        actor=w.leader, request=s.request_escalate(actor=w.butler1, request=_transferred(w), target="leader"),
+        comment=secret(Action.INSTRUCT)),
 }
 
 
