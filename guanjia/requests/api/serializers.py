@@ -77,7 +77,7 @@ class RequestSerializer(BuiltOnceModelSerializer):
     # Declared: as a read-only model field it would lose its blank choice ("" = not rated yet) in the schema.
     rating = serializers.ChoiceField(choices=Rating.choices, read_only=True, allow_blank=True)
     latest_instruction = serializers.SerializerMethodField(help_text=_(
-        "最新的领导批示（text 批示内容、leader 批示领导、at 时间），没有时为 null；仅园区工作人员可见，企业联系人的应答中没有此字段。"))
+        "最新的领导批示（text 批示内容、leader 批示领导、at 时间），没有时为 null；仅园区工作人员可见，企业联系人读到的总是 null。"))
 
     class Meta:
         model = Request
@@ -94,16 +94,12 @@ class RequestSerializer(BuiltOnceModelSerializer):
             "reopen_count", "version", "created_at", "instruction_count",
         ]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None and not request.user.has_perm("requests.view_instruction"):
-            del fields["latest_instruction"]  # a leader's 批示 is for the staff (requests.disclosure)
-        return fields
-
     @extend_schema_field(InstructionSerializer(allow_null=True))
     def get_latest_instruction(self, obj):
-        return InstructionSerializer(obj).data if obj.instruction_count else None
+        request = self.context.get("request")
+        if not obj.instruction_count or request is None or not request.user.has_perm("requests.view_instruction"):
+            return None  # a leader's 批示 is for the staff: an enterprise contact reads null (requests.disclosure)
+        return InstructionSerializer(obj).data
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
