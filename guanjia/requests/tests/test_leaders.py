@@ -364,3 +364,19 @@ def test_a_request_counts_its_instructions_in_the_stats(world):
     assert sum(row["instructions"] for row in months) == 3
     by_butler = request_stats_by(Request.objects.all(), "butler", **period)
     assert [(row["key"], row["instructions"]) for row in by_butler] == [(world.butler1.pk, 3)]
+
+
+def test_the_stats_page_api_and_export_show_the_instructions(client, api, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    instruct(world, escalated(world))
+    api.force_authenticate(world.leader)
+    assert api.get("/api/v1/stats/requests/").json()["instructions"] == 1
+    client.force_login(world.leader)
+    page = client.get("/reports/requests/").content.decode()
+    assert '<div class="fs-3 fw-semibold" data-stat="instructions">1</div>' in page
+    workbook = load_workbook(io.BytesIO(client.get("/reports/requests.xlsx").content), read_only=True)
+    rows = {row[0]: row[1] for row in workbook.worksheets[0].iter_rows(min_row=3, values_only=True) if len(row) > 1}
+    assert rows["领导批示数"] == 1
