@@ -88,6 +88,7 @@ SELECT COUNT(*) FILTER (WHERE {received}),
        COALESCE(SUM(rt.given), 0), COALESCE(SUM(rt.satisfied), 0), COALESCE(SUM(rt.first), 0),
        COALESCE(SUM(rt.first_ok), 0),
        COUNT(*) FILTER (WHERE {accepted} AND r.status IN ({open}) AND oc.id IS NOT NULL),
+       COALESCE(SUM(r.instruction_count) FILTER (WHERE {received}), 0),
        AVG(r.resolution_working_days) FILTER (WHERE {accepted} AND r.resolved_at IS NOT NULL)
   FROM requests_request r
   LEFT JOIN rt ON rt.request_id = r.id
@@ -99,7 +100,7 @@ SELECT COUNT(*) FILTER (WHERE {received}),
 _RECEIVED = "(r.created_at >= %(start)s AND r.created_at < %(end)s)"
 _ACCEPTED = "(r.accepted_at >= %(start)s AND r.accepted_at < %(end)s)"
 COUNTS = ("received", "responded_on_time", "response_due", "accepted", "resolved", "resolved_on_time", "reopened",
-          "ratings", "satisfied_ratings", "rated", "first_satisfied", "overdue")
+          "ratings", "satisfied_ratings", "rated", "first_satisfied", "overdue", "instructions")
 
 
 def stats(*, zone_id: int, date_from: dt.date, date_to: dt.date, now: dt.datetime) -> dict:

@@ -70,10 +70,15 @@ def test_request_floors_give_the_products_figures(seeded_requests):
     # An extension application awaiting a decision: the center's and the leaders' 我的待办 list it.
     open_one = Request.objects.filter(zone=zone, status=Status.IN_UNITS).order_by("pk").first()
     application = services.request_apply_extension(actor=open_one.butler, request=open_one, days=3, reason="材料未齐")
+    # A leader's 批示 on an escalated request: the floor counts it as the product does (批示数).
+    escalated = Request.objects.filter(zone=zone, status=Status.ESCALATED, created_at__year=2026).order_by("pk").first()
+    services.request_instruct(actor=User.objects.with_role(Role.LEADER).filter(zone=zone).first(),
+                              request=escalated, comment="请牵头单位本周内拿出方案。")
     period = {"date_from": dt.date(2026, 1, 1), "date_to": dt.date(2026, 12, 31)}
     product = request_stats(Request.objects.filter(zone=zone), now=as_of, **period)
     floor = floors.stats(zone_id=zone.pk, now=as_of, **period)
     assert floor == {name: product[name] for name in floor} and floor["accepted"] > 0
+    assert floor["instructions"] == 1
     people = [busiest_butler(zone), User.objects.with_role(Role.ADMIN).get(zone=zone),
               User.objects.with_role(Role.LEADER).filter(zone=zone).first(), busiest_unit_handler(zone),
               UserFactory(zone=zone, roles=[Role.SUPERVISOR])]

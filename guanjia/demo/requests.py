@@ -153,7 +153,63 @@ class _Replay:
             day = first + dt.timedelta(days=int(365 * n / self.count))
             enterprise = anchors[n % len(anchors)] if anchors and n % 12 == 0 else self.rng.choice(self.enterprises)
             made += self.one(enterprise, self.working_moment(day))
-        return made
+        return made + self.leaders_hand(anchors)
+
+    # The leader's hand ---------------------------------------------------------------------------------
+    def working_days_back(self, n: int) -> list[dt.date]:
+        """The last `n` working days up to `last_day`, oldest first."""
+        days, day = [], self.last_day
+        while len(days) < n:
+            if self.calendar.is_working_day(day):
+                days.append(day)
+            day -= dt.timedelta(days=1)
+        return days[::-1]
+
+    def leaders_hand(self, anchors: list) -> int:
+        """For the demo logins, without drawing on the year's random numbers (the year stays as it was): a
+        直通车 letter to `leader` about ent1's enterprise, transferred to the power company (unit1), escalated and
+        given the leader's 批示, which sends it back to the unit with the instruction on top; and a request of
+        ent2's enterprise escalated to the leaders and settled (办结) by `leader`."""
+        if len(anchors) < 2 or self.leader is None:
+            return 0
+        first, second, third = self.working_days_back(3)
+
+        def moment(day, hour, minute=0):
+            return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+        letter_for, settled_for = anchors[0], anchors[1]
+        unit = self.lead_unit("factors")
+        with at(moment(first, 9)):
+            letter = rs.request_raise(
+                actor=self.leader, enterprise=letter_for, source="letter", category="factors", urgency="urgent",
+                title="新厂区双回路供电迟迟未落实", addressed_leader=self.leader,
+                description="企业致信园区领导：新厂区关键工序不能停电，双回路供电申请已逾两月未落实，影响投产。")
+        with at(moment(first, 9, 40)):
+            letter = rs.request_accept(actor=letter_for.butler, request=letter, comment="已签收，当日对接企业。")
+        with at(moment(first, 10, 30)):
+            letter = rs.request_transfer(actor=letter_for.butler, request=letter, lead_unit=unit,
+                                         comment=f"请{unit.name}牵头办理第二路电源接入。")
+        with at(moment(first, 15)):
+            letter = rs.request_unit_sign(actor=self.handlers[unit.pk], request=letter)
+        with at(moment(second, 10)):
+            letter = rs.request_escalate(actor=letter_for.butler, request=letter, target="leader",
+                                         comment="涉及上级电网线路改造，提请领导协调。")
+        with at(moment(third, 9, 30)):
+            rs.request_instruct(actor=self.leader, request=letter,
+                                comment=f"请{unit.name}本周内拿出双回路接入方案并报送进度，管家每日跟进，确保企业按期投产。")
+        with at(moment(first, 11)):
+            other = rs.request_raise(actor=settled_for.butler, enterprise=settled_for, source="visit",
+                                     category="land", title="厂区北侧边角地块调整",
+                                     description="厂区北侧边角地块与规划道路冲突，企业申请调整。")
+        with at(moment(first, 14)):
+            other = rs.request_accept(actor=settled_for.butler, request=other)
+        with at(moment(second, 11)):
+            other = rs.request_escalate(actor=settled_for.butler, request=other, target="leader",
+                                        comment="涉及规划调整，需领导决策。")
+        with at(moment(third, 16)):
+            rs.request_resolve(actor=self.leader, request=other,
+                               answer="经园区领导现场协调，规划部门同意按企业方案调整边角地块，调整手续本月内办结。")
+        return 2
 
     def one(self, enterprise, raised_at: dt.datetime) -> int:
         if raised_at > self.now:

@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     OVERDUE_ESCALATION = "overdue_escalation", _("超期升级")
     RATE_REMINDER = "rate_reminder", _("评价提醒")
     ARBITRATED = "arbitrated", _("退单仲裁结果")  # issue 14
+    INSTRUCTED = "instructed", _("领导批示")
 
 
 KIND_ICONS = {
@@ -43,11 +44,13 @@ KIND_ICONS = {
     Kind.EXTENSION_APPROVED: "calendar-check", Kind.EXTENSION_DENIED: "calendar-x",
     Kind.ACTION_ASSIGNED: "clipboard-check", Kind.ACTION_DONE: "check2-square",
     Kind.ARBITRATED: "signpost-split",
+    Kind.INSTRUCTED: "pen",
 }
 KIND_COLOURS = {
     Kind.DUE_SOON: "warning", Kind.OVERDUE: "danger", Kind.OVERDUE_ESCALATION: "danger", Kind.ESCALATED: "danger",
     Kind.RETURNED: "danger", Kind.MATERIAL_NEEDED: "warning", Kind.REOPENED: "warning",
     Kind.EXTENSION_APPLIED: "warning", Kind.EXTENSION_DENIED: "danger",
+    Kind.INSTRUCTED: "danger",
 }
 
 

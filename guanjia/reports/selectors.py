@@ -29,6 +29,9 @@ stated. For a period [date_from, date_to] (whole local days, both included):
   − suspended_working_days over the resolved ones, to 2 decimals.
 - overdue: open requests whose running resolution clock (not paused, stopped or cancelled)
   was due before `now`.
+- instructions (批示数): the leaders' 批示 given on the requests received in the period (each
+  request's `instruction_count`, summed; by the date of receipt, since a 直通车 letter is often
+  instructed before anybody signs for it).
 
 Merged duplicates (并单) are left out of everything. Rates are floats 0–1, or None where the
 denominator is 0. Each figure set is one aggregate query over the requests (a breakdown is one
@@ -42,7 +45,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, FilteredRelation, Q, QuerySet, Value
+from django.db.models import Avg, Count, F, FilteredRelation, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +61,7 @@ SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
 FIGURES = (
     "received", "accepted", "resolved", "response_rate", "closure_rate", "on_time_closure_rate",
     "satisfaction_rate", "avg_working_days_to_resolve", "overdue", "ratings", "satisfied_ratings",
-    "first_satisfaction_rate", "reopen_rate",
+    "first_satisfaction_rate", "reopen_rate", "instructions",
 )
 # The counts behind the rates, returned beside them so a reader can check a rate.
 COUNTS = ("responded_on_time", "response_due", "resolved_on_time", "rated", "first_satisfied", "reopened")
@@ -83,6 +86,7 @@ FIGURE_LABELS = {
     "rated": _("已评价诉求"),
     "first_satisfied": _("首次评价即满意"),
     "reopened": _("办结诉求中曾重办"),
+    "instructions": _("领导批示数"),
 }
 RATES = ("response_rate", "closure_rate", "on_time_closure_rate", "satisfaction_rate", "first_satisfaction_rate",
          "reopen_rate")
@@ -175,11 +179,12 @@ def _aggregates(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> dict[
         "resolved_on_time": Count("pk", filter=resolved & Q(resolved_at__lte=F("due_at"))),
         "reopened": Count("pk", filter=resolved & Q(reopen_count__gt=0)),
         "overdue": Count("pk", filter=accepted & Q(status__in=OPEN_STATUSES) & overdue_clock),
+        "instructions": Sum("instruction_count", filter=received),
     }
 
 
 # Which counts follow the creation date (the rest follow the acceptance date).
-RECEIVED_COUNTS = ("received", "responded_on_time", "response_due")
+RECEIVED_COUNTS = ("received", "responded_on_time", "response_due", "instructions")
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -202,6 +207,7 @@ def _figures(counts: dict, ratings: dict | None, avg_days: float | None) -> dict
         "satisfied_ratings": counts["satisfied_ratings"],
         "first_satisfaction_rate": _rate(counts["first_satisfied"], counts["rated"]),
         "reopen_rate": _rate(counts["reopened"], counts["resolved"]),
+        "instructions": counts["instructions"] or 0,  # a sum over no rows is NULL
         **{name: counts[name] for name in COUNTS},
     }
 
@@ -372,7 +378,7 @@ def _by_month(queryset: QuerySet, base: QuerySet, start, end, now, date_from, da
     for group in union:
         month = counts.setdefault(_month_key(group["month"]), dict.fromkeys(aggregates, 0))
         for name in aggregates:
-            month[name] += group[name]
+            month[name] += group[name] or 0
     ratings = _ratings(queryset, start, end, key_of=_month_key)
     averages = _working_days(base, start, end, key_of=_month_key, calendar=calendar)
     return [{"key": month, "label": month, **_figures(month_counts, ratings.get(month), averages.get(month))}

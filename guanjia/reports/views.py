@@ -28,6 +28,7 @@ CARDS = (
     ("first_satisfaction_rate", "rate", "1-circle"),
     ("reopen_rate", "rate", "arrow-counterclockwise"),
     ("avg_working_days_to_resolve", "days", "calendar-check"),
+    ("instructions", "count", "pen"),
 )
 
 

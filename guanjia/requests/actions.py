@@ -24,6 +24,7 @@ DONE_MESSAGES = {
     # -- arbitration (issue 14) --
     Action.UPHOLD_RETURN: gettext_lazy("已同意退单，该单位的任务已解除。"),
     Action.DISMISS_RETURN: gettext_lazy("已驳回退单，任务已退回该单位继续办理。"),
+    Action.INSTRUCT: gettext_lazy("已批示，已通知责任管家和承办单位。"),
 }
 
 
@@ -75,11 +76,14 @@ ACTION_SERVICES = {
     # -- arbitration (issue 14): `unit` names the returning unit where several returns wait --
     Action.UPHOLD_RETURN: (services.request_uphold_return, ["unit", "comment"]),
     Action.DISMISS_RETURN: (services.request_dismiss_return, ["unit", "comment"]),
+    # The leader's hand: 批示 to the butler and/or units working on it (neither named: all of them).
+    Action.INSTRUCT: (services.request_instruct, ["comment", "to_butler", "to_units"]),
 }
 # Fields a caller may leave out: the service then answers with its own clear message.
 DEFAULTS = {"comment": "", "answer": "", "reason": "", "resolve": False, "lead_unit": None, "co_units": [],
             "unit_due": None, "co_unit_due": None, "rating": "", "target": "", "attachments": [],
-            "unit": None, "move_unit_deadlines": False}
+            "unit": None, "move_unit_deadlines": False,
+            "to_butler": False, "to_units": []}
 # Fields without which the action cannot be understood at all.
 REQUIRED = {Action.EXTEND: ["days"], Action.APPLY_EXTENSION: ["days"], Action.MERGE: ["into"]}
 # What each action's body must carry (API.md): the API's body of the action requires them (and the schema
@@ -90,6 +94,7 @@ BODY_REQUIRED = {
     Action.SUSPEND: ["reason"], Action.ESCALATE: ["target"], Action.RESOLVE: ["answer"], Action.RATE: ["rating"],
     Action.REOPEN: ["comment"], Action.MERGE: ["into"], Action.APPLY_EXTENSION: ["days", "reason"],
     Action.DENY_EXTENSION: ["reason"], Action.DISMISS_RETURN: ["comment"],
+    Action.INSTRUCT: ["comment"],
 }
 # Decided on the pending 延期申请: offered only while there is one.
 DECISIONS = (Action.APPROVE_EXTENSION, Action.DENY_EXTENSION)

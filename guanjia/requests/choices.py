@@ -113,6 +113,8 @@ class Action(models.TextChoices):
     # -- arbitration of a unit's 退单 (issue 14): the center decides each returned task --
     UPHOLD_RETURN = "uphold_return", _("同意退单")
     DISMISS_RETURN = "dismiss_return", _("驳回退单")
+    # The leader's hand (领导批示): an instruction to the butler and/or the units.
+    INSTRUCT = "instruct", _("领导批示")
 
 
 S = Status
@@ -159,6 +161,9 @@ _MOVES: dict[str, tuple[frozenset[str], str | None]] = {
     # -- arbitration (issue 14): the status follows the decision (services.unit_tasks) --
     Action.UPHOLD_RETURN: (ARBITRABLE, None),
     Action.DISMISS_RETURN: (ARBITRABLE, None),
+    # 批示: a leader instructs any open request (an escalated one, a 直通车 letter to them …); an escalated one
+    # goes back to whoever held it before the escalation (decided by the service), any other stays where it is.
+    Action.INSTRUCT: (frozenset(OPEN_STATUSES), None),
 }
 MOVES: dict[str, Move] = {action: Move(sources, target, _perm(action))
                           for action, (sources, target) in _MOVES.items()}

@@ -64,6 +64,9 @@ ENTERPRISE_SEES: dict[str, Shown | None] = {
     # -- arbitration of a 退单 (issue 14): the units' dispute with the center, and its settling --
     Action.UPHOLD_RETURN: HIDDEN,
     Action.DISMISS_RETURN: HIDDEN,
+    # A leader's 批示: that its request got a leader's attention, never what was instructed nor by whom (who acted
+    # reads 服务中心: a leader is never named to it).
+    Action.INSTRUCT: Shown(),
 }
 # The statuses as an enterprise contact reads them (the others as they are).
 ENTERPRISE_STATUS = {Status.RETURNED: Status.TRANSFERRED}

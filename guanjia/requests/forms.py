@@ -11,6 +11,7 @@ from guanjia.org.models import Unit
 from guanjia.projects.models import Project
 from guanjia.requests.actions import ACTION_SERVICES
 from guanjia.requests.choices import (
+    OPEN_TASK_STATUSES,
     TRANSITIONS,
     Action,
     Category,
@@ -157,6 +158,14 @@ def merge_targets(user, subject):
             .exclude(pk=subject.pk).order_by("-pk"))
 
 
+def working_units(units, subject):
+    """The units still working on the request (a task 待签收 or 办理中), among `units`: whom a 批示 may address.
+    Read from the request's tasks as its page prefetched them."""
+    if subject is None:
+        return units.none()
+    return units.filter(pk__in=[t.unit_id for t in subject.unit_tasks.all() if t.status in OPEN_TASK_STATUSES])
+
+
 class ActionForm(RequestFormMixin, forms.Form):
     """One form for every action; each action reads the fields it takes (actions.ACTION_SERVICES)."""
 
@@ -178,6 +187,11 @@ class ActionForm(RequestFormMixin, forms.Form):
                                        choices=[("", "—"), *SuspendReason.choices])
     into = forms.ModelChoiceField(label=_("并入诉求"), queryset=None, required=False,
                                   help_text=_("同一企业的另一条未关闭的诉求；本诉求将关闭为“已并单”，计时停止。"))
+    # 批示's addressees: neither chosen addresses the butler and every unit working on the request.
+    to_butler = forms.BooleanField(label=_("致责任管家"), required=False)
+    to_units = IdsField(label=_("致承办单位"), queryset=None, required=False,
+                        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+                        help_text=_("都不选时，批示致责任管家和所有正在办理的单位。"))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput())
     attachments = MultipleFileField(label=_("附件"))
     # -- arbitration and deadlines that agree (issue 14) --
@@ -194,6 +208,7 @@ class ActionForm(RequestFormMixin, forms.Form):
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
         self.fields["into"].queryset = merge_targets(self.request.user, subject)
+        self.fields["to_units"].queryset = working_units(units, subject)
         self._arbitration_fields(subject)
 
     def _arbitration_fields(self, subject) -> None:
@@ -219,6 +234,7 @@ class ActionForm(RequestFormMixin, forms.Form):
         for argument, field in self.RENAMED.get(action, {}).items():
             data[argument] = data.pop(field)
         data["co_units"] = list(data.get("co_units") or [])
+        data["to_units"] = list(data.get("to_units") or [])
         data.pop("attachments", None)
         return data
 

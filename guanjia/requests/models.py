@@ -111,6 +111,14 @@ class Request(TrackedModel, TimeStampedModel):
     # Working days from acceptance to resolution less suspensions, fixed when resolved (statistics average it).
     resolution_working_days = models.PositiveIntegerField(_("办结用时（工作日）"), null=True, blank=True,
                                                           editable=False)
+    # The leaders' 批示: how many were given, and the latest one, shown on top of the request for the staff.
+    instruction_count = models.PositiveSmallIntegerField(_("批示次数"), default=0, editable=False)
+    instruction = models.TextField(_("最新批示"), blank=True, editable=False)
+    instructed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("批示领导"), on_delete=models.PROTECT, null=True, blank=True,
+        editable=False, related_name="+",
+    )
+    instructed_at = models.DateTimeField(_("批示时间"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = RequestQuerySet.as_manager()

@@ -173,6 +173,14 @@ def event_notices(event) -> list[Notice]:
                [plain(enterprise.name), text(why, reason=clip(event.comment))], _owners(request))
         notice(Kind.REOPENED, gettext_noop("诉求已重新办理：%(request)s"),
                [text(gettext_noop("您的诉求已重新交办，办理完成后将再次请您评价。"))], _contacts(enterprise))
+    elif action == Action.INSTRUCT:
+        # 领导批示: the butler (else the center) and the units it is addressed to, in their own language.
+        people = _owners(request) if data.get("to_butler") else []
+        people += selectors.unit_handlers(zone_id, list(data.get("to_units") or ()))
+        leader = str(event.actor) if event.actor_id else ""
+        notice(Kind.INSTRUCTED, gettext_noop("领导批示：%(request)s"),
+               [text(gettext_noop("%(leader)s 批示：%(instruction)s"), leader=leader, instruction=clip(event.comment)),
+                text(gettext_noop("请按批示要求办理，并及时反馈办理情况。"))], people)
     if not disclosure.event_shown(event):  # an event the enterprise does not see is not told to it either
         for each in notices:
             each.recipients = [p for p in each.recipients if p is not None and not p.enterprise_id]

@@ -10,8 +10,8 @@ request's state does not allow is a 409, decided by the table, not here.
 import rules
 
 from guanjia.core.choices import Role
-from guanjia.core.predicates import has_role, is_admin, is_butler, is_leader, is_superuser
-from guanjia.requests.choices import OPEN_TASK_STATUSES, Action
+from guanjia.core.predicates import has_role, is_admin, is_butler, is_leader, is_superuser, is_zone_staff
+from guanjia.requests.choices import OPEN_STATUSES, OPEN_TASK_STATUSES, Action, Status
 
 is_unit = has_role(Role.UNIT)
 is_enterprise = has_role(Role.ENTERPRISE)
@@ -75,10 +75,41 @@ PERMISSIONS = {
     Action.UPHOLD_RETURN: center,
     Action.DISMISS_RETURN: center,
 }
+# The leader's hand (领导批示, DOMAIN.md "Leaders act, not only watch"): a leader instructs (批示), transfers (转办)
+# and settles (办结) any request of the zone they see (`visible_to`: the whole zone), an escalated one first of all.
+# A 批示 is a leader's own act: the service center transfers and settles, but does not instruct.
+PERMISSIONS[Action.INSTRUCT] = is_superuser | is_leader
+PERMISSIONS[Action.TRANSFER] = handles | is_leader
+PERMISSIONS[Action.RESOLVE] = handles | is_leader
+
 for _action, _predicate in PERMISSIONS.items():
     rules.add_perm(f"requests.{_action}_request", _predicate)
 
 # Raising: staff who take requests in, leaders (直通车 letters), and enterprises (吹哨).
 rules.add_perm("requests.add_request", handles | is_leader | is_enterprise)
+
+
+@rules.predicate
+def is_open(user, request) -> bool:
+    return request is None or request.status in OPEN_STATUSES
+
+
+@rules.predicate
+def is_escalated(user, request) -> bool:
+    return request is None or request.status == Status.ESCALATED
+
+
+@rules.predicate
+def convenes_meetings(user) -> bool:
+    """Holds the power to convene meetings (会议召集权, meetings/rules.py)."""
+    return user.has_perm("meetings.add_meeting")
+
+
+# Convening a joint meeting on a request (会办, offered on its page): whoever convenes meetings, on a request
+# escalated for it; a leader also on any other open request (a 直通车 letter, an item they follow).
+rules.add_perm("requests.convene_request", convenes_meetings & (is_escalated | (is_open & is_leader)))
+# A leader's 批示 (its text, the leader's name) is for the zone's staff, never for an enterprise's contact.
+rules.add_perm("requests.view_instruction", is_zone_staff)
+
 # The zone's time-limit rules (时限规则) are the service center's configuration.
 rules.add_perm("requests.manage_clockrules", center)

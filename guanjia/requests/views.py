@@ -32,7 +32,7 @@ from guanjia.workflow.choices import CLOCK_COLOURS, ClockState
 
 LIST_QUERYSET = Request.objects.select_related("enterprise", "butler", "lead_unit")
 # The detail page's tasks are read once: its unit panel, its buttons and the permissions that ask of them.
-DETAIL_QUERYSET = LIST_QUERYSET.select_related("merged_into").prefetch_related(
+DETAIL_QUERYSET = LIST_QUERYSET.select_related("merged_into", "instructed_by").prefetch_related(
     Prefetch("unit_tasks", queryset=UnitTask.objects.select_related("unit")))
 _is_enterprise_only = selectors.enterprise_only
 logger = logging.getLogger(__name__)
@@ -224,7 +224,7 @@ class RequestDetailView(ScopedDetailView):
             "action_items": action_items_for_request(request, user),
             "enterprise_shown": Enterprise.objects.shows(user, request.enterprise_id),
             "settled": request.status in (Status.RESOLVED, Status.CLOSED),
-            "may_convene": request.status == Status.ESCALATED and user.has_perm("meetings.add_meeting"),
+            "may_convene": user.has_perm("requests.convene_request", request),
         })
         return context
 

@@ -2,7 +2,8 @@
 
 - a request (诉求): waits for its butler (the center where it has none) while they must act,
   for the center when a unit returns it or it goes to a joint meeting, for the zone's
-  leaders when escalated to them, for the addressed leader of a 直通车 letter, and for the
+  leaders when escalated to them (until one gives a 批示, which sends it back), for the
+  addressed leader of a 直通车 letter (apart once they have given their 批示), and for the
   enterprise when it must rate the answer or supply material;
 - a unit's task (部门任务): waits for the unit while it is pending or signed, apart while
   the unit can do nothing on it (its request suspended, or with the center or the butler after the
@@ -61,7 +62,10 @@ def describe_request(request) -> Description:
     elif status == Status.RESOLVED:
         duties.append((parties.enterprise(request.enterprise_id), True))  # 回访评价
     if request.addressed_leader_id and status not in TERMINAL_STATUSES and status != Status.RESOLVED:
-        duties.append((parties.leader(request.addressed_leader_id), True))
+        # Once the addressed leader has given their 批示, the letter waits on the butler and units: it stays in
+        # the leader's 我的待办 apart (followed), no longer as theirs to act on.
+        instructed = request.instructed_by_id == request.addressed_leader_id
+        duties.append((parties.leader(request.addressed_leader_id), not instructed))
     return Description(
         zone_id=zone, status=status, is_open=status not in TERMINAL_STATUSES, title=request.title, number=request.number,
         enterprise_id=request.enterprise_id, project_id=request.project_id, person_id=request.butler_id,

@@ -46,7 +46,7 @@ ENDPOINTS = {
     **{f"request-{action}": ("request", "post") for action in (
         "accept", "reply", "transfer", "sign", "feedback", "return", "reassign", "extend", "suspend", "resume",
         "escalate", "resolve", "rate", "reopen", "close", "merge", "apply-extension", "approve-extension",
-        "deny-extension", "uphold-return", "dismiss-return")},
+        "deny-extension", "uphold-return", "dismiss-return", "instruct")},
     "meetings:detail": ("meeting", "get"),
     "meetings:update": ("meeting", "get"),
     "meetings:hold": ("meeting", "get"),

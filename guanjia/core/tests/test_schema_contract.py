@@ -130,6 +130,7 @@ BODY = {  # a body for each action with what it must carry, and nothing else
     "rate": {"rating": "satisfied"}, "reopen": {"comment": "重新办理"}, "merge": {"into": None},
     "apply_extension": {"days": 3, "reason": "待批复"}, "deny_extension": {"reason": "理由不足"},
     "dismiss_return": {"comment": "属本单位职责，请继续办理"},
+    "instruct": {"comment": "请抓紧办理"},
 }
 
 
@@ -153,7 +154,8 @@ def test_an_action_without_a_field_it_requires_is_a_400_naming_it(api, world, na
     request = raise_request(world)
     who = {"feedback": world.unit_user1, "return": world.unit_user1, "rate": world.ent1_user,
            "reassign": world.admin, "extend": world.leader, "deny_extension": world.leader,
-           "merge": world.admin, "reopen": world.admin, "dismiss_return": world.admin}.get(name, world.butler1)
+           "merge": world.admin, "reopen": world.admin, "dismiss_return": world.admin,
+           "instruct": world.leader}.get(name, world.butler1)
     if name in ("feedback", "return"):
         request_services.request_transfer(actor=world.butler1, request=request, lead_unit=world.unit1)
     api.force_authenticate(who)

@@ -252,3 +252,22 @@ def test_the_demo_shows_an_upheld_and_a_dismissed_return(loaded):
         assert tasks.filter(arbitration=decision).exists(), decision
         assert Event.objects.filter(item__zone=loaded.zone, action=action).exists(), action
     assert tasks.filter(arbitration=Arbitration.DISMISSED).exclude(status="returned").exists()
+
+
+def test_the_leader_s_hand_is_shown(loaded):
+    """The demo's `leader` finds a 直通车 letter about ent1's enterprise escalated and given a 批示 (back with
+    unit1's power company, the instruction on top), and a request of ent2's enterprise the leader settled."""
+    from guanjia.requests.models import Request
+    from guanjia.workflow.models import Event
+
+    people = {p.username: p for p in User.objects.filter(username__in=["leader", "ent1", "ent2", "unit1"])}
+    letter = Request.objects.get(zone=loaded.zone, source="letter", addressed_leader=people["leader"],
+                                 instruction_count__gt=0)
+    assert letter.enterprise_id == people["ent1"].enterprise_id and letter.instructed_by == people["leader"]
+    assert letter.status == "in_units" and letter.lead_unit_id == people["unit1"].unit_id
+    actions = list(Event.objects.filter(item=letter.item_id).order_by("at", "pk").values_list("action", flat=True))
+    assert actions[-2:] == ["escalate", "instruct"]
+    settled = Event.objects.filter(item__zone=loaded.zone, action="resolve", actor=people["leader"]).get()
+    request = Request.objects.get(item=settled.item_id)
+    assert request.enterprise_id == people["ent2"].enterprise_id and request.status == "resolved"
+    assert settled.from_status == "escalated"

@@ -486,15 +486,23 @@ def test_settle_refuses_off_agenda_closed_and_planned(world):
 
 
 def test_settle_rolls_back_when_the_request_refuses(world):
-    # A leader may convene but not resolve (办结 is the butler's or the center's): nothing is half-written.
-    request = raise_request(world)
+    # The request's own 办结 refuses a request not yet signed for (409): nothing is half-written.
+    request = raise_request(world, accept=False)
     meeting = held_meeting(world, actor=world.leader, requests=[request])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Conflict):
         services.meeting_settle_request(actor=world.leader, meeting=meeting, request=request, answer="议定")
     request.refresh_from_db()
-    assert request.status == RequestStatus.ACCEPTED and not meeting.settled_requests.exists()
+    assert request.status == RequestStatus.SUBMITTED and not meeting.settled_requests.exists()
     with pytest.raises(PermissionDenied):
         services.meeting_settle_request(actor=world.butler1, meeting=meeting, request=request, answer="议定")
+
+
+def test_a_leader_s_meeting_settles_the_request_the_leader_convened_it_for(world):
+    """The leader's hand (issue 14): a leader convenes a joint meeting on a request and settles it there (办结)."""
+    request = raise_request(world)
+    meeting = held_meeting(world, actor=world.leader, requests=[request])
+    resolved = services.meeting_settle_request(actor=world.leader, meeting=meeting, request=request, answer="议定")
+    assert resolved.status == RequestStatus.RESOLVED and list(meeting.settled_requests.all()) == [resolved]
 
 
 def test_agenda_requests_with_items_or_settled_stay(world):

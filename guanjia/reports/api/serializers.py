@@ -28,6 +28,8 @@ class FiguresSerializer(serializers.Serializer):
                                    "÷ requests rated")
     reopen_rate = serializers.FloatField(
         allow_null=True, help_text="重办率: resolved requests that were reopened at least once ÷ resolved")
+    instructions = serializers.IntegerField(
+        help_text="批示数: the leaders' 批示 (instruct) given on the requests received in the period")
     responded_on_time = serializers.IntegerField(help_text="numerator of response_rate")
     response_due = serializers.IntegerField(help_text="denominator of response_rate")
     resolved_on_time = serializers.IntegerField(help_text="numerator of on_time_closure_rate")

@@ -57,6 +57,15 @@ def _for_enterprise(serializer) -> bool:
     return request is not None and enterprise_only(request.user)
 
 
+class InstructionSerializer(serializers.Serializer):
+    """The latest 批示 on a request: what the leader instructed, who, when."""
+
+    text = serializers.CharField(source="instruction", read_only=True)
+    leader = serializers.IntegerField(source="instructed_by_id", read_only=True, allow_null=True)
+    leader_name = NameField(source="instructed_by")
+    at = serializers.DateTimeField(source="instructed_at", read_only=True)
+
+
 class RequestSerializer(BuiltOnceModelSerializer):
     """A request as API.md lists it, plus its clocks' summary; writing it raises a request."""
 
@@ -72,6 +81,8 @@ class RequestSerializer(BuiltOnceModelSerializer):
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True, allow_null=True)
     # Declared: as a read-only model field it would lose its blank choice ("" = not rated yet) in the schema.
     rating = serializers.ChoiceField(choices=Rating.choices, read_only=True, allow_blank=True)
+    latest_instruction = serializers.SerializerMethodField(help_text=_(
+        "最新的领导批示（text 批示内容、leader 批示领导、at 时间），没有时为 null；仅园区工作人员可见，企业联系人读到的总是 null。"))
 
     class Meta:
         model = Request
@@ -80,13 +91,20 @@ class RequestSerializer(BuiltOnceModelSerializer):
             "description", "status", "status_display", "butler", "butler_name", "addressed_leader", "lead_unit",
             "lead_unit_name", "due_at", "due_provisional", "accepted_at", "first_reply_at", "resolved_at",
             "closed_at", "answer", "rating", "rating_reason", "extension_count", "reopen_count", "version",
-            "created_at",
+            "created_at", "instruction_count", "latest_instruction",
         ]
         read_only_fields = [
             "number", "status", "butler", "lead_unit", "due_at", "due_provisional", "accepted_at",
             "first_reply_at", "resolved_at", "closed_at", "answer", "rating_reason", "extension_count",
-            "reopen_count", "version", "created_at",
+            "reopen_count", "version", "created_at", "instruction_count",
         ]
+
+    @extend_schema_field(InstructionSerializer(allow_null=True))
+    def get_latest_instruction(self, obj):
+        request = self.context.get("request")
+        if not obj.instruction_count or request is None or not request.user.has_perm("requests.view_instruction"):
+            return None  # a leader's 批示 is for the staff: an enterprise contact reads null (requests.disclosure)
+        return InstructionSerializer(obj).data
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -171,6 +189,11 @@ ACTION_FIELDS = {
     "move_unit_deadlines": lambda name, required: serializers.BooleanField(
         required=False, default=False,
         help_text=_("为 true 时，未办结的部门任务中早于新办结时限的，其办理时限顺延至新的办结时限；默认不调整。")),
+    # 批示's addressees (neither named: the butler and every unit working on the request).
+    "to_butler": lambda name, required: serializers.BooleanField(
+        required=False, default=False, help_text=_("批示致责任管家（没有管家时致服务中心）。")),
+    "to_units": lambda name, required: VisibleRelatedField(
+        Unit, many=True, required=False, help_text=_("批示致哪些正在办理该诉求的单位（id）；与 to_butler 都不填时，致责任管家和所有正在办理的单位。")),
 }
 
 

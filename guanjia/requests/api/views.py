@@ -25,7 +25,7 @@ IDEMPOTENCY_KEY = re.compile(rf"[A-Za-z0-9_.:-]{{1,{services.INTAKE_KEY_MAX}}}")
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
     """Requests (诉求) the caller may see; `POST` raises one; each transition is `POST {id}/{action}/`."""
 
-    queryset = Request.objects.select_related("enterprise", "butler", "lead_unit")
+    queryset = Request.objects.select_related("enterprise", "butler", "lead_unit", "instructed_by")
     filterset_class = RequestFilterSet
     state_conflicts = True
     intake_key = ""  # the raising call's Idempotency-Key
@@ -133,6 +133,11 @@ ACTION_DOCS = {
     "extend": "延期: a leader or admin moves the 办结时限 by `days` working days with a `reason`. With "
               "`move_unit_deadlines` true, every open unit task whose deadline ends before the new 办结时限 is "
               "moved to it (the event's `moved_units`); by default no unit deadline moves.",
+    "instruct": "批示: a leader's instruction (`comment`, required) to the request's butler (`to_butler`) and/or units "
+                "working on it (`to_units`, ids; naming neither addresses them all, a unit not working on it is a "
+                "400). Counted (`instruction_count`) and shown as `latest_instruction`. An escalated request goes "
+                "back to whoever held it before the escalation; any other open request stays. Leaders only (403); "
+                "409 on a resolved, closed or merged request.",
 }
 
 

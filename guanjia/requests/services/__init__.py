@@ -6,6 +6,7 @@
 - `arbitration`: the center's decision on a unit's 退单 (同意退单, 驳回退单; 仲裁改派 is in `unit_tasks`);
 - `extensions`: 延期 and its application (申请 → 批准 / 驳回);
 - `clock_rules`: the zone's time-limit rules;
+- `leaders`: the leader's 批示 (a leader's 转办, 办结 and meetings are the services above);
 - `common`: what they share (the transition's beginning, the request's clocks and deadlines).
 
 Every transition goes through the workflow kernel's helper: it locks the row that moves (the
@@ -27,6 +28,7 @@ from guanjia.requests.services.extensions import (
     request_extend,
 )
 from guanjia.requests.services.intake import INTAKE_KEY_MAX, AlreadyRaised, request_raise
+from guanjia.requests.services.leaders import request_instruct
 from guanjia.requests.services.transitions import (
     request_accept,
     request_add_note,
@@ -67,6 +69,7 @@ __all__ = [
     "request_dismiss_return",
     "request_escalate",
     "request_extend",
+    "request_instruct",
     "request_merge",
     "request_raise",
     "request_rate",

@@ -121,6 +121,10 @@ TAKE = {
                                                             comment=secret(Action.UPHOLD_RETURN)),
     Action.DISMISS_RETURN: lambda w: s.request_dismiss_return(actor=w.admin, request=_co_returned(w),
                                                               comment=secret(Action.DISMISS_RETURN)),
+    # A leader's 批示 on a request escalated to the leaders, to the butler and the units.
+    Action.INSTRUCT: lambda w: s.request_instruct(
+        actor=w.leader, request=s.request_escalate(actor=w.butler1, request=_transferred(w), target="leader"),
+        comment=secret(Action.INSTRUCT)),
 }
 
 
