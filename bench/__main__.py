@@ -117,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
           f"median of {args.repeat} interleaved runs")
     for figure in measure_requests(client, targets, repeat=args.repeat, budget=3):
         print(figure.line())
+    from bench.search_figures import enterprise_search
+
+    for figure in enterprise_search(repeat=max(3, args.repeat // 4)):
+        print(figure.line(), flush=True)
     if args.import_rows:
         figure = measure_import(actor=admin, zone=zone, rows=args.import_rows)
         print(figure.line() + f"  [{figure.median_ms / 1000:.1f} s]")
@@ -145,6 +149,10 @@ def _request_figures(args, data_dir: Path, zone, admin, engine: str) -> int:
           f"{args.enterprises} enterprises; median of {args.repeat} runs, each case alternating with its floor")
     cases = rf.worklist_and_stats_cases(zone=zone, admin=admin, year=year)
     for figure in rf.measure_cases(cases, repeat=args.repeat, budget=3):
+        print(figure.line(), flush=True)
+    from bench.search_figures import request_search
+
+    for figure in request_search(repeat=max(3, args.repeat)):
         print(figure.line(), flush=True)
     raise_figure = rf.measure_raise(zone=zone, admin=admin, posts=args.posts)
     print(raise_figure.line(), flush=True)

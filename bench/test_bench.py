@@ -126,3 +126,16 @@ def test_request_figures_measure_and_leave_the_data_as_they_found_it(seeded_requ
     figure, detail = rf.measure_reminders(now=moment)
     assert figure.against == "budget" and "running clocks" in detail
     assert (Request.objects.count(), Notification.objects.count(), ReminderSent.objects.count()) == before
+
+
+def test_search_figures_compare_the_index_with_the_scan(db):
+    from bench.search_figures import enterprise_search, request_search
+    from guanjia.requests import services
+    from guanjia.tests_support.factories import build_world
+
+    world = build_world()
+    services.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="factors",
+                           title="融资贴息", description="。")
+    figures = enterprise_search(repeat=2, words=("咸阳", "轮胎")) + request_search(repeat=2, words=("融资",))
+    assert all("DIFFERENT" not in f.name and f.median_ms > 0 and f.floor_ms > 0 for f in figures)
+    assert "× the scan (target < 0.2×)" in figures[0].line() and "(1 rows)" in figures[2].name

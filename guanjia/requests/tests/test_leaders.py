@@ -33,8 +33,8 @@ def _in_units(w):
     return s.request_unit_sign(actor=w.unit_user1, request=_transferred(w))
 
 
-def _returned(w):
-    return s.request_return(actor=w.unit_user2, request=_transferred(w), reason="不属于本单位职责。")
+def _returned(w):  # the lead unit's return: a co-unit's leaves the request with the lead unit (arbitration)
+    return s.request_return(actor=w.unit_user1, request=_transferred(w), reason="不属于本单位职责。")
 
 
 HOLDERS = {Status.ACCEPTED: _accepted, Status.TRANSFERRED: _transferred, Status.IN_UNITS: _in_units,
@@ -89,10 +89,10 @@ def test_a_unit_not_working_on_it_is_refused_and_nothing_is_written(world):
     with pytest.raises(ValidationError) as error:
         instruct(world, request, to_units=[world.unit1])
     assert "转办" in error.value.message_dict["to_units"][0]
-    returned = escalated(world, _returned)  # unit2 returned it: only unit1 still works on it
+    returned = escalated(world, _returned)  # unit1 returned it: only unit2 still works on it
     with pytest.raises(ValidationError) as error:
-        instruct(world, returned, to_units=[world.unit2])
-    assert world.unit1.name in error.value.message_dict["to_units"][0]
+        instruct(world, returned, to_units=[world.unit1])
+    assert world.unit2.name in error.value.message_dict["to_units"][0]
     request.refresh_from_db()
     assert (request.status, request.instruction_count) == (Status.ESCALATED, 0)
     assert Event.objects.filter(item=request.item_id).count() == events
