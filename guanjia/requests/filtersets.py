@@ -10,6 +10,7 @@ from guanjia.core.choices import Role
 from guanjia.core.filtersets import BooleanFilter, IdFilter, PersonFilter, person_name_filter
 from guanjia.enterprises.models import Enterprise
 from guanjia.requests.choices import OPEN_STATUSES, Category, Source, Status, UnitTaskStatus, Urgency
+from guanjia.requests.disclosure import ENTERPRISE_STATUS, shown_status
 from guanjia.requests.models import Request, UnitTask
 from guanjia.requests.workflow import UNIT_TASK
 from guanjia.search.indexes import ENTERPRISE_NAME, REQUEST_TEXT, holds_word
@@ -28,7 +29,7 @@ class _OneOfSelect(forms.Select):
 
 class RequestFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Status.choices)
+    status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Status.choices, method="filter_status")
     open = BooleanFilter(label=_("未办结"), method="filter_open")
     category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
@@ -80,7 +81,9 @@ class RequestFilterSet(django_filters.FilterSet):
         from guanjia.requests.selectors import enterprise_only
 
         fields = self.form.fields
-        fields["status"].widget = _OneOfSelect(choices=[("", _("全部")), *Status.choices])
+        fields["status"].widget = _OneOfSelect(choices=[("", _("全部")), *(
+            (value, label) for value, label in Status.choices
+            if not (enterprise_only(user) and value in ENTERPRISE_STATUS))])
         if enterprise_only(user):
             self.hidden_in_page = (*self.hidden_in_page, *self.staff_only_in_page)
             for name in self.staff_only_in_page:
@@ -93,6 +96,17 @@ class RequestFilterSet(django_filters.FilterSet):
         butlers = User.objects.visible_to(user).with_role(Role.BUTLER).filter(is_active=True).order_by("name", "pk")
         fields["butler"].widget.choices = [("", _("全部")), *(
             (pk, User.label(name, username)) for pk, name, username in butlers.values_list("pk", "name", "username"))]
+
+    def filter_status(self, queryset, name, value):
+        """The statuses asked for, as the reader reads them: an enterprise's contact reads 退单待仲裁 as 已转办
+        (disclosure.py), so 已转办 finds both for it and 退单待仲裁 finds nothing (it must not learn of a return)."""
+        if not value:
+            return queryset
+        user = getattr(getattr(self, "request", None), "user", None)
+        wanted = set(value)
+        if user is not None:
+            wanted = {status for status in Status.values if shown_status(status, user) in wanted}
+        return queryset.filter(status__in=wanted)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -241,3 +241,25 @@ def test_the_export_is_cut_with_a_message(client, world, monkeypatch):
 def test_an_invalid_filter_exports_nothing_rather_than_everything(client, world, spread):
     client.force_login(world.admin)
     assert export_rows(client, "?unit=abc") == [export_rows(client)[0]]
+
+
+def test_an_enterprise_contact_filters_statuses_as_it_reads_them(client, world):
+    """It reads 退单待仲裁 as 已转办: 已转办 finds a returned request, 退单待仲裁 finds nothing, on the page and
+    in the API, and the page does not offer 退单待仲裁."""
+    from rest_framework.test import APIClient
+
+    returned = s.request_accept(actor=world.butler1, request=raise_one(world, title="退回的诉求"))
+    returned = s.request_transfer(actor=world.butler1, request=returned, lead_unit=world.unit1)
+    returned = s.request_return(actor=world.unit_user1, request=returned, reason="不属于本单位职责。")
+    assert returned.status == "returned"
+    client.force_login(world.ent1_user)
+    assert page_numbers(client, "?status=transferred") == {returned.number}
+    assert page_numbers(client, "?status=returned") == set()
+    assert 'value="returned"' not in client.get(reverse("requests:list")).content.decode()
+    api = APIClient()
+    api.force_authenticate(world.ent1_user)
+    assert api_numbers(api, "?status=transferred") == {returned.number}
+    assert api_numbers(api, "?status=returned") == set()
+    client.force_login(world.admin)  # the staff read it as it is
+    assert page_numbers(client, "?status=returned") == {returned.number}
+    assert page_numbers(client, "?status=transferred") == set()
