@@ -153,21 +153,45 @@ def history_for(obj, *, hidden: frozenset[str] | set[str] = frozenset()) -> list
     return rows
 
 
-def as_an_enterprise_reads(rows: list[HistoryRow], obj, *, reader) -> list[HistoryRow]:
-    """The history as an enterprise contact may read it: by name only its own people and its butler (the
-    record's, or its enterprise's); any other staff member as 服务中心 (as on a request's timeline)."""
+def enterprise_reader(user) -> bool:
+    """Whether `user` reads as an enterprise's contact (no staff role): staff are named to it by the rule below."""
+    from guanjia.core.choices import Role
+
+    return not user.is_superuser and user.role_codes <= {Role.ENTERPRISE}
+
+
+def named_to_enterprise(actor, obj, *, reader) -> bool:
+    """Whether an enterprise contact may read `actor` by name on `obj` (an enterprise, or a record of one): its
+    own people and its butler (the record's or its enterprise's); any other staff member reads as 服务中心, as on
+    a request's timeline."""
+    if actor is None:
+        return True
     enterprise = obj if hasattr(obj, "uscc") else getattr(obj, "enterprise", None)
-    butlers = {getattr(obj, "butler_id", None), getattr(enterprise, "butler_id", None)} - {None}
+    if actor.pk in (getattr(obj, "butler_id", None), getattr(enterprise, "butler_id", None)):
+        return True
+    return bool(reader.enterprise_id) and actor.enterprise_id == reader.enterprise_id
 
-    def named(actor) -> bool:
-        if actor is None or actor.pk in butlers:
-            return True
-        return bool(reader.enterprise_id) and actor.enterprise_id == reader.enterprise_id
 
+def service_center() -> str:
     from django.utils.translation import gettext as _
 
-    center = _("服务中心")
-    return [row if named(row.actor) else dataclasses.replace(row, actor=center) for row in rows]
+    return _("服务中心")
+
+
+def as_an_enterprise_reads(rows: list[HistoryRow], obj, *, reader) -> list[HistoryRow]:
+    """The history as an enterprise contact may read it (`named_to_enterprise`)."""
+    center = service_center()
+    return [row if named_to_enterprise(row.actor, obj, reader=reader) else dataclasses.replace(row, actor=center)
+            for row in rows]
+
+
+def assignments_as_read(assignments: list, obj, *, reader) -> list:
+    """A record's hand-overs (服务交接) with who made each (`shown_by`) as `reader` may read it."""
+    hide = enterprise_reader(reader)
+    for assignment in assignments:
+        by = assignment.assigned_by
+        assignment.shown_by = service_center() if hide and not named_to_enterprise(by, obj, reader=reader) else by
+    return assignments
 
 
 def _ids(model, pks) -> list:

@@ -184,7 +184,7 @@ class HistoryMixin:
         user = self.request.user
         hidden = {name for name, perm in self.private_fields.items() if not user.has_perm(perm, self.object)}
         history = audit.history_for(self.object, hidden=hidden)
-        if not user.is_superuser and user.role_codes <= {Role.ENTERPRISE}:
+        if audit.enterprise_reader(user):
             history = audit.as_an_enterprise_reads(history, self.object, reader=user)
         context["history"] = history
         return context
@@ -208,7 +208,6 @@ class AssignView(ServiceFormView):
         return AssignForm
 
     def get_form_kwargs(self):
-        from guanjia.core.choices import Role
 
         kwargs = super().get_form_kwargs()
         kwargs["duty_role"] = Role.BUTLER if self.duty == "butler" else Role.LEADER

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from guanjia.core import audit
 from guanjia.core.masking import can_see_phones
 from guanjia.core.views import (
     ArchiveView,
@@ -45,9 +46,8 @@ class EnterpriseDetailView(HistoryMixin, ScopedDetailView):
         context["projects"] = list(
             Project.objects.visible_to(user).filter(enterprise=enterprise).select_related("butler")
         )
-        context["assignments"] = list(
-            enterprise.assignments.select_related("person", "assigned_by")
-        )
+        context["assignments"] = audit.assignments_as_read(
+            list(enterprise.assignments.select_related("person", "assigned_by")), enterprise, reader=user)
         context["can_change"] = user.has_perm("enterprises.change_enterprise", enterprise)
         context["can_assign"] = user.has_perm("enterprises.assign_enterprise", enterprise)
         context["can_archive"] = user.has_perm("enterprises.archive_enterprise", enterprise)

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from guanjia.core import audit
 from guanjia.core.views import (
     ArchiveView,
     AssignView,
@@ -34,9 +35,8 @@ class ProjectDetailView(HistoryMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, project = self.request.user, self.object
-        context["assignments"] = list(
-            project.assignments.select_related("person", "assigned_by")
-        )
+        context["assignments"] = audit.assignments_as_read(
+            list(project.assignments.select_related("person", "assigned_by")), project, reader=user)
         context["can_change"] = user.has_perm("projects.change_project", project)
         context["can_assign"] = user.has_perm("projects.assign_project", project)
         context["can_archive"] = user.has_perm("projects.archive_project", project)

@@ -90,3 +90,17 @@ def test_an_enterprise_contact_reads_staff_other_than_its_butler_as_the_service_
     assert "张主任" not in text
     client.force_login(world.admin)
     assert "张主任" in history_text(client, world.ent1.get_absolute_url())  # staff read every name
+
+
+def test_an_enterprise_contact_reads_who_made_a_hand_over_as_the_service_center(client, world):
+    world.admin.name = "张主任"
+    world.admin.save()
+    enterprises.enterprise_assign_butler(actor=world.admin, enterprise=world.ent1, butler=world.butler2,
+                                         reason="调整分工")
+    client.force_login(world.ent1_user)
+    page = client.get(world.ent1.get_absolute_url()).content.decode()
+    tab = page[page.index('id="assignments"'):]
+    tab = strip_tags(tab[:tab.index("</table>")])
+    assert "调整分工" in tab and "服务中心" in tab and "张主任" not in tab
+    client.force_login(world.admin)
+    assert "张主任" in client.get(world.ent1.get_absolute_url()).content.decode()
