@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from guanjia.core.text import listed
 from guanjia.requests import services
 from guanjia.requests.choices import OPEN_TASK_STATUSES, TRANSITIONS, Action, UnitTaskStatus
 
@@ -24,7 +25,7 @@ DONE_MESSAGES = {
     # -- arbitration (issue 14) --
     Action.UPHOLD_RETURN: gettext_lazy("已同意退单，该单位的任务已解除。"),
     Action.DISMISS_RETURN: gettext_lazy("已驳回退单，任务已退回该单位继续办理。"),
-    Action.INSTRUCT: gettext_lazy("已批示，已通知责任管家和承办单位。"),
+    Action.INSTRUCT: gettext_lazy("已批示。"),
 }
 
 
@@ -33,15 +34,37 @@ def done_message(name: str, request=None) -> str:
     message = str(DONE_MESSAGES.get(name) or _("已%(action)s。") % {"action": Action(name).label})
     if request is not None and name in (Action.EXTEND, Action.APPROVE_EXTENSION):
         message = f"{message}{moved_units_message(request)}"
+    if request is not None and name == Action.INSTRUCT:
+        message = f"{message}{instructed_message(request)}"
     return message
+
+
+def _latest_event(request, action: str):
+    from guanjia.workflow.models import Event
+
+    return Event.objects.filter(item=request.item_id, action=action).order_by("-pk").first()
+
+
+def instructed_message(request) -> str:
+    """Whom the request's latest 批示 was sent to, in words: those the leader chose, not a fixed phrase."""
+    from guanjia.org.models import Unit
+
+    event = _latest_event(request, Action.INSTRUCT)
+    if event is None:
+        return ""
+    told = []
+    if event.data.get("to_butler"):
+        told.append(_("责任管家（%(name)s）") % {"name": request.butler} if request.butler_id else _("服务中心"))
+    units = Unit.objects.in_bulk(event.data.get("to_units") or [])
+    told.extend(str(units[pk]) for pk in event.data.get("to_units") or [] if pk in units)
+    return _("已通知：%(whom)s。") % {"whom": listed(str(t) for t in told)} if told else ""
 
 
 def moved_units_message(request) -> str:
     """Which units' deadlines the request's latest 延期 moved with it, in words (nothing if it was not asked)."""
     from guanjia.org.models import Unit
-    from guanjia.workflow.models import Event
 
-    event = Event.objects.filter(item=request.item_id, action=Action.EXTEND).order_by("-pk").first()
+    event = _latest_event(request, Action.EXTEND)
     if event is None or "moved_units" not in event.data:
         return ""
     moved = event.data["moved_units"]

@@ -325,6 +325,11 @@ def test_the_leader_acts_from_the_request_page(client, world):
     page = client.get(request.get_absolute_url()).content.decode()
     card = page.split('id="latest-instruction"')[1].split("</div></div>")[0]
     assert INSTRUCTION in card and str(world.leader) in card
+    assert f"已批示。已通知：{world.unit1.name}。" in page  # those it was sent to, not a fixed phrase
+    client.post(f"/requests/{request.pk}/act/instruct/",
+                {"comment": INSTRUCTION, "to_butler": "on", "version": request.version})
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert f"已通知：责任管家（{world.butler1}）。" in page
 
 
 def test_the_instruction_card_is_for_the_staff(client, world):
