@@ -37,3 +37,19 @@ def test_the_filter_bar_fits_a_phone_and_the_export_follows_it(phone, browser_wo
         "href", re.compile(rf"^/requests/export/\?.*\bunit={world.unit2.pk}\b"))
     scroll_width, inner_width = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll_width <= inner_width == 390
+
+
+def test_the_search_box_searches_text_entered_without_keys(phone, browser_world):
+    """Text pasted or composed by an input method sends no key events: the list follows its input events."""
+    world = browser_world
+    for title in ("厂区用电增容", "二期用地指标"):
+        s.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="factors",
+                        title=title, description="说明")
+    sign_in(phone, "butler1")
+    phone.goto("/requests/")
+    rows = phone.locator("#results tbody tr:has(a)")
+    expect(rows).to_have_count(2)
+    with phone.expect_response(lambda r: "q=" in r.url and "/requests/" in r.url):
+        phone.locator("input[name=q]").fill("用地")  # one input event, no keyup
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("二期用地指标")
