@@ -238,7 +238,22 @@ def _display(field, value, resolved) -> str:
         return {"True": _("是"), "False": _("否")}.get(str(value), str(value))
     if isinstance(field, models.DateTimeField):
         return _local_minute(value)
+    if isinstance(field, models.DecimalField):
+        return _amount(value)
     return str(value)
+
+
+def _amount(value) -> str:
+    """An amount as people write it, the same whatever its scale in the record: 58000.0000 and 58000 read 58000,
+    56000.50 reads 56000.5."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _local_minute(value) -> str:

@@ -104,3 +104,12 @@ def test_an_enterprise_contact_reads_who_made_a_hand_over_as_the_service_center(
     assert "调整分工" in tab and "服务中心" in tab and "张主任" not in tab
     client.force_login(world.admin)
     assert "张主任" in client.get(world.ent1.get_absolute_url()).content.decode()
+
+
+def test_an_amount_reads_the_same_whatever_its_scale():
+    from decimal import Decimal
+
+    from guanjia.core.audit import _amount
+
+    assert [_amount(v) for v in ("58000.0000", Decimal("58000"), "56000.5", "56000.50", "0.0000", "1200")] == [
+        "58000", "58000", "56000.5", "56000.5", "0", "1200"]
