@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from guanjia.core.text import listed
 from guanjia.org.models import Unit
 from guanjia.requests.choices import Action, Status
 from guanjia.requests.selectors import enterprise_only
@@ -103,12 +104,31 @@ def _named(actor, request) -> bool:
                                                                          request.enterprise.butler_id)
 
 
+def _details(data: dict, units: dict) -> list[str]:
+    """What an event's data says beyond its comment, for the staff: a 延期's working days and the units whose
+    deadlines moved with it, the units a 批示 was sent to."""
+    from django.utils.translation import ngettext
+
+    details = []
+    if data.get("days"):
+        details.append(ngettext("延长 %(n)s 个工作日", "延长 %(n)s 个工作日", data["days"]) % {"n": data["days"]})
+    if "moved_units" in data:
+        moved = [str(units[pk]) for pk in data["moved_units"] if pk in units]
+        details.append(_("随同顺延：%(units)s") % {"units": listed(moved)} if moved else _("各单位时限未调整"))
+    if data.get("to_butler") or data.get("to_units"):
+        told = ([str(_("责任管家"))] if data.get("to_butler") else []) + [
+            str(units[pk]) for pk in data.get("to_units", ()) if pk in units]
+        details.append(_("批示致：%(whom)s") % {"whom": listed(told)})
+    return details
+
+
 def present(events, request, user) -> list:
     """The request's events as `user` reads them, each with `by` (who acted, in words), `handed_to` (the units a
     转办 or 改派 gave it to) and `files`. For an enterprise contact, the table above is applied: the events are
     copies with what it may not read taken out (never saved)."""
     events = list(events)
-    unit_ids = {pk for e in events for pk in [e.data.get("lead_unit"), *e.data.get("co_units", ())] if pk}
+    unit_ids = {pk for e in events for pk in [e.data.get("lead_unit"), *e.data.get("co_units", ()),
+                                               *e.data.get("moved_units", ()), *e.data.get("to_units", ())] if pk}
     units = Unit.objects.in_bulk(unit_ids) if unit_ids else {}
     shown = []
     for event in events:
@@ -117,6 +137,7 @@ def present(events, request, user) -> list:
         event.files = list(event.attachments.all())
         if not enterprise_only(user):
             event.by = str(event.actor) if event.actor_id else None
+            event.details = _details(event.data, units)
             shown.append(event)
             continue
         if not event_shown(event):

@@ -346,3 +346,14 @@ def test_the_detail_page_offers_arbitration_only_while_a_return_waits(world, cli
     assert "已驳回退单" in page and "请配合牵头单位办理" in page
     client.force_login(world.ent1_user)
     assert "请配合牵头单位办理" not in client.get(request.get_absolute_url()).content.decode()
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_the_timeline_says_how_long_an_extension_is_and_which_units_moved(world, client):
+    request = s.request_extend(actor=world.leader, request=in_units(world, co_units=[]), days=5,
+                               reason="需上级审批", move_unit_deadlines=True)
+    client.force_login(world.butler1)
+    timeline = client.get(request.get_absolute_url()).content.decode().split('id="timeline"')[1]
+    assert "延长 5 个工作日" in timeline and f"随同顺延：{world.unit1.name}" in timeline
+    client.force_login(world.ent1_user)  # what moved among the units is the staff's
+    assert "随同顺延" not in client.get(request.get_absolute_url()).content.decode()
