@@ -1,5 +1,6 @@
 """Request pages: list, 我的待办, raise (staff and the enterprise portal), detail with actions and timeline."""
 
+import copy
 import logging
 import uuid
 
@@ -216,7 +217,8 @@ class RequestDetailView(ScopedDetailView):
                         CLOCK_COLOURS[c.state()]) for c in clocks],
             "events": list(selectors.timeline(request, user)),
             "attachments": selectors.attachments(request, user),
-            "actions": [(name, Action(name).label, failed_form if name == failed else blank) for name in names],
+            "actions": [(name, Action(name).label, _for_tab(failed_form if name == failed else blank, name))
+                        for name in names],
             "open_action": failed if failed in names else next(iter(names), None),
             "note_form": note_form or NoteForm(request=self.request),
             "enterprise_only": enterprise_only,
@@ -227,6 +229,15 @@ class RequestDetailView(ScopedDetailView):
             "may_convene": user.has_perm("requests.convene_request", request),
         })
         return context
+
+
+def _for_tab(form: ActionForm, name: str) -> ActionForm:
+    """The action form as one tab renders it: its fields' ids its own (`id_<action>_<field>`), so that the page's
+    ids are unique and each label points at its tab's field; the fields and their errors are the form's."""
+    tab = copy.copy(form)
+    tab.auto_id = f"id_{name}_%s"
+    tab._bound_fields_cache = {}
+    return tab
 
 
 class DetailFormView(RequestDetailView):

@@ -591,3 +591,19 @@ def test_a_refused_raise_with_a_foreign_key_asks_for_the_files_again_by_name(cli
     page = client.post(reverse("requests:create"), _raise_data(world, title="", intake_key="不是表单的",
                                                                attachments=[pdf])).content.decode()
     assert "请重新选择附件：负荷计算.pdf" in page
+
+
+def test_a_request_page_s_ids_are_unique_and_its_labels_point_at_their_fields(client, world):
+    import re
+    from collections import Counter
+
+    request = s.request_transfer(actor=world.butler1, request=s.request_accept(
+        actor=world.butler1, request=raise_one(world)), lead_unit=world.unit1)
+    for who in ("admin", "butler1", "leader"):
+        client.force_login(getattr(world, who))
+        page = client.get(request.get_absolute_url()).content.decode()
+        ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+        assert [i for i, n in ids.items() if n > 1] == [], who
+        assert any(re.fullmatch(r"id_[a-z_]+_comment", i) for i in ids), who  # each tab's own field ids
+        missing = [f for f in re.findall(r'<label[^>]*\sfor="([^"]+)"', page) if f not in ids]
+        assert missing == [], (who, missing)
