@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.signals import pre_save
 
 from guanjia.core.choices import AuditSource
+from guanjia.core.text import listed
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ def _pair(change) -> tuple:
 def _m2m_phrase(change: dict) -> str:
     from django.utils.translation import gettext as _
 
-    objects = "、".join(str(o) for o in change.get("objects", []))
+    objects = listed(change.get("objects", []))
     operation = change.get("operation", change.get("type", ""))
     if operation == "add":
         return _("新增 %(objects)s") % {"objects": objects}

@@ -72,7 +72,7 @@ def moved_units_message(request) -> str:
         return _("没有单位的办理时限早于新的办结时限，均未调整。")
     names = Unit.objects.in_bulk(moved)
     return _("以下单位的办理时限已顺延至新的办结时限：%(units)s。") % {
-        "units": "、".join(str(names[pk]) for pk in moved if pk in names)}
+        "units": listed(names[pk] for pk in moved if pk in names)}
 
 
 # action -> (service, the body fields it takes)

@@ -133,7 +133,7 @@ def present(events, request, user) -> list:
     shown = []
     for event in events:
         lead, co = units.get(event.data.get("lead_unit")), [units[u] for u in event.data.get("co_units", ()) if u in units]
-        event.handed_to = "、".join(str(u) for u in [lead, *co] if u is not None)
+        event.handed_to = listed(u for u in [lead, *co] if u is not None)
         event.files = list(event.attachments.all())
         if not enterprise_only(user):
             event.by = str(event.actor) if event.actor_id else None

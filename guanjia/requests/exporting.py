@@ -22,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from guanjia.core.text import listed
 from guanjia.org.models import User
 from guanjia.requests import disclosure
 from guanjia.requests.choices import Category, Source, Status, UnitTaskRole, UnitTaskStatus, Urgency
@@ -128,7 +129,7 @@ def requests_workbook(*, queryset, user) -> bytes:
                 str(labels["urgency"].get(row["urgency"], row["urgency"])),
                 str(labels["status"].get(status, status)),
                 text_cell(User.label(row["butler__name"], row["butler__username"]) or ""),
-                text_cell(row["lead_unit__name"] or ""), text_cell("、".join(co_units.get(row["pk"], []))),
+                text_cell(row["lead_unit__name"] or ""), text_cell(listed(co_units.get(row["pk"], []))),
                 time_cell(row["created_at"]), time_cell(row["due_at"]), time_cell(row["resolved_at"]),
                 yes if _overdue(row, now) else no,
             ])

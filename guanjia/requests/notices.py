@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from guanjia.core.choices import Role
+from guanjia.core.text import listed
 from guanjia.notifications import selectors
 from guanjia.notifications.choices import Kind, ReminderKind
 from guanjia.notifications.services import Notice, clip
@@ -227,7 +228,7 @@ def arbitration_notices(event, request, unit: str, notice) -> None:
         new = Unit.objects.in_bulk(named)
         to_unit = [text(gettext_noop("服务中心已将该诉求仲裁改派，本单位的退单已处理，无需继续办理。"))]
         to_owner = [text(gettext_noop("服务中心已仲裁改派，现由 %(units)s 办理。"),
-                         units="、".join(str(new[pk]) for pk in named if pk in new))]
+                         units=listed(new[pk] for pk in named if pk in new))]
         instruction = []  # the 改派's note goes to the new units with their transfer
     title = gettext_noop("退单仲裁结果：%(request)s")
     notice(Kind.ARBITRATED, title, [*to_unit, *instruction],

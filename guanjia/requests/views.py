@@ -18,6 +18,7 @@ from django.views import View, generic
 from guanjia.core.errors import Conflict
 from guanjia.core.forms import is_id
 from guanjia.core.pagination import CountApartPaginator
+from guanjia.core.text import listed
 from guanjia.core.views import FilteredListView, ScopedDetailView, ScopedMixin, ServiceFormView, xlsx_response
 from guanjia.enterprises.models import Enterprise
 from guanjia.meetings.selectors import action_items_for_request
@@ -119,7 +120,7 @@ class RaiseView(ServiceFormView):
         if uploads and "attachments" not in form.errors:
             if not self.kept.key:
                 form.add_error("attachments", _("请重新选择附件：%(names)s。") % {
-                    "names": "、".join(upload.name for upload in uploads)})
+                    "names": listed(upload.name for upload in uploads)})
             else:
                 try:
                     self.kept.keep(uploads)

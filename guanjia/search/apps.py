@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,12 @@ class SearchConfig(AppConfig):
         from guanjia.search.grams import register_sqlite_function
 
         connection_created.connect(register_sqlite_function, dispatch_uid="guanjia.search.grams")
+        post_migrate.connect(_repair, sender=self, dispatch_uid="guanjia.search.repair")
+
+
+def _repair(sender, using="default", **kwargs) -> None:
+    from django.db import connections
+
+    from guanjia.search.indexes import repair_sqlite
+
+    repair_sqlite(connections[using])

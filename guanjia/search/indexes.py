@@ -63,3 +63,45 @@ def holds_word(index: SearchIndex, word: str, *, using: str = "default") -> Q:
         return Q(pk__in=RawSQL(f"SELECT rowid FROM {index.fts_table} WHERE {index.fts_table} MATCH %s",
                                [grams.sqlite_match(word)]))
     return Q()
+
+
+def sqlite_triggers(index: SearchIndex) -> dict[str, str]:
+    """The triggers that keep an index's FTS5 table in step with its table on SQLite, by name."""
+    fts, table, new, old = index.fts_table, index.table, index.sql_text("new."), index.sql_text("old.")
+    remove = f"INSERT INTO {fts}({fts}, rowid, grams) VALUES ('delete', old.id, guanjia_grams({old}));"
+    add = f"INSERT INTO {fts}(rowid, grams) VALUES (new.id, guanjia_grams({new}));"
+    return {
+        f"{fts}_insert": f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN {add} END",
+        f"{fts}_delete": f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN {remove} END",
+        f"{fts}_update": f"CREATE TRIGGER {fts}_update AFTER UPDATE OF {', '.join(index.columns)} ON {table} "
+                         f"BEGIN {remove} {add} END",
+    }
+
+
+def repair_sqlite(connection) -> list[str]:
+    """Make good an index whose triggers are gone, and rebuild what it missed meanwhile.
+
+    SQLite drops a table's triggers when a migration remakes the table (an added column with a default, an
+    altered one): the index would then silently miss every new or renamed row. Run after every `migrate`
+    (apps.py); returns the names of the indexes rebuilt.
+    """
+    if connection.vendor != "sqlite":
+        return []
+    rebuilt = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        present = {row[0] for row in cursor.fetchall()}
+        for index in INDEXES:
+            if index.fts_table not in present or index.table not in present:
+                continue  # not migrated yet (or unmade): the migration makes it whole
+            triggers = sqlite_triggers(index)
+            missing = [sql for name, sql in triggers.items() if name not in present]
+            if not missing:
+                continue
+            for sql in missing:
+                cursor.execute(sql)
+            cursor.execute(f"INSERT INTO {index.fts_table}({index.fts_table}) VALUES ('delete-all')")
+            cursor.execute(f"INSERT INTO {index.fts_table}(rowid, grams) "
+                           f"SELECT id, guanjia_grams({index.sql_text()}) FROM {index.table}")
+            rebuilt.append(index.name)
+    return rebuilt

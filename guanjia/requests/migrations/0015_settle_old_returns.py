@@ -6,13 +6,18 @@ it) keeps waiting; every other one was settled by what happened to its request s
 """
 
 from django.db import migrations
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 
 
 def settle(apps, schema_editor):
     UnitTask = apps.get_model("requests", "UnitTask")
     waiting = Q(request__status="returned") | Q(request__status="suspended", request__status_before_suspend="returned")
-    (UnitTask.objects.filter(status="returned", arbitrated_at__isnull=True).exclude(waiting)
+    unsettled = UnitTask.objects.filter(status="returned", arbitrated_at__isnull=True)
+    unsettled.exclude(waiting).update(arbitration="settled", arbitrated_at=F("updated_at"))
+    # Of a waiting request, only its newest return waits: an older one (退单, 改派, 退单 again) was settled by
+    # the 改派 that followed it, which left the task as it was.
+    newest = unsettled.filter(waiting).values("request").annotate(last=Max("pk")).values("last")
+    (unsettled.filter(waiting).exclude(pk__in=newest)
      .update(arbitration="settled", arbitrated_at=F("updated_at")))
 
 

@@ -58,6 +58,11 @@ def waiting_task(request: Request, unit) -> UnitTask:
     return waiting[0]
 
 
+def _lead_return_waits(request: Request, task: UnitTask) -> bool:
+    """Whether a lead unit's 退单 other than `task` still waits for the center (the request stays 退单待仲裁)."""
+    return any(t.pk != task.pk and t.role == UnitTaskRole.LEAD for t in waiting_returns(request))
+
+
 def _units_status(request: Request) -> str:
     """The request's status with the units: 部门办理中 once one of them has signed or answered, else 已转办."""
     working = request.unit_tasks.filter(status__in=[UnitTaskStatus.SIGNED, UnitTaskStatus.DONE]).exists()
@@ -85,6 +90,11 @@ def request_uphold_return(*, actor, request: Request, unit=None, comment: str = 
     if task.role == UnitTaskRole.LEAD:
         request.status, request.lead_unit = Status.ACCEPTED, None
         fields.append("lead_unit")
+        common.sync_open_tasks(request)
+    elif request.status == Status.RETURNED and not _lead_return_waits(request, task):
+        # A co-unit's return made before the arbitration (it sent the whole request to 退单待仲裁): released,
+        # the request is the lead unit's again.
+        request.status = _units_status(request)
         common.sync_open_tasks(request)
     step.finish(*fields, comment=comment, unit=task.unit, at=now,
                 data={"task": task.pk, "role": task.role, "decision": Arbitration.UPHELD})
@@ -126,7 +136,8 @@ def request_dismiss_return(*, actor, request: Request, comment: str, unit=None,
     task.arbitration, task.arbitrated_at, task.instruction = Arbitration.DISMISSED, now, comment.strip()
     clock = clocks.start(item=task.item_id, kind=ClockKind.UNIT, at=now, rule=_resumed_rule(request, task, now))
     task.due_at = clock.due_at
-    if request.status == Status.RETURNED:
+    if request.status == Status.RETURNED and not _lead_return_waits(request, task):
+        # Back with the units, unless the lead unit's own return still waits: the request waits for that one.
         request.status = Status.IN_UNITS if task.status == UnitTaskStatus.SIGNED else _units_status(request)
     transitions.save(task, "status", "arbitration", "arbitrated_at", "instruction", "due_at")
     common.sync_open_tasks(request)  # this task among them: the unit's to act on again

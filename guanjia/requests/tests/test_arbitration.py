@@ -357,3 +357,22 @@ def test_the_timeline_says_how_long_an_extension_is_and_which_units_moved(world,
     assert "延长 5 个工作日" in timeline and f"随同顺延：{world.unit1.name}" in timeline
     client.force_login(world.ent1_user)  # what moved among the units is the staff's
     assert "随同顺延" not in client.get(request.get_absolute_url()).content.decode()
+
+
+def test_dismissing_a_co_unit_s_return_leaves_a_waiting_lead_return_waiting(world):
+    request = co_returned(world)  # unit2 (co) returned; the request stays with unit1
+    request = s.request_return(actor=world.unit_user1, request=request, reason="应由规划部门牵头")
+    assert request.status == Status.RETURNED
+    request = s.request_dismiss_return(actor=world.admin, request=request, unit=world.unit2, comment="请继续协办")
+    request.refresh_from_db()
+    assert request.status == Status.RETURNED  # the lead unit's return still waits for the center
+    assert task(request, world.unit1).awaits_arbitration and not task(request, world.unit2).awaits_arbitration
+    request = s.request_uphold_return(actor=world.admin, request=request, comment="同意")
+    assert request.status == Status.ACCEPTED  # the lead released: back to be transferred again
+
+
+def test_upholding_a_co_unit_s_return_made_before_the_arbitration_gives_the_request_back_to_its_lead(world):
+    request = co_returned(world)
+    Request.objects.filter(pk=request.pk).update(status=Status.RETURNED)  # as every return did before
+    request = s.request_uphold_return(actor=world.admin, request=Request.objects.get(pk=request.pk))
+    assert request.status == Status.IN_UNITS and task(request, world.unit1).status == "signed"

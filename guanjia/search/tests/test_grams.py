@@ -111,3 +111,25 @@ def test_a_search_reads_the_index(named):
     assert "search_enterprise_name" in steps, steps
     steps = plan(RequestFilterSet({"q": "融资"}, queryset=Request.objects.all()).qs)
     assert "search_request_text" in steps, steps  # (its enterprises' part is the filter above, as costs decide)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's triggers")
+def test_a_remade_table_gets_its_triggers_back_and_its_index_rebuilt(world):
+    """A migration that remakes a table drops its triggers on SQLite: after every migrate they are made good."""
+    from django.core.management import call_command
+
+    from guanjia.search.indexes import INDEXES, repair_sqlite, sqlite_triggers
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {row[0] for row in cursor.fetchall()}
+        assert {name for index in INDEXES for name in sqlite_triggers(index)} <= present  # as migrate left them
+        cursor.execute("DROP TRIGGER search_enterprise_name_insert")
+    gap = EnterpriseFactory(zone=world.zone, name="渭河水泥厂")  # written while the trigger is gone
+    assert ids(ENTERPRISE_NAME, "水泥", Enterprise) == set()
+    assert repair_sqlite(connection) == ["enterprise_name"]
+    assert ids(ENTERPRISE_NAME, "水泥", Enterprise) == {gap.pk}
+    assert repair_sqlite(connection) == []  # whole again: nothing to do
+    later = EnterpriseFactory(zone=world.zone, name="渭河砖瓦厂")
+    assert ids(ENTERPRISE_NAME, "砖瓦", Enterprise) == {later.pk}
+    call_command("migrate", verbosity=0)  # and migrate runs it
