@@ -263,3 +263,20 @@ def test_an_enterprise_contact_filters_statuses_as_it_reads_them(client, world):
     client.force_login(world.admin)  # the staff read it as it is
     assert page_numbers(client, "?status=returned") == {returned.number}
     assert page_numbers(client, "?status=transferred") == set()
+
+
+def test_an_enterprise_contact_s_sort_by_status_reads_a_return_as_transferred(client, world):
+    """Stored, 退单待仲裁 (returned) sorts before 已提交 (submitted) and 已转办 (transferred) after it: sorted so,
+    a returned request would stand apart from the 已转办 it reads as."""
+    returned = s.request_accept(actor=world.butler1, request=raise_one(world, title="退回的诉求"))
+    returned = s.request_transfer(actor=world.butler1, request=returned, lead_unit=world.unit1)
+    returned = s.request_return(actor=world.unit_user1, request=returned, reason="不属于本单位职责。")
+    transferred = s.request_transfer(actor=world.butler1, request=s.request_accept(
+        actor=world.butler1, request=raise_one(world, title="转办的诉求")), lead_unit=world.unit1)
+    submitted = raise_one(world, title="刚提交的诉求")
+    client.force_login(world.ent1_user)
+    rows = [r["number"] for r in client.get(reverse("requests:list") + "?ordering=status").context["object_list"]]
+    assert rows.index(submitted.number) < min(rows.index(returned.number), rows.index(transferred.number))
+    client.force_login(world.admin)  # the staff sort on the status as it is
+    rows = [r["number"] for r in client.get(reverse("requests:list") + "?ordering=status").context["object_list"]]
+    assert rows.index(returned.number) < rows.index(submitted.number) < rows.index(transferred.number)
