@@ -208,7 +208,6 @@ class AssignView(ServiceFormView):
         return AssignForm
 
     def get_form_kwargs(self):
-
         kwargs = super().get_form_kwargs()
         kwargs["duty_role"] = Role.BUTLER if self.duty == "butler" else Role.LEADER
         return kwargs
