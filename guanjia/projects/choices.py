@@ -31,3 +31,23 @@ class KeyLevel(models.TextChoices):
     CITY = "city", _("市级重点")
     PROVINCIAL = "provincial", _("省级重点")
     NATIONAL = "national", _("国家级重点")
+
+
+class ProjectType(models.TextChoices):
+    """What is built: the approval handbook and the promotion table are made from templates by type."""
+
+    INDUSTRIAL = "industrial", _("工业项目")
+    SERVICE = "service", _("服务业项目")
+    INFRASTRUCTURE = "infrastructure", _("基础设施项目")
+    OTHER = "other", _("其他项目")
+
+
+# The planned date of each stage (the promotion table's 计划时间), beside the actual date of STAGE_DATE_FIELDS.
+STAGE_PLAN_FIELDS: list[tuple[str, str]] = [
+    (Stage.SIGNED, "planned_signed_on"),
+    (Stage.LAND, "planned_land_on"),
+    (Stage.STARTED, "planned_started_on"),
+    (Stage.COMPLETED, "planned_completed_on"),
+    (Stage.PRODUCING, "planned_producing_on"),
+    (Stage.AT_CAPACITY, "planned_capacity_on"),
+]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.choices import Role
 from guanjia.core.models import ArchivableModel, AssignmentBase, ScopedQuerySet, TimeStampedModel
-from guanjia.projects.choices import STAGE_DATE_FIELDS, KeyLevel, Stage
+from guanjia.projects.choices import STAGE_DATE_FIELDS, KeyLevel, ProjectType, Stage
 
 
 class ProjectQuerySet(ScopedQuerySet):
@@ -76,6 +76,16 @@ class Project(TimeStampedModel, ArchivableModel):
     completed_on = models.DateField(_("竣工日期"), null=True, blank=True)
     producing_on = models.DateField(_("投产日期"), null=True, blank=True)
     capacity_on = models.DateField(_("达效日期"), null=True, blank=True)
+    project_type = models.CharField(_("项目类型"), max_length=20, choices=ProjectType.choices,
+                                    default=ProjectType.INDUSTRIAL)
+    # The promotion table's plan (计划时间) of each stage; a stage whose planned month has passed without its
+    # actual date shows yellow, three months late red (promotion.colours).
+    planned_signed_on = models.DateField(_("计划签约日期"), null=True, blank=True)
+    planned_land_on = models.DateField(_("计划供地日期"), null=True, blank=True)
+    planned_started_on = models.DateField(_("计划开工日期"), null=True, blank=True)
+    planned_completed_on = models.DateField(_("计划竣工日期"), null=True, blank=True)
+    planned_producing_on = models.DateField(_("计划投产日期"), null=True, blank=True)
+    planned_capacity_on = models.DateField(_("计划达效日期"), null=True, blank=True)
     address = models.CharField(_("建设地点"), max_length=200, blank=True)
     description = models.TextField(_("建设内容"), blank=True)
 
