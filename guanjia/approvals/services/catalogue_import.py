@@ -263,6 +263,7 @@ class _Checker:
             values["tolerance_allowed"] = False
         else:
             self.error(row, "tolerance_allowed", _("请填写“是”或“否”。"))
+            values["tolerance_allowed"] = bool(raw["tolerance_days"])
         types, unknown = [], []
         for word in (w for w in _SPLIT.split(raw["project_types"]) if w.strip()):
             value = _choice(word, ProjectType.choices)
@@ -272,8 +273,6 @@ class _Checker:
         values["project_types"] = types
         values["materials"] = "\n".join(line.strip() for line in raw["materials"].splitlines() if line.strip())
         row.prerequisites = [_fold(w) for w in _SPLIT.split(raw["prerequisites"]) if w.strip()]
-        if row.errors:
-            return
         self._build(row, current, values)
 
     def _build(self, row: _Row, current: ApprovalItem | None, values: dict[str, Any]) -> None:
@@ -283,9 +282,16 @@ class _Checker:
             item = ApprovalItem(**{f.attname: getattr(current, f.attname) for f in ApprovalItem._meta.concrete_fields})
         for name in EDITABLE_FIELDS:
             setattr(item, name, values[name])
+        # The item's own rules, for the cells read well: a cell already refused is not refused twice.
+        refused = {e.column for e in row.errors}
         for field_name, messages in item_errors(item).items():
+            column = self.header(field_name)
+            if column and column in refused:
+                continue
             for message in messages:
                 self.error(row, field_name if field_name in BY_FIELD else "", message)
+        if row.errors:
+            return
         row.item = item
         if current is None:
             row.action = "create"
