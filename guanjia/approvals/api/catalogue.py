@@ -17,6 +17,20 @@ from guanjia.org.models import Unit
 from guanjia.projects.choices import ProjectType
 
 
+class ChoicesListField(serializers.ListField):
+    """A list of choices whose errors are a list of messages, as every field's are (API.md), not DRF's
+    `{index: [messages]}`."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail
+            if isinstance(detail, dict):
+                detail = [str(message) for messages in detail.values() for message in messages]
+            raise serializers.ValidationError(detail) from None
+
+
 class ApprovalItemSerializer(serializers.ModelSerializer):
     unit = VisibleRelatedField(Unit, help_text="审批部门（单位 id）")
     unit_name = NameField(source="unit")
@@ -26,7 +40,7 @@ class ApprovalItemSerializer(serializers.ModelSerializer):
                                             help_text="补正时计时：pause 暂停，restart 重新计时")
     prerequisites = VisibleRelatedField(ApprovalItem, many=True, required=False, help_text="前置事项（id）")
     dependents = serializers.SerializerMethodField(help_text="以本事项为前置事项的事项（id）")
-    project_types = serializers.ListField(child=serializers.ChoiceField(choices=ProjectType.choices),
+    project_types = ChoicesListField(child=serializers.ChoiceField(choices=ProjectType.choices),
                                           required=False, help_text="适用项目类型；空表示全部")
     # Limits are checked by the service (with the numbers named); here only that they are whole numbers.
     statutory_days = serializers.IntegerField(help_text="法定时限（工作日）")
