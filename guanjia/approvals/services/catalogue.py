@@ -114,8 +114,10 @@ def _check_prerequisites(item: ApprovalItem, prerequisites: list[ApprovalItem], 
         _add(errors, "prerequisites", cycle_message(rotate(cycle, item.pk), names))
 
 
-def _validate(item: ApprovalItem, prerequisites: list[ApprovalItem] | None) -> None:
+def _validate(item: ApprovalItem, prerequisites: list[ApprovalItem] | None, *, unit_before: int | None = None) -> None:
     errors = item_errors(item)
+    if item.unit_id and item.unit_id != unit_before and item.unit.is_archived and "unit" not in errors:
+        _add(errors, "unit", _("单位“%(name)s”已归档，不能再作为审批部门。") % {"name": item.unit.name})
     if item.name and "name" not in errors:
         clash = ApprovalItem.objects.filter(zone=item.zone_id, name=item.name).exclude(pk=item.pk).first()
         if clash is not None:
@@ -163,10 +165,11 @@ def approval_item_update(*, actor, item: ApprovalItem, prerequisites=_UNSET, **f
     _check_fields(fields)
     _lock_catalogue(item.zone_id)
     item = ApprovalItem.objects.select_for_update().select_related("unit").get(pk=item.pk)
+    unit_before = item.unit_id
     for field, value in fields.items():
         setattr(item, field, value.strip() if field == "name" and isinstance(value, str) else value)
     wanted = None if prerequisites is _UNSET else list(prerequisites)
-    _validate(item, wanted)
+    _validate(item, wanted, unit_before=unit_before)
     with audit_context(actor=actor):
         item.save()
         if wanted is not None:

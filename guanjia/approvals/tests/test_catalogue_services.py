@@ -66,6 +66,15 @@ def test_name_unit_and_prerequisites_of_the_zone(world):
         "前置事项须为本园区清单中的事项。"]
 
 
+def test_an_archived_unit_is_not_chosen_again(world):
+    item = _new(world)
+    world.unit2.archived_at = world.unit2.updated_at
+    world.unit2.save()
+    assert _refused(lambda: _new(world, "消防设计审查"))["unit"] == ["单位“自然资源局”已归档，不能再作为审批部门。"]
+    # An item already with it is still edited.
+    assert services.approval_item_update(actor=world.admin, item=item, committed_days=4).committed_days == 4
+
+
 def test_itself_and_a_cycle_are_refused_with_the_cycle_named(world):
     a = _new(world, "甲")
     b = _new(world, "乙", prerequisites=[a])
