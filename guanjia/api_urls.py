@@ -38,6 +38,7 @@ v1 = [
     path("sign-in-log/", SignInLogView.as_view(), name="api-sign-in-log"),
     *calendar_api_urlpatterns,
     path("", include(router.urls)),
+    path("", include("guanjia.approvals.api.urls")),
     path("", include("guanjia.meetings.api.urls")),
     path("", include("guanjia.notifications.api.urls")),
     path("", include("guanjia.reports.api.urls")),

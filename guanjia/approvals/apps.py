@@ -8,6 +8,10 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("代办")
 
     def ready(self) -> None:
-        from guanjia.approvals import workflow
+        from auditlog.registry import auditlog
+
+        from guanjia.approvals import models, workflow
+
+        auditlog.register(models.ApprovalItem, m2m_fields={"prerequisites"})
 
         workflow.register()

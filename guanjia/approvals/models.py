@@ -81,6 +81,11 @@ class ApprovalItem(TimeStampedModel, ArchivableModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("approvals:catalogue-item", args=[self.pk])
+
 
 def _project_scope(user, role, project_field: str) -> Q | None:
     """Whoever sees a project sees its handbook and items; a unit's handlers see their own unit's items."""

@@ -109,6 +109,7 @@ def load_demo_zone() -> DemoSummary:
             % {"what": "、".join(clash) or ZONE_NAME}
         )
     started = time.monotonic()
+    from guanjia.demo.catalogue import load_catalogue
     from guanjia.demo.requests import load_demo_requests
     from guanjia.notifications.receivers import muted
 
@@ -116,6 +117,7 @@ def load_demo_zone() -> DemoSummary:
     # because notices are sent by after-commit callbacks.
     with muted(), transaction.atomic(), audit_context(source=AuditSource.COMMAND):
         zone = _Loader().load()
+        load_catalogue(zone)
         load_demo_requests(zone, seed=SEED)
     return DemoSummary(zone=zone, counts=demo_counts(zone), seconds=time.monotonic() - started)
 
@@ -375,4 +377,5 @@ def demo_counts(zone: Zone) -> dict[str, int]:
         "key_projects": projects.exclude(key_level="").count(),
         "project_butlers": projects.exclude(butler=None).order_by().values("butler").distinct().count(),
         "requests": zone.requests.count(),
+        "approval_items": zone.approval_items.count(),
     }

@@ -71,25 +71,33 @@ ENDPOINTS = {
     "notifications:webhook-update": ("webhook", "get"),
     "notification-detail": ("notification", "get"),
     "notification-read": ("notification", "post"),
+    "approvals:catalogue-item": ("catalogue_item", "get"),
+    "approvals:catalogue-update": ("catalogue_item", "get"),
+    "approvals:catalogue-archive": ("catalogue_item", "post"),
+    "approvals:catalogue-restore": ("catalogue_item", "post"),
+    "approval-item-detail": ("catalogue_item", "get"),
+    "approval-item-restore": ("catalogue_item", "post"),
 }
 # Endpoints with a pk that are not object endpoints of ours (none yet).
 NOT_OBJECT_ENDPOINTS: set[str] = set()
-API_WRITES = [("enterprise-detail", "enterprise"), ("project-detail", "project")]
+API_WRITES = [("enterprise-detail", "enterprise"), ("project-detail", "project"),
+              ("approval-item-detail", "catalogue_item")]
 
 ZONE_STAFF = {"ent1", "ent2", "project1", "project2", "unit", "workstation", "person", "request1", "request2",
-              "meeting1", "action_item1"}
+              "meeting1", "action_item1", "catalogue_item"}
+# The approval catalogue is the zone's published list: every person of the zone reads it.
 VISIBLE = {
     "admin": ZONE_STAFF | {"webhook", "clockrule"},  # group robots and time-limit rules: the zone's admins only
     "leader": ZONE_STAFF,
     "supervisor": ZONE_STAFF,
-    "butler1": {"ent1", "project1", "unit", "workstation", "person", "request1", "meeting1", "action_item1",
+    "butler1": {"ent1", "project1", "unit", "catalogue_item", "workstation", "person", "request1", "meeting1", "action_item1",
                 "notification1"},  # a notification only to its recipient
-    "butler2": {"ent2", "project2", "unit", "workstation", "person", "request2"},
-    "unit1": {"unit", "workstation", "person", "request1",  # request1 was transferred to unit1
+    "butler2": {"ent2", "project2", "unit", "catalogue_item", "workstation", "person", "request2"},
+    "unit1": {"unit", "catalogue_item", "workstation", "person", "request1",  # request1 was transferred to unit1
               "meeting1", "action_item1"},  # unit1 attends meeting1 and owns its action item
-    "unit2": {"unit", "workstation", "person"},
-    "ent1": {"ent1", "project1", "unit", "workstation", "request1"},
-    "ent2": {"ent2", "project2", "unit", "workstation", "request2"},
+    "unit2": {"unit", "catalogue_item", "workstation", "person"},
+    "ent1": {"ent1", "project1", "unit", "catalogue_item", "workstation", "request1"},
+    "ent2": {"ent2", "project2", "unit", "catalogue_item", "workstation", "request2"},
 }
 
 
@@ -165,8 +173,11 @@ def objects(world):
 
     robot_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
     from guanjia.requests.models import ClockRule
+    from guanjia.tests_support.approvals import catalogue_item
 
     return {
+        "catalogue_item": ("catalogue_item", catalogue_item(world.zone, world.unit2, name="施工图审查")),
+        "foreign_catalogue_item": ("catalogue_item", catalogue_item(world.other_zone, foreign_unit, name="施工图审查")),
         "clockrule": ("clockrule", ClockRule.objects.create(zone=world.zone, kind="sign", measure="days", amount=2)),
         "foreign_clockrule": ("clockrule", ClockRule.objects.create(zone=world.other_zone, kind="sign",
                                                                     measure="days", amount=2)),
