@@ -1,0 +1,5 @@
+"""Writes to 代办: one module per concern (others sit beside it).
+
+- `lifecycle`: a handbook item's moves after it is planned (准备材料, 受理 / 容缺受理, 补齐, 审查, 补正, 重新提交,
+  办结, 不予许可, 不适用), one short service each through the workflow kernel's transition helper.
+"""
