@@ -22,6 +22,7 @@ NAVIGATION = [
     ("meetings:list", pgettext_lazy("plural", "会议"), "calendar-event", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
                                                    Role.UNIT}),
     ("MORE", "", "", None),
+    ("approvals:report", _("代办情况"), "clipboard-data", {Role.ADMIN, Role.LEADER, Role.SUPERVISOR}),
     ("org:workstations", _("工作站"), "diagram-3", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR}),
     ("org:units", _("单位"), "bank", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.UNIT}),
     ("org:people", _("人员"), "people", {Role.ADMIN, Role.LEADER}),
