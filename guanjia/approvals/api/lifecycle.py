@@ -48,7 +48,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
         return item_colour(is_open=item.is_open, paused=item.paused, due_at=item.due_at, warn_at=item.warn_at)
 
 
-class EventSerializer(serializers.Serializer):
+class ApprovalEventSerializer(serializers.Serializer):
     """One timeline row: who, when, action, from and to status, comment, and the files' names."""
 
     at = serializers.DateTimeField()
@@ -75,40 +75,40 @@ def _text(**kwargs):
     return serializers.CharField(required=False, allow_blank=True, default="", **kwargs)
 
 
-class _Body(serializers.Serializer):
+class ApprovalMoveBody(serializers.Serializer):
     comment = _text()
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class AcceptBody(_Body):
+class ApprovalAcceptBody(ApprovalMoveBody):
     accepted_on = serializers.DateField(required=False, allow_null=True, default=None,
                                         help_text=_("受理日期，默认今天"))
 
 
-class AcceptWithGapBody(AcceptBody):
+class ApprovalAcceptWithGapBody(ApprovalAcceptBody):
     gap = _text()
     commit_by = serializers.DateField(required=False, allow_null=True, default=None,
                                       help_text=_("承诺补齐日期，默认受理日起容缺补齐时限"))
 
 
-class ReasonBody(serializers.Serializer):
+class ApprovalReasonBody(serializers.Serializer):
     reason = _text()
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class ApproveBody(_Body):
+class ApprovalApproveBody(ApprovalMoveBody):
     document_number = _text()
     approved_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class SupplyBody(serializers.Serializer):
+class ApprovalSupplyBody(serializers.Serializer):
     comment = _text()
 
 
 BODIES = {
-    Action.PREPARE: _Body, Action.ACCEPT: AcceptBody, Action.ACCEPT_WITH_GAP: AcceptWithGapBody,
-    Action.MAKE_GOOD: _Body, Action.SUPPLY: SupplyBody, Action.REVIEW: _Body, Action.REQUEST_CORRECTION: ReasonBody,
-    Action.RESUBMIT: _Body, Action.APPROVE: ApproveBody, Action.REFUSE: ReasonBody, Action.NOT_APPLICABLE: ReasonBody,
+    Action.PREPARE: ApprovalMoveBody, Action.ACCEPT: ApprovalAcceptBody, Action.ACCEPT_WITH_GAP: ApprovalAcceptWithGapBody,
+    Action.MAKE_GOOD: ApprovalMoveBody, Action.SUPPLY: ApprovalSupplyBody, Action.REVIEW: ApprovalMoveBody, Action.REQUEST_CORRECTION: ApprovalReasonBody,
+    Action.RESUBMIT: ApprovalMoveBody, Action.APPROVE: ApprovalApproveBody, Action.REFUSE: ApprovalReasonBody, Action.NOT_APPLICABLE: ApprovalReasonBody,
 }
 # Moves that carry files (multipart `attachments`): the 受理通知书, the written commitment, material, the scan.
 WITH_FILES = frozenset({Action.ACCEPT, Action.ACCEPT_WITH_GAP, Action.MAKE_GOOD, Action.SUPPLY, Action.RESUBMIT,
@@ -134,14 +134,14 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     filterset_class = ApprovalFilterSet
     state_conflicts = True
 
-    @extend_schema(responses=EventSerializer(many=True))
+    @extend_schema(responses=ApprovalEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def timeline(self, request, pk=None):
         """Every event of the item (an enterprise's contact sees no internal one)."""
         obj = self.get_object()
         enterprise_view = request.user.has_role(Role.ENTERPRISE) and not request.user.is_superuser
         events = timeline.events_of(obj.item_id, enterprise_view=enterprise_view)
-        return Response(EventSerializer(events, many=True).data)
+        return Response(ApprovalEventSerializer(events, many=True).data)
 
     def _act(self, request, name: str):
         obj = self.get_object()
