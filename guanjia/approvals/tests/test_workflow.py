@@ -115,3 +115,16 @@ def test_deadlines_moved_mirror_due_at(world):
     approval.refresh_from_db()
     assert approval.due_at == end_of(dt.date(2026, 10, 10))
     assert approval.clocks.filter(kind=Clock.COMMITTED).get().due_at == approval.due_at
+
+
+def test_a_long_overdue_item_goes_up_to_the_project_s_contact_leader(world):
+    world.project1.contact_leader = world.leader
+    world.project1.save(update_fields=["contact_leader"])
+    approval = made(world, tolerance_allowed=True, tolerance_days=3)
+    with travel(MONDAY):
+        lc.approval_prepare(actor=world.butler1, approval=approval)
+        lc.approval_accept_with_gap(actor=world.butler1, approval=approval, gap="不动产权证书", attachments=[pdf()])
+    with travel(at(2026, 10, 13, 10, 0)):  # the gap due 10-08: 10-09, 10-10 (调休), 10-12 over
+        summary = reminders_run()
+    assert summary.reminders["escalation"] >= 1
+    assert {n.recipient.username for n in Notification.objects.filter(kind=Kind.OVERDUE_ESCALATION)} == {"leader"}
