@@ -154,13 +154,29 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return Response(ApprovalSerializer(fresh, context=self.get_serializer_context()).data)
 
 
+ACTION_DOCS = {
+    Action.ACCEPT: "受理: `accepted_on` (default today; not in the future, not before the handbook's start) starts the "
+                   "committed and statutory limits in working days from it (次日起算); files as multipart `attachments`.",
+    Action.ACCEPT_WITH_GAP: "容缺受理 (only where the item's `tolerance_allowed`): `gap` (the missing material) and the "
+                            "enterprise's written commitment as multipart `attachments` are required; `commit_by` "
+                            "defaults to the acceptance plus `tolerance_days` working days. The gap's clock runs to it.",
+    Action.MAKE_GOOD: "补齐容缺材料: the gap supplied (the enterprise's contacts may), with files or a `comment`; 409 "
+                      "when no gap is open.",
+    Action.SUPPLY: "补充材料: files (multipart `attachments`) for a 补正 or an open gap (the enterprise may); 409 otherwise.",
+    Action.REQUEST_CORRECTION: "补正 (`reason` required): both limits pause, or, where the item's `on_correction` is "
+                               "`restart`, count again in full from `resubmit`.",
+    Action.APPROVE: "办结: `document_number` and `approved_on` are required (400), the date not before the acceptance "
+                    "nor in the future; the scan as multipart `attachments`; 409 while a 容缺 gap is open.",
+}
+
+
 def _make_action(name: str):
     def handler(self, request, pk=None):
         return self._act(request, name)
 
     path = name.replace("_", "-")  # accept_with_gap -> …/accept-with-gap/
     handler.__name__ = f"action_{name}"
-    handler.__doc__ = f"{APPROVAL.action_label(name)}: `{path}` (API.md \"approval actions\")."
+    handler.__doc__ = ACTION_DOCS.get(name, f"`{path}` (API.md \"approval actions\").")
     return extend_schema(request=BODIES[name], responses=ApprovalSerializer)(
         action(detail=True, methods=["post"], url_path=path, url_name=path)(handler))
 
