@@ -29,6 +29,7 @@ from guanjia.approvals.workflow import APPROVAL
 from guanjia.core.choices import Role
 from guanjia.core.errors import Conflict
 from guanjia.core.views import ScopedDetailView, ScopedMixin, xlsx_response
+from guanjia.projects.models import Project
 from guanjia.workflow import timeline
 from guanjia.workflow.attachments import FileMissing, attachment_open
 from guanjia.workflow.choices import CLOCK_COLOURS, ClockState
@@ -116,6 +117,9 @@ class ApprovalDetailView(ScopedDetailView):
             "gap_open": bool(approval.gap_commit_by and not approval.gap_made_good_on),
             "gap_late": any(c.kind == Clock.GAP and c.state() == ClockState.OVERDUE for c in clocks),
             "enterprise_only": hidden,
+            # A unit's handler sees the item, not the project or its handbook: no link leading to a 404.
+            "project_shown": Project.objects.shows(user, approval.project_id),
+            "handbook_shown": Handbook.objects.shows(user, approval.handbook_id),
         })
         return context
 
