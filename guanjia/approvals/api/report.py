@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,6 +11,49 @@ from rest_framework.views import APIView
 from guanjia.approvals.forms_lifecycle import ReportForm
 from guanjia.approvals.models import Approval, Handbook
 from guanjia.approvals.report import approvals_report, elapsed_against_benchmark
+
+
+class ApprovalFiguresSerializer(serializers.Serializer):
+    handled = serializers.IntegerField(help_text="approved or refused with `finished_on` in the period")
+    on_time = serializers.IntegerField(help_text="of them, working days used ≤ the committed limit")
+    on_time_rate = serializers.FloatField(allow_null=True, help_text="on_time ÷ handled (0–1), null where none")
+    avg_working_days = serializers.FloatField(allow_null=True)
+    avg_committed_days = serializers.FloatField(allow_null=True)
+    avg_statutory_days = serializers.FloatField(allow_null=True)
+    approved = serializers.IntegerField()
+    refused = serializers.IntegerField()
+
+
+class ApprovalUnitFiguresSerializer(ApprovalFiguresSerializer):
+    id = serializers.IntegerField(help_text="the authority unit")
+    name = serializers.CharField()
+
+
+class ApprovalStageFiguresSerializer(ApprovalFiguresSerializer):
+    stage = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ApprovalBenchmarkSerializer(serializers.Serializer):
+    projects = serializers.IntegerField(help_text="handbooks the caller sees")
+    finished = serializers.IntegerField(help_text="of them, every item finished")
+    benchmark = serializers.IntegerField(help_text="the national limit of the whole process, 120 working days")
+    avg_elapsed_finished = serializers.FloatField(allow_null=True)
+    over_benchmark = serializers.IntegerField()
+    over_committed = serializers.IntegerField()
+
+
+class ApprovalStatsSerializer(ApprovalFiguresSerializer):
+    # `from` is a keyword: declared below.
+    to = serializers.DateField()
+    by_unit = ApprovalUnitFiguresSerializer(many=True)
+    by_stage = ApprovalStageFiguresSerializer(many=True)
+    benchmark = ApprovalBenchmarkSerializer()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField()
+        return fields
 
 
 class ApprovalStatsView(APIView):
@@ -22,7 +66,7 @@ class ApprovalStatsView(APIView):
         parameters=[OpenApiParameter("from", OpenApiTypes.DATE, description="first day; default: the current "
                                                                              "half year's"),
                     OpenApiParameter("to", OpenApiTypes.DATE, description="last day, included")],
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiResponse(description='{"field": ["message"]}'),
+        responses={200: ApprovalStatsSerializer, 400: OpenApiResponse(description='{"field": ["message"]}'),
                    403: OpenApiResponse(description="only admins, leaders and supervisors read the report")},
     )
     def get(self, request):
@@ -34,5 +78,4 @@ class ApprovalStatsView(APIView):
         date_from, date_to = form.period
         report = approvals_report(Approval.objects.visible_to(request.user), date_from=date_from, date_to=date_to)
         benchmark = elapsed_against_benchmark(Handbook.objects.visible_to(request.user))
-        return Response({**report, "from": date_from.isoformat(), "to": date_to.isoformat(),
-                         "benchmark": benchmark["zone"]})
+        return Response(ApprovalStatsSerializer({**report, "benchmark": benchmark["zone"]}).data)
