@@ -162,3 +162,14 @@ def report_workbook(report: dict) -> bytes:
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def approvals_elapsed(*, user, project=None, today: dt.date | None = None) -> dict:
+    """`elapsed_against_benchmark` over the handbooks `user` sees (one project's, if given): what a handbook page
+    or the zone's pages show of the whole process against its committed total and the 120 working days."""
+    from guanjia.approvals.models import Handbook
+
+    handbooks = Handbook.objects.visible_to(user)
+    if project is not None:
+        handbooks = handbooks.filter(project=project)
+    return elapsed_against_benchmark(handbooks, today=today)

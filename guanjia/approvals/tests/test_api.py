@@ -182,3 +182,21 @@ def test_half_year_report_against_hand_counted_figures(api, world):
     for name in ("butler1", "unit2", "ent1"):
         api.force_authenticate(world.users()[name])
         assert api.get("/api/v1/stats/approvals/").status_code == 403, name
+
+
+def test_elapsed_working_days_against_the_committed_total_and_the_national_benchmark(world):
+    """Handbook started Monday 9-21 and planned to finish 10-09; its one item approved 10-12."""
+    from guanjia.approvals.models import Handbook
+    from guanjia.approvals.report import approvals_elapsed
+
+    approval = made(world)
+    Handbook.objects.filter(pk=approval.handbook_id).update(planned_finish=dt.date(2026, 10, 9))
+    _finish(world, approval, accept_on=dt.date(2026, 9, 28), approve_on=dt.date(2026, 10, 12))
+    found = approvals_elapsed(user=world.butler1, project=world.project1, today=dt.date(2026, 11, 2))
+    (row,) = found["projects"]
+    # 9-22…9-24, 9-28…9-30 (中秋 9-25…27 and 国庆 off), 10-08, 10-09 = 8 planned; + 10-10 (调休), 10-12 = 10.
+    assert (row["elapsed_working_days"], row["committed_total"], row["finished"]) == (10, 8, True)
+    assert row["within_committed"] is False and row["within_benchmark"] is True
+    assert found["zone"] == {"projects": 1, "finished": 1, "benchmark": 120, "avg_elapsed_finished": 10.0,
+                             "over_benchmark": 0, "over_committed": 1}
+    assert approvals_elapsed(user=world.butler2)["projects"] == []
