@@ -74,6 +74,7 @@ class Action(models.TextChoices):
     ACCEPT = "accept", _("受理")
     ACCEPT_WITH_GAP = "accept_with_gap", _("容缺受理")
     MAKE_GOOD = "make_good", _("补齐容缺材料")
+    SUPPLY = "supply", _("补充材料")
     REVIEW = "review", _("进入审查")
     REQUEST_CORRECTION = "request_correction", _("要求补正")
     RESUBMIT = "resubmit", _("补正后重新提交")
@@ -87,8 +88,11 @@ APPROVAL_MOVES: dict[str, Move] = {
     Action.PREPARE: Move(frozenset({S.NOT_STARTED}), S.PREPARING, "approvals.handle_approval"),
     Action.ACCEPT: Move(frozenset({S.PREPARING}), S.ACCEPTED, "approvals.handle_approval"),
     Action.ACCEPT_WITH_GAP: Move(frozenset({S.PREPARING}), S.ACCEPTED_WITH_GAP, "approvals.handle_approval"),
+    # The enterprise supplies what it owes (a 容缺 gap, 补正 material) itself: its own permission.
     Action.MAKE_GOOD: Move(frozenset({S.ACCEPTED_WITH_GAP, S.REVIEWING, S.CORRECTING}), None,
-                           "approvals.handle_approval"),
+                           "approvals.supply_approval"),
+    Action.SUPPLY: Move(frozenset({S.ACCEPTED_WITH_GAP, S.REVIEWING, S.CORRECTING}), None,
+                        "approvals.supply_approval"),
     Action.REVIEW: Move(frozenset({S.ACCEPTED, S.ACCEPTED_WITH_GAP}), S.REVIEWING, "approvals.handle_approval"),
     Action.REQUEST_CORRECTION: Move(frozenset({S.ACCEPTED, S.ACCEPTED_WITH_GAP, S.REVIEWING}), S.CORRECTING,
                                     "approvals.handle_approval"),

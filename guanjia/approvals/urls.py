@@ -1,6 +1,7 @@
 from django.urls import path
 
 from guanjia.approvals import views_catalogue as catalogue
+from guanjia.approvals import views_lifecycle
 
 app_name = "approvals"
 urlpatterns = [
@@ -14,4 +15,11 @@ urlpatterns = [
     path("catalogue/<int:pk>/archive/", catalogue.CatalogueArchiveView.as_view(), name="catalogue-archive"),
     path("catalogue/<int:pk>/restore/", catalogue.CatalogueArchiveView.as_view(restore=True),
          name="catalogue-restore"),
+    path("report/", views_lifecycle.ApprovalReportView.as_view(), name="report"),
+    path("report.xlsx", views_lifecycle.ApprovalReportExportView.as_view(), name="report-xlsx"),
+    # The handbook's own page is the planning part's; until it is there, its address leads to the project.
+    path("handbooks/<int:pk>/", views_lifecycle.HandbookRedirectView.as_view(), name="handbook"),
+    path("<int:pk>/", views_lifecycle.ApprovalDetailView.as_view(), name="approval"),
+    path("<int:pk>/files/<int:attachment_pk>/", views_lifecycle.ApprovalAttachmentView.as_view(), name="attachment"),
+    path("<int:pk>/<str:action>/", views_lifecycle.ApprovalActionView.as_view(), name="act"),
 ]

@@ -77,10 +77,36 @@ def _handbook_url(row: dict) -> str:
     return object_address("approvals:handbook")(row["object_id"])
 
 
+def _approval_notices(event) -> list:
+    from guanjia.approvals import notices
+
+    return notices.event_notices(event)
+
+
+def _approval_reminder_people(rows: list, people) -> dict:
+    from guanjia.approvals import notices
+
+    return notices.reminder_people(rows, people)
+
+
+def _approval_escalation_people(rows: list, people) -> dict:
+    from guanjia.approvals import notices
+
+    return notices.escalation_people(rows, people)
+
+
+def _approval_deadlines_moved(item_ids: list[int]) -> None:
+    from guanjia.approvals.services.lifecycle import mirror_deadlines
+
+    mirror_deadlines(item_ids)
+
+
 APPROVAL = Workflow(
     kind="approval", label=_("代办事项"), model="approvals.Approval", statuses=Status,
     open_statuses=OPEN_STATUSES, moves=APPROVAL_MOVES, actions=Action, clock_kinds=Clock,
     status_colours=dict(STATUS_COLOURS), describe=describe_approval, url=_approval_url,
+    notices=_approval_notices, reminder_people=_approval_reminder_people,
+    escalation_people=_approval_escalation_people, deadlines_moved=_approval_deadlines_moved,
     refused_message=_("代办事项当前为“%(status)s”，不能%(action)s。"),
 )
 

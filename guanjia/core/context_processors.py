@@ -24,6 +24,7 @@ NAVIGATION = [
     ("MORE", "", "", None),
     ("approvals:catalogue", _("审批事项清单"), "list-check", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
                                                           Role.UNIT}),
+    ("approvals:report", _("代办情况"), "clipboard-data", {Role.ADMIN, Role.LEADER, Role.SUPERVISOR}),
     ("org:workstations", _("工作站"), "diagram-3", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR}),
     ("org:units", _("单位"), "bank", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.UNIT}),
     ("org:people", _("人员"), "people", {Role.ADMIN, Role.LEADER}),

@@ -119,6 +119,10 @@ def load_demo_zone() -> DemoSummary:
         zone = _Loader().load()
         load_catalogue(zone)
         load_demo_requests(zone, seed=SEED)
+        # The handbooks' items through their life (补正, 容缺, 办结 …): after the handbooks are made and planned.
+        from guanjia.demo.approvals_lifecycle import load_demo_approval_progress
+
+        load_demo_approval_progress(zone, seed=SEED)
     return DemoSummary(zone=zone, counts=demo_counts(zone), seconds=time.monotonic() - started)
 
 

@@ -77,6 +77,16 @@ ENDPOINTS = {
     "approvals:catalogue-restore": ("catalogue_item", "post"),
     "approval-item-detail": ("catalogue_item", "get"),
     "approval-item-restore": ("catalogue_item", "post"),
+    # 代办 (issue 15): a handbook item's page, moves and files; the handbook's address.
+    "approvals:approval": ("approval", "get"),
+    "approvals:act": ("approval", "post"),
+    "approvals:attachment": ("approval", "get"),
+    "approvals:handbook": ("handbook", "get"),
+    "approval-detail": ("approval", "get"),
+    "approval-timeline": ("approval", "get"),
+    **{f"approval-{action}": ("approval", "post") for action in (
+        "prepare", "accept", "accept-with-gap", "make-good", "supply", "review", "request-correction", "resubmit",
+        "approve", "refuse", "not-applicable")},
 }
 # Endpoints with a pk that are not object endpoints of ours (none yet).
 NOT_OBJECT_ENDPOINTS: set[str] = set()
@@ -84,20 +94,22 @@ API_WRITES = [("enterprise-detail", "enterprise"), ("project-detail", "project")
               ("approval-item-detail", "catalogue_item")]
 
 ZONE_STAFF = {"ent1", "ent2", "project1", "project2", "unit", "workstation", "person", "request1", "request2",
-              "meeting1", "action_item1", "catalogue_item"}
+              "meeting1", "action_item1", "catalogue_item", "approval1", "approval2", "handbook1", "handbook2"}
 # The approval catalogue is the zone's published list: every person of the zone reads it.
 VISIBLE = {
     "admin": ZONE_STAFF | {"webhook", "clockrule"},  # group robots and time-limit rules: the zone's admins only
     "leader": ZONE_STAFF,
     "supervisor": ZONE_STAFF,
-    "butler1": {"ent1", "project1", "unit", "catalogue_item", "workstation", "person", "request1", "meeting1", "action_item1",
-                "notification1"},  # a notification only to its recipient
-    "butler2": {"ent2", "project2", "unit", "catalogue_item", "workstation", "person", "request2"},
+    "butler1": {"ent1", "project1", "unit", "catalogue_item", "workstation", "person", "request1", "meeting1",
+                "action_item1", "notification1", "approval1", "handbook1"},  # a notification only to its recipient
+    "butler2": {"ent2", "project2", "unit", "catalogue_item", "workstation", "person", "request2", "approval2",
+                "handbook2"},
     "unit1": {"unit", "catalogue_item", "workstation", "person", "request1",  # request1 was transferred to unit1
-              "meeting1", "action_item1"},  # unit1 attends meeting1 and owns its action item
-    "unit2": {"unit", "catalogue_item", "workstation", "person"},
-    "ent1": {"ent1", "project1", "unit", "catalogue_item", "workstation", "request1"},
-    "ent2": {"ent2", "project2", "unit", "catalogue_item", "workstation", "request2"},
+              "meeting1", "action_item1",  # unit1 attends meeting1 and owns its action item
+              "approval1"},  # unit1 is the authority that decides approval1 (a unit sees no handbook)
+    "unit2": {"unit", "catalogue_item", "workstation", "person", "approval2"},
+    "ent1": {"ent1", "project1", "unit", "catalogue_item", "workstation", "request1", "approval1", "handbook1"},
+    "ent2": {"ent2", "project2", "unit", "catalogue_item", "workstation", "request2", "approval2", "handbook2"},
 }
 
 
@@ -125,8 +137,10 @@ def _args(url_name: str, obj) -> list[int]:
         return [obj.pk, obj.contacts.get().pk]
     if url_name == "requests:act":
         return [obj.pk, "accept"]
-    if url_name == "requests:attachment":
+    if url_name in ("requests:attachment", "approvals:attachment"):
         return [obj.pk, obj.attachments.get().pk]
+    if url_name == "approvals:act":
+        return [obj.pk, "review"]
     return [obj.pk]
 
 
@@ -172,8 +186,25 @@ def objects(world):
     from guanjia.notifications.models import Notification, WebhookEndpoint
 
     robot_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from guanjia.approvals.services import lifecycle
+    from guanjia.tests_support.approvals import catalogue_item, handbook
+
+    def handbook_of(project, unit):
+        return handbook(project, [catalogue_item(project.zone, unit)], start=timezone.localdate())
+
+    handbook1, handbook2 = handbook_of(world.project1, world.unit1), handbook_of(world.project2, world.unit2)
+    foreign_handbook = handbook_of(world.foreign_project, foreign_unit)
+
+    def accepted(book, actor):  # with a file (受理通知书)
+        approval = lifecycle.approval_prepare(actor=actor, approval=book.approvals.get())
+        return lifecycle.approval_accept(actor=actor, approval=approval, attachments=[
+            SimpleUploadedFile("受理通知书.pdf", b"%PDF-1.4 test", content_type="application/pdf")])
+
+    approval1, approval2 = accepted(handbook1, world.butler1), accepted(handbook2, world.butler2)
+    foreign_approval = accepted(foreign_handbook, world.foreign_admin)
     from guanjia.requests.models import ClockRule
-    from guanjia.tests_support.approvals import catalogue_item
 
     return {
         "catalogue_item": ("catalogue_item", catalogue_item(world.zone, world.unit2, name="施工图审查")),
@@ -190,6 +221,10 @@ def objects(world):
         "foreign_webhook": ("webhook", WebhookEndpoint.objects.create(zone=world.other_zone, name="达州群",
                                                                       kind="wecom", url=robot_url)),
         "meeting1": ("meeting", meeting1), "foreign_meeting": ("meeting", foreign_meeting),
+        "approval1": ("approval", approval1), "approval2": ("approval", approval2),
+        "foreign_approval": ("approval", foreign_approval),
+        "handbook1": ("handbook", handbook1), "handbook2": ("handbook", handbook2),
+        "foreign_handbook": ("handbook", foreign_handbook),
         "action_item1": ("action_item", action_item1), "foreign_action_item": ("action_item", foreign_action_item),
         "request1": ("request", request1), "request2": ("request", request2),
         "foreign_request": ("request", foreign_request),
