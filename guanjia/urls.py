@@ -34,6 +34,5 @@ urlpatterns = [
     path("approvals/", include("guanjia.approvals.urls")),
     path("notifications/", include("guanjia.notifications.urls")),
     path("reports/", include("guanjia.reports.urls")),
-    path("approvals/", include("guanjia.approvals.urls")),
     path("api/", include("guanjia.api_urls")),
 ]
