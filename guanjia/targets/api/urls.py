@@ -1,0 +1,23 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from guanjia.targets.api.views import (
+    InvestmentReportViewSet,
+    ProjectInvestmentPlanView,
+    ProjectInvestmentView,
+    ProjectStatsView,
+    TargetViewSet,
+)
+
+# A SimpleRouter: the API root view belongs to the main router in guanjia/api_urls.py.
+router = SimpleRouter()
+router.register("targets", TargetViewSet, basename="target")
+router.register("investment-reports", InvestmentReportViewSet, basename="investment-report")
+
+urlpatterns = [
+    *router.urls,
+    path("stats/projects/", ProjectStatsView.as_view(), name="api-stats-projects"),
+    path("projects/<int:pk>/investment/", ProjectInvestmentView.as_view(), name="api-project-investment"),
+    path("projects/<int:pk>/investment/plan/", ProjectInvestmentPlanView.as_view(),
+         name="api-project-investment-plan"),
+]
