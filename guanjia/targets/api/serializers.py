@@ -18,7 +18,7 @@ class TargetSerializer(serializers.ModelSerializer):
     counted from the projects for every kind but `custom`, whose actual is entered by hand; `progress` =
     actual ÷ value (null where the value is 0)."""
 
-    zone = serializers.IntegerField(required=False, help_text="default: the caller's zone")
+    zone = serializers.IntegerField(source="zone_id", read_only=True, help_text="the caller's zone")
     kind = serializers.ChoiceField(choices=TargetKind.choices)
     value = serializers.DecimalField(**VALUE)
     actual = serializers.SerializerMethodField()

@@ -141,16 +141,18 @@ def _report(request, project, data) -> Response:
 
 def _summary(project, year: int) -> dict:
     card = selectors.project_investment(project, year=year)
-    wan = 10000
+    def yuan(wan) -> str | None:
+        return None if wan is None else f"{wan * 10000:.2f}"
+
     return {
         "project": project.pk, "year": year,
-        "total_investment": str(project.total_investment * wan),
-        "plan": None if card["plan"] is None else str(card["plan"] * wan),
-        "completed_year": str(card["completed_year"] * wan),
-        "completed_total": str(card["completed_total"] * wan),
+        "total_investment": yuan(project.total_investment),
+        "plan": yuan(card["plan"]),
+        "completed_year": yuan(card["completed_year"]),
+        "completed_total": yuan(card["completed_total"]),
         "year_completion": card["year_completion"],
         "completion": card["completion"],
-        "months": [{"month": r.month.strftime("%Y-%m"), "amount": str(r.amount * wan), "note": r.note}
+        "months": [{"month": r.month.strftime("%Y-%m"), "amount": yuan(r.amount), "note": r.note}
                    for r in card["reports"]],
     }
 
