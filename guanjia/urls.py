@@ -33,5 +33,6 @@ urlpatterns = [
     path("meetings/", include("guanjia.meetings.urls")),
     path("notifications/", include("guanjia.notifications.urls")),
     path("reports/", include("guanjia.reports.urls")),
+    path("targets/", include("guanjia.targets.urls")),
     path("api/", include("guanjia.api_urls")),
 ]
