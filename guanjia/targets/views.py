@@ -130,7 +130,7 @@ class TargetSaveView(StaffMixin, generic.View):
         return render(request, "targets/_target_row.html", {"row": row, "can_manage": True})
 
 
-class TargetDeleteView(StaffMixin, generic.View):
+class TargetDeleteView(LoginRequiredMixin, generic.View):
     def post(self, request, pk):
         target = get_object_or_404(Target.objects.visible_to(request.user), pk=pk)
         services.target_delete(actor=request.user, target=target)

@@ -71,24 +71,32 @@ ENDPOINTS = {
     "notifications:webhook-update": ("webhook", "get"),
     "notification-detail": ("notification", "get"),
     "notification-read": ("notification", "post"),
+    "targets:delete": ("target", "post"),
+    "targets:report": ("project", "post"),
+    "targets:plan": ("project", "post"),
+    "target-detail": ("target", "get"),
+    "investment-report-detail": ("investment_report", "get"),
+    "api-project-investment": ("project", "get"),
+    "api-project-investment-plan": ("project", "post"),
 }
 # Endpoints with a pk that are not object endpoints of ours (none yet).
 NOT_OBJECT_ENDPOINTS: set[str] = set()
 API_WRITES = [("enterprise-detail", "enterprise"), ("project-detail", "project")]
 
 ZONE_STAFF = {"ent1", "ent2", "project1", "project2", "unit", "workstation", "person", "request1", "request2",
-              "meeting1", "action_item1"}
+              "meeting1", "action_item1", "target1", "investment_report1"}
 VISIBLE = {
     "admin": ZONE_STAFF | {"webhook", "clockrule"},  # group robots and time-limit rules: the zone's admins only
     "leader": ZONE_STAFF,
     "supervisor": ZONE_STAFF,
     "butler1": {"ent1", "project1", "unit", "workstation", "person", "request1", "meeting1", "action_item1",
-                "notification1"},  # a notification only to its recipient
-    "butler2": {"ent2", "project2", "unit", "workstation", "person", "request2"},
+                "notification1", "target1", "investment_report1"},  # a notification only to its recipient
+    "butler2": {"ent2", "project2", "unit", "workstation", "person", "request2", "target1"},
     "unit1": {"unit", "workstation", "person", "request1",  # request1 was transferred to unit1
-              "meeting1", "action_item1"},  # unit1 attends meeting1 and owns its action item
-    "unit2": {"unit", "workstation", "person"},
-    "ent1": {"ent1", "project1", "unit", "workstation", "request1"},
+              "meeting1", "action_item1", "target1"},  # unit1 attends meeting1 and owns its action item
+    "unit2": {"unit", "workstation", "person", "target1"},
+    # an enterprise sees no targets, and the monthly investment of its own projects
+    "ent1": {"ent1", "project1", "unit", "workstation", "request1", "investment_report1"},
     "ent2": {"ent2", "project2", "unit", "workstation", "request2"},
 }
 
@@ -166,7 +174,22 @@ def objects(world):
     robot_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
     from guanjia.requests.models import ClockRule
 
+    import datetime as dt_
+
+    from guanjia.targets.models import InvestmentReport, Target
+
+    month = dt_.date(2025, 6, 1)
+    targets = {
+        "target1": ("target", Target.objects.create(zone=world.zone, year=2025, kind="new_starts", value=20)),
+        "foreign_target": ("target", Target.objects.create(zone=world.other_zone, year=2025, kind="new_starts",
+                                                           value=9)),
+        "investment_report1": ("investment_report", InvestmentReport.objects.create(
+            project=world.project1, month=month, amount=10)),
+        "foreign_investment_report": ("investment_report", InvestmentReport.objects.create(
+            project=world.foreign_project, month=month, amount=10)),
+    }
     return {
+        **targets,
         "clockrule": ("clockrule", ClockRule.objects.create(zone=world.zone, kind="sign", measure="days", amount=2)),
         "foreign_clockrule": ("clockrule", ClockRule.objects.create(zone=world.other_zone, kind="sign",
                                                                     measure="days", amount=2)),
