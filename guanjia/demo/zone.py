@@ -110,6 +110,7 @@ def load_demo_zone() -> DemoSummary:
         )
     started = time.monotonic()
     from guanjia.demo.requests import load_demo_requests
+    from guanjia.demo.targets import load_demo_targets
     from guanjia.notifications.receivers import muted
 
     # A replayed year tells nobody: its notices would all be stale. Muted around the commit too,
@@ -117,6 +118,7 @@ def load_demo_zone() -> DemoSummary:
     with muted(), transaction.atomic(), audit_context(source=AuditSource.COMMAND):
         zone = _Loader().load()
         load_demo_requests(zone, seed=SEED)
+        load_demo_targets(zone)
     return DemoSummary(zone=zone, counts=demo_counts(zone), seconds=time.monotonic() - started)
 
 

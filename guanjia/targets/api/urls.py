@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from guanjia.targets.api.views import (
@@ -17,7 +17,8 @@ router.register("investment-reports", InvestmentReportViewSet, basename="investm
 urlpatterns = [
     *router.urls,
     path("stats/projects/", ProjectStatsView.as_view(), name="api-stats-projects"),
-    path("projects/<int:pk>/investment/", ProjectInvestmentView.as_view(), name="api-project-investment"),
-    path("projects/<int:pk>/investment/plan/", ProjectInvestmentPlanView.as_view(),
-         name="api-project-investment-plan"),
+    # A project's id as ScopedViewSet reads one (ASCII digits; the schema then says a row id's bounds).
+    re_path(r"^projects/(?P<pk>[0-9]+)/investment/$", ProjectInvestmentView.as_view(), name="api-project-investment"),
+    re_path(r"^projects/(?P<pk>[0-9]+)/investment/plan/$", ProjectInvestmentPlanView.as_view(),
+            name="api-project-investment-plan"),
 ]

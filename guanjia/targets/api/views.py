@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from guanjia.core.api import ScopedViewSet
+from guanjia.core.forms import is_id
 from guanjia.projects.models import Project
 from guanjia.targets import selectors, services
 from guanjia.targets.api.serializers import (
@@ -157,12 +159,18 @@ def _summary(project, year: int) -> dict:
     }
 
 
+def _visible_project(request, pk) -> Project:
+    if not is_id(pk):  # a number no row can have is no row (the database would refuse it)
+        raise Http404
+    return get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+
+
 class ProjectInvestmentView(APIView):
     """`/api/v1/projects/{id}/investment/?year=`: the project's total, year plan and months reported (yuan);
     POST `{"month", "amount", "note"}` reports a month, as `/api/v1/investment-reports/` does."""
 
     def _project(self, request, pk):
-        return get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+        return _visible_project(request, pk)
 
     @extend_schema(operation_id="project_investment", responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
@@ -188,7 +196,7 @@ class ProjectInvestmentPlanView(APIView):
     @extend_schema(operation_id="project_investment_plan", request=InvestmentPlanWriteSerializer,
                    responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
-        project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+        project = _visible_project(request, pk)
         if not request.user.has_perm("targets.plan_investment", project):
             raise PermissionDenied
         body = InvestmentPlanWriteSerializer(data=request.data)
