@@ -173,12 +173,9 @@ def objects(world):
 
     robot_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
     from guanjia.requests.models import ClockRule
-
-    import datetime as dt_
-
     from guanjia.targets.models import InvestmentReport, Target
 
-    month = dt_.date(2025, 6, 1)
+    month = dt.date(2025, 6, 1)
     targets = {
         "target1": ("target", Target.objects.create(zone=world.zone, year=2025, kind="new_starts", value=20)),
         "foreign_target": ("target", Target.objects.create(zone=world.other_zone, year=2025, kind="new_starts",
