@@ -134,6 +134,8 @@ def target_delete(*, actor, target: Target) -> None:
 def investment_plan_set(*, actor, project, year: int, amount) -> InvestmentPlan:
     """A project's planned investment for a year (年度计划投资, 万元); setting it again replaces it."""
     require(actor, "targets.plan_investment", project)
+    if project.archived_at is not None:
+        raise ValidationError({"project": _("项目已归档，不能设置投资计划。")})
     year = _check_year(year)
     amount = _decimal(amount, "amount")
     plan = InvestmentPlan.objects.select_for_update().filter(project=project, year=year).first()
@@ -172,6 +174,8 @@ def investment_report(*, actor, project, month, amount, note: str = "", today: d
     whether it is new.
     """
     require(actor, "targets.report_investment", project)
+    if project.archived_at is not None:
+        raise ValidationError({"project": _("项目已归档，不能填报投资。")})
     month = month_start(month)
     today = today or timezone.localdate()
     errors = {}

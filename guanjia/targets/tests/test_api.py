@@ -153,3 +153,13 @@ def test_project_investment_endpoint(api, dataset):
     assert api.post(url + "plan/", {"year": 2026, "amount": "1"}, format="json").status_code == 403
     api.force_authenticate(dataset.w.foreign_admin)
     assert api.get(url).status_code == 404
+
+
+def test_investment_reports_list_query_count_is_fixed(api, dataset, django_assert_max_num_queries):
+    api.force_authenticate(dataset.w.admin)
+    with django_assert_max_num_queries(20) as few:
+        api.get("/api/v1/investment-reports/")
+    for month in range(1, 13):
+        InvestmentReport.objects.create(project=dataset.p5, month=dt.date(2023, month, 1), amount=1)
+    with django_assert_max_num_queries(len(few)):
+        assert api.get("/api/v1/investment-reports/").json()["count"] == 18  # 6 + 12, not the other zone's

@@ -131,3 +131,12 @@ def test_passing_the_total_needs_a_confirmation_note(world, project):
     assert corrected.amount == 500
     # A correction is checked against the other months only: 600 + 300 is within the total.
     assert report(world.butler1, project, "2025-10", 300)[0].note == ""
+
+
+def test_an_archived_project_takes_no_report_or_plan(world, project):
+    from guanjia.projects.services import project_archive
+
+    project = project_archive(actor=world.admin, project=project)
+    assert "已归档" in errors(report, actor=world.butler1, project=project, month="2025-10", amount=1)["project"][0]
+    assert "已归档" in errors(s.investment_plan_set, actor=world.admin, project=project, year=2025,
+                              amount=1)["project"][0]

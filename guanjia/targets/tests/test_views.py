@@ -102,6 +102,13 @@ def test_project_page_shows_the_investment_card(client, dataset, django_assert_m
     text = page.content.decode()
     assert 'data-card="investment"' in text and 'id="investment-report-form"' in text
     assert 'id="investment-plan-form"' not in text  # the plan is the butler's
+    # The card costs the same whatever the number of months reported.
+    with django_assert_max_num_queries(60) as few:
+        client.get(url)
+    for month in range(1, 13):
+        InvestmentReport.objects.create(project=dataset.p1, month=dt.date(2023, month, 1), amount=1)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url).status_code == 200
 
 
 def test_enterprise_reports_the_month_from_the_card(client, dataset):
