@@ -139,8 +139,9 @@ def project_stats(*, projects: QuerySet, zone_id: int, year: int, today: dt.date
         row = months.get(m)
         amount = row["completed"] if row else ZERO
         cumulative += amount
-        month_rows.append({"month": f"{year}-{m:02d}", "completed": _number(amount),
-                           "cumulative": _number(cumulative),
+        to_come = dt.date(year, m, 1) > today  # a month not begun has nothing completed yet, not a zero
+        month_rows.append({"month": f"{year}-{m:02d}", "completed": None if to_come else _number(amount),
+                           "cumulative": None if to_come else _number(cumulative),
                            "plan_cumulative": _number((plan * m / 12).quantize(Decimal("0.0001")))})
     key_completed = sum((row["key"] or ZERO for row in months.values()), ZERO)
     received, started = counts[TargetKind.AGREEMENTS_SIGNED.value], counts["agreements_started"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from guanjia.core.forms import is_id
 from guanjia.core.predicates import is_zone_staff
 from guanjia.core.views import xlsx_response
 from guanjia.projects.models import Project
@@ -95,8 +96,8 @@ class TargetSaveView(StaffMixin, generic.View):
         saved = None
         target_pk = request.POST.get("target", "")
         # A row already saved is edited by its id (a custom target's label may change with it).
-        existing = (get_object_or_404(Target.objects.visible_to(request.user), pk=target_pk)
-                    if target_pk.isascii() and target_pk.isdigit() else None)
+        existing = (get_object_or_404(Target.objects.visible_to(request.user), pk=int(target_pk))
+                    if target_pk.isascii() and is_id(target_pk) else None)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -118,11 +119,12 @@ class TargetSaveView(StaffMixin, generic.View):
             else:
                 messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
             return HttpResponseRedirect(reverse("targets:list") + (f"?year={year}" if year else ""))
-        if saved is None:
+        if saved is None:  # the row as it stands, with the errors under it
             kind = form.data.get("kind") if form.data.get("kind") in TargetKind.values else TargetKind.CUSTOM
-            target = existing
-            row = _row(year or 0, kind, target, target.actual if target else None, form=form)
-            row["new"] = target is None and kind == TargetKind.CUSTOM
+            key = f"custom-{existing.pk}" if existing and existing.kind == TargetKind.CUSTOM else str(kind)
+            row = {r["key"]: r for r in target_rows(request.user, year)}.get(key) if year else None
+            row = row or _row(year or 0, kind, existing, existing.actual if existing else None)
+            row["form"] = form
             return render(request, "targets/_target_row.html", {"row": row, "can_manage": True})
         rows = {r["key"]: r for r in target_rows(request.user, saved.year)}
         row = rows[f"custom-{saved.pk}" if saved.kind == TargetKind.CUSTOM else str(saved.kind)]

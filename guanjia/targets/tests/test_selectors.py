@@ -62,6 +62,9 @@ def test_next_year_across_the_boundary(dataset):
     s = stats(dataset, year=2026, today=dt.date(2026, 3, 1))
     assert s["targets"]["new_starts"]["actual"] == 1  # p4, started 2 January 2026
     assert s["targets"]["investment"]["actual"] == 999 and s["investment"]["plan"] == 9999
+    months = {row["month"]: row for row in s["investment"]["months"]}
+    assert months["2026-03"]["cumulative"] == 999 and months["2026-04"]["completed"] is None  # not begun yet
+    assert months["2026-04"]["plan_cumulative"] == 3333
 
 
 def test_a_butler_counts_their_own_projects(dataset):

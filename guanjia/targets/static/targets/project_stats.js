@@ -23,14 +23,14 @@
   }
 
   draw("chart-targets", data.targets.labels, {
-    tooltip: tooltip, grid: grid, legend: { top: 0 },
+    tooltip: tooltip, grid: Object.assign({}, grid, { top: 56 }), legend: { top: 0 },
     xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
     yAxis: { type: "category", data: data.targets.labels, inverse: true,
              axisLabel: { width: 120, overflow: "truncate", ellipsis: "…" } },
     series: [
       { name: names.progress, type: "bar", data: data.targets.progress, barMaxWidth: 24,
         tooltip: { valueFormatter: percent },
-        markLine: { symbol: "none", label: { formatter: names.half }, lineStyle: { type: "dashed", color: "#dc3545" },
+        markLine: { symbol: "none", label: { formatter: names.half, position: "end" }, lineStyle: { type: "dashed", color: "#dc3545" },
                     data: [{ xAxis: 50 }] } }
     ]
   });
