@@ -1,6 +1,7 @@
 """Shapes of `/api/v1/targets/`, `GET /api/v1/stats/projects/` and the investment endpoints (API.md)."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from guanjia.core.api import NameField, VisibleRelatedField
@@ -59,9 +60,14 @@ class TargetUpdateSerializer(serializers.Serializer):
     actual = serializers.DecimalField(required=False, allow_null=True, **VALUE)
 
 
+@extend_schema_field({"type": "number", "nullable": True})
+class NumberField(serializers.ReadOnlyField):
+    """A count as a whole number (11), an amount in 万元 as a number (18236.5): as the selector gives it."""
+
+
 class FigureSerializer(serializers.Serializer):
-    target = serializers.FloatField(allow_null=True, help_text="the year's target; null where none is set")
-    actual = serializers.FloatField(allow_null=True)
+    target = NumberField(help_text="the year's target; null where none is set")
+    actual = NumberField(help_text="counted from the projects (a custom target's: entered by hand)")
     progress = serializers.FloatField(allow_null=True, help_text="actual ÷ target, 0–1 (or above); null without "
                                                                  "a target")
 
