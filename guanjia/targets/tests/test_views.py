@@ -129,3 +129,15 @@ def test_butler_sets_the_year_plan(client, dataset):
     client.force_login(dataset.w.butler1)
     answer = client.post(f"/targets/projects/{dataset.p3.pk}/plan/", {"year": 2026, "amount": "300"})
     assert answer.status_code == 302 and InvestmentPlan.objects.get(project=dataset.p3).amount == 300
+
+
+def test_targets_page_query_count_does_not_grow(client, dataset, django_assert_max_num_queries):
+    client.force_login(dataset.w.admin)
+    with django_assert_max_num_queries(30) as few:
+        client.get("/targets/?year=2025")
+    for n in range(10):
+        Target.objects.create(zone=dataset.w.zone, year=2025, kind="custom", label=f"指标{n}", value=n + 1, actual=n)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get("/targets/?year=2025")
+    assert page.content.decode().count("data-target-row=") == 4 + 11
+    assert client.get("/targets/?year=abc").status_code == 200  # the message by the field, this year shown
