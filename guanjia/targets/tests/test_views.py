@@ -2,6 +2,8 @@
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 
 import pytest
 import time_machine
@@ -141,3 +143,18 @@ def test_targets_page_query_count_does_not_grow(client, dataset, django_assert_m
         page = client.get("/targets/?year=2025")
     assert page.content.decode().count("data-target-row=") == 4 + 11
     assert client.get("/targets/?year=abc").status_code == 200  # the message by the field, this year shown
+
+
+@pytest.mark.skipif(not (shutil.which("libreoffice") or shutil.which("soffice")), reason="LibreOffice not installed")
+def test_libreoffice_opens_the_export(client, dataset, tmp_path):
+    client.force_login(dataset.w.admin)
+    book = tmp_path / "project-stats.xlsx"
+    book.write_bytes(client.get("/targets/projects.xlsx?year=2025").content)
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    subprocess.run([office, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(tmp_path), str(book)],
+                   check=True, capture_output=True, timeout=120)
+    text = (tmp_path / "project-stats.csv").read_text(encoding="utf-8")
+    # As LibreOffice reads it: numbers, percentages formatted as such, the 双过半 mark.
+    assert "新开工项目（个）,4,2,50.0%,1,25.0%,未过半" in text
+    assert "完成投资（万元）,1000,575,57.5%,500,50.0%,已过半" in text and "签约项目开工率,66.7%" in text
