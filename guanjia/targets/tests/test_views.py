@@ -70,6 +70,8 @@ def test_stats_page(client, dataset, django_assert_max_num_queries):
     assert page.status_code == 200 and 'id="project-stats-data"' in text and "project_stats.js" in text
     assert "66.7%" in text and "未实现双过半" in text
     assert client.get("/targets/projects/?year=abc").status_code == 200  # the message by the field, no 500
+    with time_machine.travel(dt.datetime(2025, 5, 20, 10, 0), tick=False):  # June not over yet
+        assert "上半年尚未结束" in client.get("/targets/projects/?year=2025").content.decode()
 
 
 def test_stats_page_query_count_does_not_grow(client, dataset, django_assert_max_num_queries):
