@@ -121,6 +121,13 @@ def main(argv: list[str] | None = None) -> int:
 
     for figure in enterprise_search(repeat=max(3, args.repeat // 4)):
         print(figure.line(), flush=True)
+    from django.utils import timezone
+
+    from bench.project_stats_figures import project_stats_figures
+
+    for figure in project_stats_figures(zone=zone, admin=admin, client=client, year=timezone.localdate().year,
+                                        repeat=max(3, args.repeat // 2)):
+        print(figure.line(), flush=True)
     if args.import_rows:
         figure = measure_import(actor=admin, zone=zone, rows=args.import_rows)
         print(figure.line() + f"  [{figure.median_ms / 1000:.1f} s]")

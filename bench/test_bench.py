@@ -139,3 +139,28 @@ def test_search_figures_compare_the_index_with_the_scan(db):
     figures = enterprise_search(repeat=2, words=("咸阳", "轮胎")) + request_search(repeat=2, words=("融资",))
     assert all("DIFFERENT" not in f.name and f.median_ms > 0 and f.floor_ms > 0 for f in figures)
     assert "× the scan (target < 0.2×)" in figures[0].line() and "(1 rows)" in figures[2].name
+
+
+# The projects statistics (bench/project_stats_figures.py) ----------------------------------------------------------
+
+def test_project_stats_floor_gives_the_products_figures(db):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bench.project_stats_figures import ensure_investment, floor_figures, product_figures
+    from guanjia.demo.seed import seed_zone
+    from guanjia.projects.models import Project
+    from guanjia.targets.selectors import project_stats
+
+    zone = seed_zone(enterprises=60, projects=80, seed=5).zone
+    archived = Project.objects.filter(zone=zone).exclude(started_on=None).order_by("pk").first()
+    Project.objects.filter(pk=archived.pk).update(archived_at=timezone.now())  # counted by neither
+    for year in (2025, 2026):
+        assert ensure_investment(zone=zone, year=year) > 0
+        product = product_figures(project_stats(projects=Project.objects.filter(zone=zone), zone_id=zone.pk,
+                                                year=year, today=dt.date(year, 12, 31)))
+        floor = floor_figures(zone_id=zone.pk, year=year)
+        assert floor == product
+        assert floor["investment"] > 0 and floor["targets"]["新增规上企业"] == 50
+    assert ensure_investment(zone=zone, year=2026) == 0  # once per dataset

@@ -42,6 +42,7 @@ v1 = [
     path("", include("guanjia.meetings.api.urls")),
     path("", include("guanjia.notifications.api.urls")),
     path("", include("guanjia.reports.api.urls")),
+    path("", include("guanjia.targets.api.urls")),
     path("", include("guanjia.workflow.api.urls")),
 ]
 

@@ -34,5 +34,6 @@ urlpatterns = [
     path("approvals/", include("guanjia.approvals.urls")),
     path("notifications/", include("guanjia.notifications.urls")),
     path("reports/", include("guanjia.reports.urls")),
+    path("targets/", include("guanjia.targets.urls")),
     path("api/", include("guanjia.api_urls")),
 ]

@@ -111,6 +111,7 @@ def load_demo_zone() -> DemoSummary:
     started = time.monotonic()
     from guanjia.demo.catalogue import load_catalogue
     from guanjia.demo.requests import load_demo_requests
+    from guanjia.demo.targets import load_demo_targets
     from guanjia.notifications.receivers import muted
 
     # A replayed year tells nobody: its notices would all be stale. Muted around the commit too,
@@ -119,6 +120,7 @@ def load_demo_zone() -> DemoSummary:
         zone = _Loader().load()
         load_catalogue(zone)
         load_demo_requests(zone, seed=SEED)
+        load_demo_targets(zone)
         # The handbooks' items through their life (补正, 容缺, 办结 …): after the handbooks are made and planned.
         from guanjia.demo.approvals_lifecycle import load_demo_approval_progress
 

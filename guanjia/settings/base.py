@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "guanjia.meetings.choices.Kind",
         "NotificationKindEnum": "guanjia.notifications.choices.Kind",
         "SuspendReasonEnum": "guanjia.requests.choices.SuspendReason",
+        "TargetKindEnum": "guanjia.targets.choices.TargetKind",
     },
 }
 

@@ -14,3 +14,9 @@ class TargetKind(models.TextChoices):
 
 # 双过半: by the end of June, at least half of each target (and half the year gone).
 HALF_YEAR_MARK = 0.5
+
+# The kinds the system counts itself (the rest, custom counts, are entered by hand), in the order pages show them.
+COUNTED_KINDS = (TargetKind.NEW_STARTS, TargetKind.IN_PRODUCTION, TargetKind.AGREEMENTS_SIGNED, TargetKind.INVESTMENT)
+# Kinds that count projects: their values are whole numbers.
+COUNT_KINDS = frozenset({TargetKind.NEW_STARTS, TargetKind.IN_PRODUCTION, TargetKind.AGREEMENTS_SIGNED,
+                         TargetKind.CUSTOM})

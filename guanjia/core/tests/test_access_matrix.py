@@ -87,6 +87,13 @@ ENDPOINTS = {
     **{f"approval-{action}": ("approval", "post") for action in (
         "prepare", "accept", "accept-with-gap", "make-good", "supply", "review", "request-correction", "resubmit",
         "approve", "refuse", "not-applicable")},
+    "targets:delete": ("target", "post"),
+    "targets:report": ("project", "post"),
+    "targets:plan": ("project", "post"),
+    "target-detail": ("target", "get"),
+    "investment-report-detail": ("investment_report", "get"),
+    "api-project-investment": ("project", "get"),
+    "api-project-investment-plan": ("project", "post"),
 }
 # Endpoints with a pk that are not object endpoints of ours (none yet).
 NOT_OBJECT_ENDPOINTS: set[str] = set()
@@ -94,21 +101,25 @@ API_WRITES = [("enterprise-detail", "enterprise"), ("project-detail", "project")
               ("approval-item-detail", "catalogue_item")]
 
 ZONE_STAFF = {"ent1", "ent2", "project1", "project2", "unit", "workstation", "person", "request1", "request2",
-              "meeting1", "action_item1", "catalogue_item", "approval1", "approval2", "handbook1", "handbook2"}
+              "meeting1", "action_item1", "catalogue_item", "approval1", "approval2", "handbook1", "handbook2",
+              "target1", "investment_report1"}
 # The approval catalogue is the zone's published list: every person of the zone reads it.
 VISIBLE = {
     "admin": ZONE_STAFF | {"webhook", "clockrule"},  # group robots and time-limit rules: the zone's admins only
     "leader": ZONE_STAFF,
     "supervisor": ZONE_STAFF,
     "butler1": {"ent1", "project1", "unit", "catalogue_item", "workstation", "person", "request1", "meeting1",
-                "action_item1", "notification1", "approval1", "handbook1"},  # a notification only to its recipient
+                "action_item1", "notification1", "approval1", "handbook1", "target1",
+                "investment_report1"},  # a notification only to its recipient
     "butler2": {"ent2", "project2", "unit", "catalogue_item", "workstation", "person", "request2", "approval2",
-                "handbook2"},
+                "handbook2", "target1"},
     "unit1": {"unit", "catalogue_item", "workstation", "person", "request1",  # request1 was transferred to unit1
               "meeting1", "action_item1",  # unit1 attends meeting1 and owns its action item
-              "approval1"},  # unit1 is the authority that decides approval1 (a unit sees no handbook)
-    "unit2": {"unit", "catalogue_item", "workstation", "person", "approval2"},
-    "ent1": {"ent1", "project1", "unit", "catalogue_item", "workstation", "request1", "approval1", "handbook1"},
+              "approval1", "target1"},  # unit1 is the authority that decides approval1 (a unit sees no handbook)
+    "unit2": {"unit", "catalogue_item", "workstation", "person", "approval2", "target1"},
+    # an enterprise sees no targets, and the monthly investment of its own projects
+    "ent1": {"ent1", "project1", "unit", "catalogue_item", "workstation", "request1", "approval1", "handbook1",
+             "investment_report1"},
     "ent2": {"ent2", "project2", "unit", "catalogue_item", "workstation", "request2", "approval2", "handbook2"},
 }
 
@@ -205,10 +216,22 @@ def objects(world):
     approval1, approval2 = accepted(handbook1, world.butler1), accepted(handbook2, world.butler2)
     foreign_approval = accepted(foreign_handbook, world.foreign_admin)
     from guanjia.requests.models import ClockRule
+    from guanjia.targets.models import InvestmentReport, Target
 
+    month = dt.date(2025, 6, 1)
+    targets = {
+        "target1": ("target", Target.objects.create(zone=world.zone, year=2025, kind="new_starts", value=20)),
+        "foreign_target": ("target", Target.objects.create(zone=world.other_zone, year=2025, kind="new_starts",
+                                                           value=9)),
+        "investment_report1": ("investment_report", InvestmentReport.objects.create(
+            project=world.project1, month=month, amount=10)),
+        "foreign_investment_report": ("investment_report", InvestmentReport.objects.create(
+            project=world.foreign_project, month=month, amount=10)),
+    }
     return {
         "catalogue_item": ("catalogue_item", catalogue_item(world.zone, world.unit2, name="施工图审查")),
         "foreign_catalogue_item": ("catalogue_item", catalogue_item(world.other_zone, foreign_unit, name="施工图审查")),
+        **targets,
         "clockrule": ("clockrule", ClockRule.objects.create(zone=world.zone, kind="sign", measure="days", amount=2)),
         "foreign_clockrule": ("clockrule", ClockRule.objects.create(zone=world.other_zone, kind="sign",
                                                                     measure="days", amount=2)),
