@@ -11,3 +11,5 @@ class ApprovalsConfig(AppConfig):
         from guanjia.approvals import workflow
 
         workflow.register()
+
+        from guanjia.approvals import receivers  # noqa: F401  (the planner re-plans when an item moves)
