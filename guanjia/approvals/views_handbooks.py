@@ -34,6 +34,7 @@ from guanjia.workflow.attachments import FileMissing, attachment_open
 
 logger = logging.getLogger(__name__)
 PLAN, AUTHORIZE = "approvals.plan_handbook", "approvals.authorize_handbook"
+_SENTINEL = 918273645
 
 
 def handbook_url(handbook) -> str:
@@ -53,18 +54,16 @@ class HandbookDetailView(ScopedMixin, generic.DetailView):
         context = super().get_context_data(**kwargs)
         user, handbook = self.request.user, self.object
         enterprise_view = enterprise_reader(user)
-        context["view"] = selectors.handbook_view(handbook, enterprise_view=enterprise_view)
+        context["view"] = view = selectors.handbook_view(handbook, enterprise_view=enterprise_view)
         context["can_plan"] = user.has_perm(PLAN, handbook)
+        if context["can_plan"]:  # each row's link, reversed once for the page
+            head, _sentinel, tail = reverse("approvals:handbook-prerequisites",
+                                            args=[handbook.pk, _SENTINEL]).rpartition(str(_SENTINEL))
+            for approval in view.approvals:
+                approval.prerequisites_url = f"{head}{approval.pk}{tail}"
         context["can_authorize"] = user.has_perm(AUTHORIZE, handbook)
         context["enterprise_view"] = enterprise_view
         context["national"] = NATIONAL_BENCHMARK_DAYS
-        if context["can_plan"]:
-            approvals = context["view"].approvals
-            context["plan_form"] = HandbookPlanForm(request=self.request, project=handbook.project, initial={
-                "start": handbook.start_on, "items": [a.catalogue_item_id for a in approvals]})
-            context["agent_form"] = AgentForm(request=self.request, initial={"agent": handbook.agent_id})
-        if context["can_authorize"]:
-            context["authorize_form"] = AuthorizeForm(request=self.request)
         return context
 
 
@@ -123,6 +122,11 @@ class HandbookPlanView(_HandbookFormView):
 
     def form_kwargs(self):
         return {**super().form_kwargs(), "project": self.handbook.project}
+
+    def get(self, request, *args, **kwargs):
+        chosen = list(Approval.objects.filter(handbook=self.handbook).values_list("catalogue_item", flat=True))
+        return self.render(self.form_class(initial={"start": self.handbook.start_on, "items": chosen},
+                                           **self.form_kwargs()))
 
     def perform(self, form):
         services.handbook_plan(actor=self.request.user, handbook=self.handbook, start=form.cleaned_data["start"],
@@ -275,3 +279,11 @@ class HandbookDocxView(ScopedMixin, View):
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=f"{handbook.project.name}服务手册.docx")
         return response
+
+
+class ApprovalOnHandbookView(ScopedMixin, View):
+    """An item's address (approvals:approval, which 我的待办 and notices link to): its row on the handbook's page."""
+
+    def get(self, request, pk):
+        approval = get_object_or_404(Approval.objects.visible_to(request.user).only("pk", "handbook_id"), pk=pk)
+        return HttpResponseRedirect(f"{reverse('approvals:handbook', args=[approval.handbook_id])}#approval-{pk}")

@@ -8,6 +8,7 @@ with those items. A project outside the caller's scope is a 404; a role that may
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -53,7 +54,8 @@ def _project(request, project_id) -> Project:
 
 def _items(project):
     return (Approval.objects.filter(project=project).select_related("agent")
-            .prefetch_related("prerequisites").order_by("order", "pk"))
+            .prefetch_related(Prefetch("prerequisites", queryset=Approval.objects.only("pk")))
+            .order_by("order", "pk"))
 
 
 class ProjectApprovalsView(generics.ListAPIView):
