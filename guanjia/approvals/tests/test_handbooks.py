@@ -214,3 +214,22 @@ def test_another_agent_takes_over(world, catalogue):
     assert set(Approval.objects.filter(handbook=handbook).values_list("agent", flat=True)) == {world.butler2.pk}
     c = rows(handbook)["建设工程规划许可证"]
     assert ("approval", c.pk) in waiting(world.butler2)
+
+
+@pytest.mark.django_db
+def test_loading_next_years_holidays_replans_a_provisional_handbook(world, catalogue,
+                                                                   django_capture_on_commit_callbacks):
+    from guanjia.core.calendar import calendar_load_year
+
+    handbook = services.handbook_create(actor=world.butler1, project=world.project1, start=D(2026, 12, 28),
+                                        entries=[catalogue["A"]])
+    # 12-29, 12-30, 12-31, (元旦 on the provisional calendar, the weekend), 1-4, 1-5.
+    assert handbook.provisional and handbook.planned_finish == D(2027, 1, 5)
+    with django_capture_on_commit_callbacks(execute=True):
+        # A notice that (for the test's sake) gives 1-1 to 1-4 off: the fifth working day becomes 1-6.
+        calendar_load_year(actor=world.admin, year=2027, holidays=[((D(2027, 1, 1), D(2027, 1, 4)), "元旦")],
+                           workdays=[], source="test")
+    handbook.refresh_from_db()
+    assert handbook.planned_finish == D(2027, 1, 6) and not handbook.provisional
+    assert handbook.baseline_finish == D(2027, 1, 5)
+    assert handbook_actions(handbook)[-1] == HandbookAction.REPLAN
