@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from guanjia.approvals.choices import (
@@ -127,3 +127,22 @@ def _chart(handbook: Handbook, approvals: list, today: dt.date) -> dict:
              "due": f"{a.planned_due:%Y-%m-%d}" if a.planned_due else ""}
             for a in approvals if a.planned_start and a.planned_due]
     return {"origin": f"{origin:%Y-%m-%d}", "today": offset(today), "rows": rows}
+
+
+def handbook_list(user):
+    """The handbooks `user` may see, newest start first, with their items counted (one query per page)."""
+    return (handbook_queryset(user).annotate(
+        total=Count("approvals"), finished=Count("approvals", filter=Q(approvals__status__in=FINISHED_STATUSES)))
+        .order_by("-start_on", "-pk"))
+
+
+def add_elapsed(handbooks, *, calendar: WorkingCalendar | None = None, today: dt.date | None = None) -> None:
+    """Each handbook's working days elapsed since its start (to today, or its planned finish once finished)
+    and its committed total (to the baseline finish), on one calendar snapshot."""
+    calendar = calendar or WorkingCalendar.load()
+    today = today or timezone.localdate()
+    for handbook in handbooks:
+        until = handbook.planned_finish if handbook.status == HandbookStatus.FINISHED else today
+        handbook.elapsed = (_working_days(calendar, handbook.start_on, until)
+                            if until and until >= handbook.start_on else 0)
+        handbook.committed_total = _working_days(calendar, handbook.start_on, handbook.baseline_finish)

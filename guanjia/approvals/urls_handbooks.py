@@ -3,6 +3,7 @@ from django.urls import path
 from guanjia.approvals import views_handbooks as views
 
 handbook_urlpatterns = [
+    path("handbooks/", views.HandbookListView.as_view(), name="handbooks"),
     path("handbooks/<int:pk>/", views.HandbookDetailView.as_view(), name="handbook"),
     path("handbooks/<int:pk>/plan/", views.HandbookPlanView.as_view(), name="handbook-plan"),
     path("handbooks/<int:pk>/agent/", views.HandbookAgentView.as_view(), name="handbook-agent"),

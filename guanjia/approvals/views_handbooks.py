@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View, generic
 
 from guanjia.approvals import handbook_selectors as selectors
-from guanjia.approvals.choices import NATIONAL_BENCHMARK_DAYS
+from guanjia.approvals.choices import NATIONAL_BENCHMARK_DAYS, HandbookStatus
 from guanjia.approvals.forms_handbooks import (
     AgentForm,
     AuthorizeForm,
@@ -30,11 +30,13 @@ from guanjia.core.audit import enterprise_reader
 from guanjia.core.errors import Conflict
 from guanjia.core.views import ScopedMixin, _add_errors
 from guanjia.projects.models import Project
+from guanjia.workflow import timeline
 from guanjia.workflow.attachments import FileMissing, attachment_open
 
 logger = logging.getLogger(__name__)
 PLAN, AUTHORIZE = "approvals.plan_handbook", "approvals.authorize_handbook"
 _SENTINEL = 918273645
+EVENTS_SHOWN = 30
 
 
 def handbook_url(handbook) -> str:
@@ -63,6 +65,8 @@ class HandbookDetailView(ScopedMixin, generic.DetailView):
                 approval.prerequisites_url = f"{head}{approval.pk}{tail}"
         context["can_authorize"] = user.has_perm(AUTHORIZE, handbook)
         context["enterprise_view"] = enterprise_view
+        context["events"] = list(timeline.events_of(handbook.item_id, enterprise_view=enterprise_view)
+                                 .order_by("-at", "-pk")[:EVENTS_SHOWN])
         context["national"] = NATIONAL_BENCHMARK_DAYS
         return context
 
@@ -287,3 +291,24 @@ class ApprovalOnHandbookView(ScopedMixin, View):
     def get(self, request, pk):
         approval = get_object_or_404(Approval.objects.visible_to(request.user).only("pk", "handbook_id"), pk=pk)
         return HttpResponseRedirect(f"{reverse('approvals:handbook', args=[approval.handbook_id])}#approval-{pk}")
+
+
+class HandbookListView(ScopedMixin, generic.ListView):
+    """代办手册: the handbooks a person may see, with progress, plan against baseline and elapsed working days."""
+
+    template_name = "approvals/handbook_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        rows = selectors.handbook_list(self.request.user)
+        status = self.request.GET.get("status")
+        return rows.filter(status=status) if status in HandbookStatus.values else rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        selectors.add_elapsed(context["object_list"])
+        context["statuses"] = HandbookStatus.choices
+        context["status"] = self.request.GET.get("status", "")
+        context["query_string"] = f"status={context['status']}" if context["status"] else ""
+        context["national"] = NATIONAL_BENCHMARK_DAYS
+        return context

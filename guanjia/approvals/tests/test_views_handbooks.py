@@ -197,3 +197,45 @@ def test_the_handbook_as_a_word_document(client, world, catalogue, tmp_path):
         assert (tmp_path / "handbook.pdf").stat().st_size > 1000
     assert login(client, world.ent2_user).get(reverse("approvals:handbook-docx", args=[handbook.pk])).status_code \
         == 404
+
+
+def test_the_pages_timeline_shows_the_plans(client, world, catalogue):
+    handbook = make(world)
+    html = login(client, world.butler1).get(page(handbook)).content.decode()
+    assert "生成手册" in html and "排期" in html and "2026-10-12" in html
+
+
+@pytest.mark.parametrize("who, seen", [("admin", 2), ("butler1", 1), ("butler2", 1), ("ent1", 1), ("ent2", 1),
+                                       ("unit1", 0)])
+def test_the_list_of_handbooks(client, world, catalogue, who, seen):
+    make(world)
+    services.handbook_create(actor=world.butler2, project=world.project2, start=START, entries=[catalogue["B"]])
+    response = login(client, world.users()[who]).get(reverse("approvals:handbooks"))
+    assert response.status_code == 200
+    assert len(response.context["object_list"]) == seen
+    if who == "admin":
+        rows = {h.project_id: h for h in response.context["object_list"]}
+        first = rows[world.project1.pk]
+        assert (first.total, first.finished, first.committed_total) == (5, 0, 12)
+        assert "代办" in response.content.decode()  # in the menu
+    assert login(client, world.admin).get(reverse("approvals:handbooks") + "?status=finished").context[
+        "object_list"].count() == 0
+
+
+def test_the_list_reads_a_fixed_number_of_queries(client, world, catalogue):
+    make(world)
+    login(client, world.admin)
+    client.get(reverse("approvals:handbooks"))
+    before = _count(client, reverse("approvals:handbooks"))
+    services.handbook_create(actor=world.butler2, project=world.project2, start=START, entries=[catalogue["B"]])
+    assert _count(client, reverse("approvals:handbooks")) == before
+
+
+def test_an_items_address_opens_its_row_on_the_handbook(client, world, catalogue):
+    handbook = make(world)
+    approval = Approval.objects.filter(handbook=handbook).first()
+    response = login(client, world.butler1).get(reverse("approvals:approval", args=[approval.pk]))
+    assert response.url == f"{page(handbook)}#approval-{approval.pk}"
+    assert login(client, world.ent2_user).get(reverse("approvals:approval", args=[approval.pk])).status_code == 404
+    # 我的待办 links to it.
+    assert login(client, world.butler1).get(reverse("workflow:worklist")).status_code == 200
