@@ -71,24 +71,32 @@ ENDPOINTS = {
     "notifications:webhook-update": ("webhook", "get"),
     "notification-detail": ("notification", "get"),
     "notification-read": ("notification", "post"),
+    "approvals:handbook": ("handbook", "get"),
+    "approvals:handbook-plan": ("handbook", "get"),
+    "approvals:handbook-agent": ("handbook", "get"),
+    "approvals:handbook-authorize": ("handbook", "get"),
+    "approvals:handbook-prerequisites": ("handbook", "get"),
+    "approvals:handbook-attachment": ("handbook", "get"),
+    "approvals:handbook-docx": ("handbook", "get"),
+    "approvals:approval": ("approval", "get"),
 }
 # Endpoints with a pk that are not object endpoints of ours (none yet).
 NOT_OBJECT_ENDPOINTS: set[str] = set()
 API_WRITES = [("enterprise-detail", "enterprise"), ("project-detail", "project")]
 
 ZONE_STAFF = {"ent1", "ent2", "project1", "project2", "unit", "workstation", "person", "request1", "request2",
-              "meeting1", "action_item1"}
+              "meeting1", "action_item1", "handbook1", "approval1"}
 VISIBLE = {
     "admin": ZONE_STAFF | {"webhook", "clockrule"},  # group robots and time-limit rules: the zone's admins only
     "leader": ZONE_STAFF,
     "supervisor": ZONE_STAFF,
     "butler1": {"ent1", "project1", "unit", "workstation", "person", "request1", "meeting1", "action_item1",
-                "notification1"},  # a notification only to its recipient
+                "notification1", "handbook1", "approval1"},  # a notification only to its recipient
     "butler2": {"ent2", "project2", "unit", "workstation", "person", "request2"},
     "unit1": {"unit", "workstation", "person", "request1",  # request1 was transferred to unit1
               "meeting1", "action_item1"},  # unit1 attends meeting1 and owns its action item
-    "unit2": {"unit", "workstation", "person"},
-    "ent1": {"ent1", "project1", "unit", "workstation", "request1"},
+    "unit2": {"unit", "workstation", "person", "approval1"},  # approval1 is handled by unit2 (自然资源局)
+    "ent1": {"ent1", "project1", "unit", "workstation", "request1", "handbook1", "approval1"},
     "ent2": {"ent2", "project2", "unit", "workstation", "request2"},
 }
 
@@ -118,6 +126,10 @@ def _args(url_name: str, obj) -> list[int]:
     if url_name == "requests:act":
         return [obj.pk, "accept"]
     if url_name == "requests:attachment":
+        return [obj.pk, obj.attachments.get().pk]
+    if url_name == "approvals:handbook-prerequisites":
+        return [obj.pk, obj.approvals.first().pk]
+    if url_name == "approvals:handbook-attachment":
         return [obj.pk, obj.attachments.get().pk]
     return [obj.pk]
 
@@ -166,7 +178,11 @@ def objects(world):
     robot_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
     from guanjia.requests.models import ClockRule
 
+    handbook1, foreign_handbook = _handbooks(world)
     return {
+        "handbook1": ("handbook", handbook1), "foreign_handbook": ("handbook", foreign_handbook),
+        "approval1": ("approval", handbook1.approvals.first()),
+        "foreign_approval": ("approval", foreign_handbook.approvals.first()),
         "clockrule": ("clockrule", ClockRule.objects.create(zone=world.zone, kind="sign", measure="days", amount=2)),
         "foreign_clockrule": ("clockrule", ClockRule.objects.create(zone=world.other_zone, kind="sign",
                                                                     measure="days", amount=2)),
@@ -192,6 +208,27 @@ def objects(world):
         "person": ("person", world.unit_user2), "foreign_person": ("person", world.foreign_admin),
         "foreign_person2": ("person", UserFactory(zone=world.other_zone, roles=["butler"])),
     }
+
+
+def _handbooks(world):
+    """A handbook of project1 (its item handled by unit2) and one of the other zone, each with a 委托书."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from guanjia.approvals.services.handbooks import handbook_authorize, handbook_create
+    from guanjia.tests_support.approvals import catalogue_item
+
+    made = []
+    for actor, project, unit in ((world.butler1, world.project1, world.unit2),
+                                 (world.foreign_admin, world.foreign_project, UnitFactory(zone=world.other_zone))):
+        entry = catalogue_item(project.zone, unit, name="建设用地规划许可证")
+        handbook = handbook_create(actor=actor, project=project, start=dt.date(2026, 9, 18), entries=[entry],
+                                   agent=actor)
+        handbook_authorize(actor=actor, handbook=handbook, uploads=[
+            SimpleUploadedFile("委托书.pdf", b"%PDF-1.4 test", content_type="application/pdf")])
+        made.append(handbook)
+    return made
 
 
 @pytest.mark.parametrize("role", sorted(VISIBLE))
