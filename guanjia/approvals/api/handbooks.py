@@ -9,6 +9,7 @@ with those items. A project outside the caller's scope is a 404; a role that may
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -19,6 +20,7 @@ from rest_framework.views import APIView
 from guanjia.approvals.models import Approval, ApprovalItem
 from guanjia.approvals.services import handbooks as services
 from guanjia.core.api import NameField
+from guanjia.core.forms import MAX_ID
 from guanjia.core.predicates import require
 from guanjia.projects.models import Project
 
@@ -49,6 +51,8 @@ class PlanSerializer(serializers.Serializer):
 
 
 def _project(request, project_id) -> Project:
+    if int(project_id) > MAX_ID:
+        raise Http404
     return get_object_or_404(Project.objects.visible_to(request.user).select_related("butler"), pk=project_id)
 
 
@@ -59,6 +63,7 @@ def _items(project):
 
 
 class ProjectApprovalsView(generics.ListAPIView):
+    queryset = Approval.objects.none()  # the rows: the project's (visible_to) handbook items, in get_queryset
     serializer_class = ProjectApprovalSerializer
 
     def get_queryset(self):
@@ -67,6 +72,8 @@ class ProjectApprovalsView(generics.ListAPIView):
 
 
 class PlanHandbookView(APIView):
+    state_conflicts = True  # a finished handbook is not re-planned (409)
+
     @extend_schema(request=PlanSerializer, responses={201: inline_serializer("PlannedHandbook", {
         "planned_finish": serializers.DateField(), "items": ProjectApprovalSerializer(many=True)})})
     def post(self, request, project_id: int):
