@@ -14,9 +14,17 @@ logger = logging.getLogger(__name__)
 
 @receiver(approval_moved, dispatch_uid="approvals.replan_on_move")
 def replan_on_move(sender, *, approval, actor=None, action=None, **kwargs) -> None:
+    """Inside the move's transaction. A plan that cannot be made (a date beyond the calendar) never refuses the
+    move itself: the handbook keeps its last plan (handbook_replan rolled back to its savepoint) and says why."""
+    from django.core.exceptions import ValidationError
+
     from guanjia.approvals.services.handbooks import handbook_replan
 
-    handbook_replan(handbook_id=approval.handbook_id, actor=actor)
+    try:
+        handbook_replan(handbook_id=approval.handbook_id, actor=actor)
+    except ValidationError:
+        logger.warning("handbook %s keeps its plan: re-planning after %s of item %s failed", approval.handbook_id,
+                       action, approval.pk, exc_info=True)
 
 
 @receiver(calendar_year_loaded, dispatch_uid="approvals.replan_on_calendar")

@@ -233,3 +233,14 @@ def test_loading_next_years_holidays_replans_a_provisional_handbook(world, catal
     assert handbook.planned_finish == D(2027, 1, 6) and not handbook.provisional
     assert handbook.baseline_finish == D(2027, 1, 5)
     assert handbook_actions(handbook)[-1] == HandbookAction.REPLAN
+
+
+@pytest.mark.django_db
+def test_a_plan_that_cannot_be_made_never_refuses_the_items_move(world, catalogue):
+    handbook = made(world, catalogue)
+    before = handbook_actions(handbook)
+    # Finished on a date past the provisional year: the calendar cannot count from it.
+    finish(rows(handbook)["建设用地规划许可证"], D(2030, 1, 7))
+    handbook.refresh_from_db()
+    assert handbook.planned_finish == D(2026, 10, 12) and handbook_actions(handbook) == before
+    assert rows(handbook)["建设用地规划许可证"].status == Status.APPROVED
