@@ -23,6 +23,7 @@ from guanjia.approvals.choices import (
     Status,
 )
 from guanjia.approvals.models import Approval, Handbook
+from guanjia.core.addresses import object_address
 from guanjia.core.calendar import CalendarUnavailable, WorkingCalendar
 from guanjia.workflow.models import Attachment
 
@@ -92,7 +93,9 @@ def handbook_view(handbook: Handbook, *, enterprise_view: bool = False, calendar
     today = today or timezone.localdate()
     by_stage = {value: StageGroup(value, label) for value, label in ApprovalStage.choices}
     labels = {value: str(label) for value, label in Status.choices}  # not get_status_display: it hashes choices
+    item_url = object_address("approvals:approval")
     for approval in approvals:
+        approval.url = item_url(approval.pk)
         approval.colour = STATUS_COLOURS.get(approval.status, "light")
         approval.status_label = labels.get(approval.status, approval.status)
         approval.slip = _slip(calendar, approval.baseline_due, approval.planned_due)
