@@ -117,6 +117,9 @@ def load_demo_zone() -> DemoSummary:
     with muted(), transaction.atomic(), audit_context(source=AuditSource.COMMAND):
         zone = _Loader().load()
         load_demo_requests(zone, seed=SEED)
+        from guanjia.demo.handbooks import load_demo_handbooks
+
+        load_demo_handbooks(zone, seed=SEED)  # after the catalogue: a zone without one gets no handbook
     return DemoSummary(zone=zone, counts=demo_counts(zone), seconds=time.monotonic() - started)
 
 
