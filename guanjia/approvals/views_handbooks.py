@@ -175,13 +175,11 @@ class PrerequisitesView(_HandbookFormView):
     form_class = PrerequisitesForm
 
     def dispatch(self, request, *args, **kwargs):
-        response = None
-        if request.user.is_authenticated:
+        if request.user.is_authenticated:  # an item of this handbook the person sees (else 404)
             self.approval = get_object_or_404(
                 Approval.objects.visible_to(request.user).select_related("handbook"), pk=kwargs["approval_pk"],
                 handbook=kwargs["pk"])
-        response = super().dispatch(request, *args, **kwargs)
-        return response
+        return super().dispatch(request, *args, **kwargs)
 
     @property
     def title(self):

@@ -103,7 +103,6 @@ def _insert_items(handbook: Handbook, entries: Sequence[ApprovalItem], *, actor,
     made = []
     for order, entry in enumerate(entries, start=first_order):
         approval = _copy(entry, handbook=handbook, order=order)
-        approval.handbook = handbook
         items.insert(approval, at=at)
         timeline.record(item_id=approval.item_id, actor=actor, action=Action.PLAN, to_status=approval.status,
                         at=at)
