@@ -244,3 +244,20 @@ def test_a_plan_that_cannot_be_made_never_refuses_the_items_move(world, catalogu
     handbook.refresh_from_db()
     assert handbook.planned_finish == D(2026, 10, 12) and handbook_actions(handbook) == before
     assert rows(handbook)["建设用地规划许可证"].status == Status.APPROVED
+
+
+@pytest.mark.django_db
+def test_an_overdue_plan_is_reminded_by_the_reminder_job(world, catalogue):
+    import time_machine
+
+    from guanjia.approvals.tests.conftest import at
+    from guanjia.notifications.models import Notification
+    from guanjia.notifications.reminders import reminders_run
+
+    made(world, catalogue)
+    # Friday 10-9, 10:00: A (due 9-24), B (9-22), D (9-24) and C (10-8) are overdue on the plan.
+    with time_machine.travel(at(2026, 10, 9, 10, 0), tick=False):
+        summary = reminders_run()
+    assert summary
+    reminded = set(Notification.objects.filter(item__kind="approval").values_list("recipient", flat=True))
+    assert world.butler1.pk in reminded
