@@ -13,9 +13,10 @@ def at(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=TZ)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def thursday_before_mid_autumn():
-    """代办 tests run on Thursday 2026-09-17 10:00 (Beijing time) unless they travel elsewhere."""
+    """The handbook tests run on Thursday 2026-09-17 10:00 (Beijing time) unless they travel elsewhere (their
+    modules use it; not autouse, so that the other tests of approvals keep their own day)."""
     with time_machine.travel(at(2026, 9, 17, 10, 0), tick=True):
         yield
 

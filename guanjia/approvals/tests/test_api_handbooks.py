@@ -10,7 +10,7 @@ from guanjia.approvals.models import Approval, Handbook
 from guanjia.approvals.services import handbooks as services
 from guanjia.tests_support.approvals import catalogue_item
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thursday_before_mid_autumn")]
 
 ROW = {"id", "catalogue_item", "name", "status", "agent", "planned_start", "planned_due", "baseline_due", "critical",
        "float_days", "due_at", "provisional", "finished_on", "document_number", "working_days_used",

@@ -17,6 +17,7 @@ from guanjia.tests_support.factories import waiting
 from guanjia.workflow.models import Clock as KernelClock
 from guanjia.workflow.models import Event
 
+pytestmark = pytest.mark.usefixtures("thursday_before_mid_autumn")
 D = dt.date
 START = D(2026, 9, 18)
 

@@ -17,7 +17,7 @@ from guanjia.approvals.models import Approval, Handbook
 from guanjia.approvals.services import handbooks as services
 from guanjia.tests_support.approvals import catalogue_item
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thursday_before_mid_autumn")]
 START = dt.date(2026, 9, 18)
 
 
