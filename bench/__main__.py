@@ -128,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     for figure in project_stats_figures(zone=zone, admin=admin, client=client, year=timezone.localdate().year,
                                         repeat=max(3, args.repeat // 2)):
         print(figure.line(), flush=True)
+    from bench.planning_figures import handbook_figures, planning_figure
+
+    for figure in [*planning_figure(repeat=max(3, args.repeat // 8)),
+                   *handbook_figures(client=client, zone=zone, admin=admin, repeat=args.repeat)]:
+        print(figure.line(), flush=True)
     if args.import_rows:
         figure = measure_import(actor=admin, zone=zone, rows=args.import_rows)
         print(figure.line() + f"  [{figure.median_ms / 1000:.1f} s]")

@@ -164,3 +164,36 @@ def test_project_stats_floor_gives_the_products_figures(db):
         assert floor == product
         assert floor["investment"] > 0 and floor["targets"]["新增规上企业"] == 50
     assert ensure_investment(zone=zone, year=2026) == 0  # once per dataset
+
+
+# The 代办 planning figures ---------------------------------------------------------------------------------------
+
+
+def test_planning_floor_gives_the_planners_dates(db):
+    from bench.planning_figures import bare_all, plan_all, planning_figure, synthetic_handbooks
+    from guanjia.core.calendar import WorkingCalendar
+
+    cases = synthetic_handbooks(handbooks=30, items=40, seed=3)
+    assert plan_all(cases, WorkingCalendar.load()) == bare_all(cases, WorkingCalendar.load())
+    floor, figure = planning_figure(repeat=2, handbooks=20, items=40)
+    assert "DIFFERENT" not in figure.name and figure.budget == 2 and figure.median_ms > 0
+
+
+@pytest.mark.urls("bench.urls")
+def test_handbook_floor_gives_the_pages_rows(client, db):
+    from bench.planning_figures import ensure_handbook, handbook_cases, handbook_rows
+    from bench.request_figures import measure_cases
+    from guanjia.tests_support.factories import build_world
+
+    world = build_world()
+    handbook = ensure_handbook(zone=world.zone, admin=world.admin, items=12)
+    assert ensure_handbook(zone=world.zone, admin=world.admin, items=12) == handbook  # made once
+    client.force_login(world.admin)
+    api = client.get(f"/api/v1/projects/{handbook.project_id}/approvals/").json()["results"]
+    rows = handbook_rows(handbook.pk)
+    assert [(r[0], r[1], r[8], r[9], r[10], r[11], bool(r[12])) for r in rows] == [
+        (a["id"], a["name"], a["planned_start"], a["planned_due"], a["baseline_due"], a["float_days"], a["critical"])
+        for a in api]
+    assert client.get(f"/bench/floor/handbook/{handbook.pk}/").json()["results"][0][1] == rows[0][1]
+    figures = measure_cases(handbook_cases(client=client, handbook=handbook), repeat=2, budget=3)
+    assert all(f.median_ms > 0 and f.queries for f in figures)

@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 from django.urls import include, path
 
-from bench import floors
+from bench import floors, planning_figures
 
 
 def floor_json(request):
@@ -16,5 +16,6 @@ urlpatterns = [
     path("bench/floor/stats/", floors.floor_stats),
     path("bench/floor/post/", floors.floor_post),
     path("bench/ceiling/signed-in-post/", floors.signed_in_post),
+    path("bench/floor/handbook/<int:pk>/", planning_figures.floor_handbook),
     path("", include("guanjia.urls")),
 ]

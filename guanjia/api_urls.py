@@ -37,6 +37,7 @@ v1 = [
     path("me/password/", PasswordView.as_view(), name="api-password"),
     path("sign-in-log/", SignInLogView.as_view(), name="api-sign-in-log"),
     *calendar_api_urlpatterns,
+    path("", include("guanjia.approvals.api.handbook_urls")),
     path("", include(router.urls)),
     path("", include("guanjia.approvals.api.urls")),
     path("", include("guanjia.meetings.api.urls")),

@@ -15,3 +15,5 @@ class ApprovalsConfig(AppConfig):
         auditlog.register(models.ApprovalItem, m2m_fields={"prerequisites"})
 
         workflow.register()
+
+        from guanjia.approvals import receivers  # noqa: F401  (the planner re-plans when an item moves)

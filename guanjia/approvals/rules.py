@@ -9,6 +9,9 @@ authority unit. What an enterprise supplies itself (a 容缺 gap made good, 补�
 `approvals.supply_approval`: those people and the project's enterprise contacts. Checked without an
 item, the object predicates let it pass ("may this person's roles ever do it", asked by the API
 before it reads a body); a move the item's status does not allow is a 409, decided by the table.
+
+Handbooks (`approvals.plan_handbook`, `approvals.authorize_handbook`): checked without an object, the object
+predicates let it pass; the object is a Handbook, or (before it has one) the Project it is for.
 """
 
 import rules
@@ -54,3 +57,35 @@ rules.add_perm("approvals.add_approvalitem", is_admin)
 rules.add_perm("approvals.change_approvalitem", is_admin)
 rules.add_perm("approvals.archive_approvalitem", is_admin)
 rules.add_perm("approvals.import_approvalitem", is_admin)
+
+
+def _project_and_agent(obj):
+    """(project, agent id) of a Handbook, an Approval (its handbook's) or a Project."""
+    if hasattr(obj, "handbook_id") and hasattr(obj, "catalogue_item_id"):  # an Approval
+        return obj.project, obj.handbook.agent_id
+    if hasattr(obj, "start_on"):  # a Handbook
+        return obj.project, obj.agent_id
+    return obj, None
+
+
+@rules.predicate
+def serves_handbook(user, obj) -> bool:
+    """The project's butler, or the handbook's proxy agent (代办员)."""
+    if obj is None:
+        return True
+    project, agent_id = _project_and_agent(obj)
+    return user.pk in (project.butler_id, agent_id)
+
+
+@rules.predicate
+def of_own_project(user, obj) -> bool:
+    """The project is the person's own enterprise's (its contacts supply the authorization 委托书)."""
+    if obj is None:
+        return True
+    project, _agent = _project_and_agent(obj)
+    return bool(user.enterprise_id and project.enterprise_id == user.enterprise_id)
+
+
+plans = is_admin | (is_zone_staff & serves_handbook)
+rules.add_perm("approvals.plan_handbook", plans)
+rules.add_perm("approvals.authorize_handbook", plans | (is_enterprise & of_own_project))

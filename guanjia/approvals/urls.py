@@ -1,7 +1,10 @@
+"""代办's pages under /approvals/: the catalogue, the handbooks (urls_handbooks), each item, the report."""
+
 from django.urls import path
 
 from guanjia.approvals import views_catalogue as catalogue
 from guanjia.approvals import views_lifecycle
+from guanjia.approvals.urls_handbooks import handbook_urlpatterns
 
 app_name = "approvals"
 urlpatterns = [
@@ -15,10 +18,9 @@ urlpatterns = [
     path("catalogue/<int:pk>/archive/", catalogue.CatalogueArchiveView.as_view(), name="catalogue-archive"),
     path("catalogue/<int:pk>/restore/", catalogue.CatalogueArchiveView.as_view(restore=True),
          name="catalogue-restore"),
+    *handbook_urlpatterns,
     path("report/", views_lifecycle.ApprovalReportView.as_view(), name="report"),
     path("report.xlsx", views_lifecycle.ApprovalReportExportView.as_view(), name="report-xlsx"),
-    # The handbook's own page is the planning part's; until it is there, its address leads to the project.
-    path("handbooks/<int:pk>/", views_lifecycle.HandbookRedirectView.as_view(), name="handbook"),
     path("<int:pk>/", views_lifecycle.ApprovalDetailView.as_view(), name="approval"),
     path("<int:pk>/files/<int:attachment_pk>/", views_lifecycle.ApprovalAttachmentView.as_view(), name="attachment"),
     path("<int:pk>/<str:action>/", views_lifecycle.ApprovalActionView.as_view(), name="act"),

@@ -184,17 +184,6 @@ class ApprovalAttachmentView(ScopedMixin, View):
         return FileResponse(stream, as_attachment=True, filename=attachment.name)
 
 
-class HandbookRedirectView(ScopedMixin, View):
-    """A handbook's address (`approvals:handbook`, which the kernel's spec links to) until the handbook's own page
-    (the planning part) takes it over: the project's page."""
-
-    model = Handbook
-
-    def get(self, request, pk):
-        handbook = get_object_or_404(self.scoped_queryset().select_related("project"), pk=pk)
-        return HttpResponseRedirect(handbook.project.get_absolute_url())
-
-
 # -- the half-yearly 代办 report -----------------------------------------------------------------------------------
 
 CARDS = (

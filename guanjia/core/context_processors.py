@@ -15,6 +15,8 @@ NAVIGATION = [
     ("enterprises:list", pgettext_lazy("plural", "企业"), "buildings", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
                                                    Role.ENTERPRISE}),
     ("projects:list", _("项目"), "kanban", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR, Role.ENTERPRISE}),
+    ("approvals:handbooks", _("代办"), "journal-check", {Role.ADMIN, Role.LEADER, Role.BUTLER, Role.SUPERVISOR,
+                                                          Role.ENTERPRISE}),
     ("workflow:worklist", _("我的待办"), "inbox", None),
     ("requests:list", _("诉求"), "megaphone", None),
     ("reports:requests", _("统计"), "bar-chart", {Role.ADMIN, Role.LEADER, Role.SUPERVISOR, Role.BUTLER,

@@ -121,6 +121,9 @@ def load_demo_zone() -> DemoSummary:
         load_catalogue(zone)
         load_demo_requests(zone, seed=SEED)
         load_demo_targets(zone)
+        from guanjia.demo.handbooks import load_demo_handbooks
+
+        load_demo_handbooks(zone, seed=SEED)  # after the catalogue: a zone without one gets no handbook
         # The handbooks' items through their life (补正, 容缺, 办结 …): after the handbooks are made and planned.
         from guanjia.demo.approvals_lifecycle import load_demo_approval_progress
 

@@ -94,6 +94,12 @@ ENDPOINTS = {
     "investment-report-detail": ("investment_report", "get"),
     "api-project-investment": ("project", "get"),
     "api-project-investment-plan": ("project", "post"),
+    "approvals:handbook-plan": ("handbook", "get"),
+    "approvals:handbook-agent": ("handbook", "get"),
+    "approvals:handbook-authorize": ("handbook", "get"),
+    "approvals:handbook-prerequisites": ("handbook", "get"),
+    "approvals:handbook-attachment": ("handbook", "get"),
+    "approvals:handbook-docx": ("handbook", "get"),
 }
 # Endpoints with a pk that are not object endpoints of ours (none yet).
 NOT_OBJECT_ENDPOINTS: set[str] = set()
@@ -152,6 +158,10 @@ def _args(url_name: str, obj) -> list[int]:
         return [obj.pk, obj.attachments.get().pk]
     if url_name == "approvals:act":
         return [obj.pk, "review"]
+    if url_name == "approvals:handbook-prerequisites":
+        return [obj.pk, obj.approvals.first().pk]
+    if url_name == "approvals:handbook-attachment":
+        return [obj.pk, obj.attachments.get().pk]
     return [obj.pk]
 
 
@@ -200,6 +210,7 @@ def objects(world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from guanjia.approvals.services import lifecycle
+    from guanjia.approvals.services.handbooks import handbook_authorize
     from guanjia.tests_support.approvals import catalogue_item, handbook
 
     def handbook_of(project, unit):
@@ -207,6 +218,9 @@ def objects(world):
 
     handbook1, handbook2 = handbook_of(world.project1, world.unit1), handbook_of(world.project2, world.unit2)
     foreign_handbook = handbook_of(world.foreign_project, foreign_unit)
+    for book, actor in ((handbook1, world.butler1), (handbook2, world.butler2), (foreign_handbook, world.foreign_admin)):
+        handbook_authorize(actor=actor, handbook=book, uploads=[
+            SimpleUploadedFile("委托书.pdf", b"%PDF-1.4 test", content_type="application/pdf")])
 
     def accepted(book, actor):  # with a file (受理通知书)
         approval = lifecycle.approval_prepare(actor=actor, approval=book.approvals.get())
