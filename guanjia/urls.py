@@ -31,6 +31,7 @@ urlpatterns = [
     path("worklist/", include("guanjia.workflow.urls")),
     path("requests/", include("guanjia.requests.urls")),
     path("meetings/", include("guanjia.meetings.urls")),
+    path("promotion/", include("guanjia.promotion.urls")),
     path("notifications/", include("guanjia.notifications.urls")),
     path("reports/", include("guanjia.reports.urls")),
     path("api/", include("guanjia.api_urls")),

@@ -4,9 +4,11 @@ from guanjia.core.choices import Role
 from guanjia.core.forms import RequestFormMixin, people_with_role
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import Workstation
+from guanjia.projects.choices import STAGE_PLAN_FIELDS
 from guanjia.projects.models import Project
 
 DATE_FIELDS = ["signed_on", "land_on", "started_on", "completed_on", "producing_on", "capacity_on"]
+PLAN_FIELDS = [field for _stage, field in STAGE_PLAN_FIELDS]
 
 
 class ProjectForm(RequestFormMixin, forms.ModelForm):
@@ -14,10 +16,10 @@ class ProjectForm(RequestFormMixin, forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = ["name", "enterprise", "total_investment", "key_level", "workstation", "butler",
-                  "contact_leader", *DATE_FIELDS, "address", "description"]
+        fields = ["name", "enterprise", "project_type", "total_investment", "key_level", "workstation", "butler",
+                  "contact_leader", *DATE_FIELDS, *PLAN_FIELDS, "address", "description"]
         widgets = {
-            **{f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for f in DATE_FIELDS},
+            **{f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for f in DATE_FIELDS + PLAN_FIELDS},
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
