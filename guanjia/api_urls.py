@@ -39,6 +39,7 @@ v1 = [
     *calendar_api_urlpatterns,
     path("", include(router.urls)),
     path("", include("guanjia.meetings.api.urls")),
+    path("", include("guanjia.promotion.api.urls")),
     path("", include("guanjia.notifications.api.urls")),
     path("", include("guanjia.reports.api.urls")),
     path("", include("guanjia.workflow.api.urls")),

@@ -109,7 +109,7 @@ def table_hand_over(*, actor, project: Project, handed_over_on: dt.date, templat
         errors["template"] = [_("模板不属于本园区。")]
     _raise(errors)
     now = service_now()
-    table = PromotionTable(zone_id=project.zone_id, project=project, status=project.stage,
+    table = PromotionTable(zone_id=project.zone_id, project=project, status=project.derive_stage(),
                            handed_over_on=handed_over_on, template=template)
     table.full_clean(exclude=["item"])
     with audit_context(actor=actor):
