@@ -27,10 +27,7 @@ from guanjia.workflow import timeline
 def _events(workflow, item_id: int, user) -> list:
     from guanjia.requests.selectors import enterprise_only
 
-    events = list(timeline.events_of(item_id, enterprise_view=enterprise_only(user)))
-    for event in events:
-        event.action_label = workflow.action_label(event.action)
-    return events
+    return list(timeline.events_of(item_id, enterprise_view=enterprise_only(user)))
 
 
 class TableView(ScopedMixin, generic.DetailView):
@@ -85,6 +82,11 @@ class _FormView(ServiceFormView):
     template_name = "promotion/form.html"
     object_view = True
     title = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)  # plain forms: the service writes the object
+        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -376,9 +378,9 @@ class TemplateItemPostView(ScopedMixin, View):
     """POST: remove an item, or move it up or down."""
 
     def post(self, request, pk, action):
+        item = get_object_or_404(_template_items(request.user), pk=pk)
         if not request.user.has_perm("promotion.manage_template"):
             raise PermissionDenied
-        item = get_object_or_404(_template_items(request.user), pk=pk)
         if action == "remove":
             services.template_item_remove(actor=request.user, item=item)
         elif action in ("up", "down"):
