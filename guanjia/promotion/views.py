@@ -237,8 +237,7 @@ class BoardView(ScopedMixin, generic.TemplateView):
         form, rows = self.rows()
         context.update(form=form, rows=rows, chart=selectors.board_chart(rows), colour_css=COLOUR_CSS,
                        colours=Colour, query_string=self.request.GET.urlencode(),
-                       can_import=self.request.user.has_perm("promotion.manage_template")
-                       or bool({"admin", "butler", "leader"} & self.request.user.role_codes))
+                       can_import=self.request.user.has_perm("promotion.manage_table"))
         return context
 
 
