@@ -109,6 +109,7 @@ def load_demo_zone() -> DemoSummary:
             % {"what": "、".join(clash) or ZONE_NAME}
         )
     started = time.monotonic()
+    from guanjia.demo.promotion import load_demo_promotion
     from guanjia.demo.requests import load_demo_requests
     from guanjia.notifications.receivers import muted
 
@@ -117,6 +118,7 @@ def load_demo_zone() -> DemoSummary:
     with muted(), transaction.atomic(), audit_context(source=AuditSource.COMMAND):
         zone = _Loader().load()
         load_demo_requests(zone, seed=SEED)
+        load_demo_promotion(zone, seed=SEED)
     return DemoSummary(zone=zone, counts=demo_counts(zone), seconds=time.monotonic() - started)
 
 

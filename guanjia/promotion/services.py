@@ -143,7 +143,11 @@ def _insert_work_item(*, actor, table: PromotionTable, stage: str, name: str, re
         return started
 
     # The row shows the clock's deadline: counted first so that the row is written once.
-    work_item.due_on = _due_on_of(origin, rule, calendar)
+    try:
+        work_item.due_on = _due_on_of(origin, rule, calendar)
+    except ValidationError as error:
+        raise ValidationError({"handed_over_on": [_("推进事项“%(name)s”的完成时限无法计算：%(why)s") % {
+            "name": name, "why": "；".join(error.messages)}]}) from error
     tracked_items.insert(work_item, at=now, start_clocks=start)
     clock = started[0]
     work_item.due_at, work_item.due_on = clock.due_at, clocks.local_date(clock.due_at)
