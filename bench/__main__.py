@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=0,
                         help="seed M requests (once per size) and measure the request figures instead")
     parser.add_argument("--posts", type=int, default=200, help="sequential POSTs per run of the raise figure")
+    parser.add_argument("--promotion", type=int, default=0,
+                        help="give N key projects a promotion table (once per size) and measure the 挂图作战 board")
     args = parser.parse_args(argv)
 
     data_dir = _prepare_environment(args)
@@ -103,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     engine = "PostgreSQL" if args.postgres else "SQLite"
     if args.requests:
         return _request_figures(args, data_dir, zone, admin, engine)
+    if args.promotion:
+        return _promotion_figures(args, zone, admin, engine)
 
     client = Client()
     client.force_login(admin)
@@ -158,6 +162,19 @@ def _request_figures(args, data_dir: Path, zone, admin, engine: str) -> int:
     print(raise_figure.line(), flush=True)
     figure, detail = rf.measure_reminders()
     print(figure.line() + detail, flush=True)
+    return 0
+
+
+def _promotion_figures(args, zone, admin, engine: str) -> int:
+    from django.utils import timezone
+
+    from bench import promotion_figures as pf
+
+    print(f"making promotion tables for {args.promotion} key projects (once per size) …", flush=True)
+    tables = pf.seed_tables(zone=zone, admin=admin, count=args.promotion, today=timezone.localdate())
+    print(f"\nGuanjia promotion benchmark on {engine}: {tables:,} promotion tables; median of {args.repeat} runs, "
+          "alternating with the floor")
+    print(pf.board_figure(user=admin, zone_id=zone.pk, repeat=args.repeat).line(), flush=True)
     return 0
 
 
