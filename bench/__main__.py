@@ -24,8 +24,10 @@ HERE = Path(__file__).resolve().parent
 
 def _prepare_environment(args) -> Path:
     base = HERE / "results" / f"data-{'pg' if args.postgres else 'sqlite'}-{args.enterprises}"
-    data_dir = base.with_name(f"{base.name}-r{args.requests}") if args.requests else base
-    if args.requests and not data_dir.exists() and (base / _marker(args)).exists():
+    # The request and promotion figures write to their own copy of the seeded data, so the others stay as seeded.
+    suffix = f"-r{args.requests}" if args.requests else f"-p{args.promotion}" if args.promotion else ""
+    data_dir = base.with_name(f"{base.name}{suffix}")
+    if suffix and not data_dir.exists() and (base / _marker(args)).exists():
         print(f"copying {base.name} to {data_dir.name} …", flush=True)  # the database itself below on PostgreSQL
         shutil.copytree(base, data_dir, ignore=shutil.ignore_patterns("huey.sqlite3*", "cache"))
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -35,8 +37,8 @@ def _prepare_environment(args) -> Path:
         name = f"guanjia_bench_{args.enterprises}"
         url = os.environ.get("DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/{name}"
         template = None
-        if args.requests and not os.environ.get("DATABASE_URL"):
-            url, template = f"{url}_r{args.requests}", name if (base / _marker(args)).exists() else None
+        if suffix and not os.environ.get("DATABASE_URL"):
+            url, template = f"{url}_{suffix[1:]}", name if (base / _marker(args)).exists() else None
         os.environ["DATABASE_URL"] = url
         _ensure_pg_database(url, template=template)
     else:
