@@ -104,6 +104,26 @@ class ReopenForm(ReasonForm):
                              help_text=_("留空则沿用原完成时限。"))
 
 
+class LinkForm(RequestFormMixin, forms.Form):
+    """The requests (诉求) and approvals (代办事项) of the work item's project that it waits on."""
+
+    requests = forms.ModelMultipleChoiceField(label=_("关联诉求"), queryset=None, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    approvals = forms.ModelMultipleChoiceField(label=_("关联审批事项"), queryset=None, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, work_item=None, **kwargs):
+        from guanjia.approvals.models import Approval
+        from guanjia.requests.models import Request
+
+        super().__init__(*args, **kwargs)
+        user = self.request.user
+        self.fields["requests"].queryset = (Request.objects.visible_to(user).filter(project=work_item.project_id)
+                                            .order_by("-created_at"))
+        self.fields["approvals"].queryset = (Approval.objects.visible_to(user).filter(project=work_item.project_id)
+                                             .order_by("order", "pk"))
+
+
 class BoardFilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("阶段"), required=False, choices=[("", _("全部")), *STAGE_CHOICES])
     key_level = forms.ChoiceField(label=_("重点级别"), required=False)

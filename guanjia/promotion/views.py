@@ -163,6 +163,7 @@ ITEM_ACTIONS = {
     "reopen": (forms.ReopenForm, "promotion.manage_table"),
     "cancel": (forms.ReasonForm, "promotion.manage_table"),
     "update": (forms.WorkItemForm, "promotion.manage_table"),
+    "link": (forms.LinkForm, "promotion.handle_workitem"),
 }
 
 
@@ -173,7 +174,8 @@ class WorkItemActView(_FormView):
         if kwargs["action"] not in ITEM_ACTIONS:
             raise Http404
         self.form_class, self.permission = ITEM_ACTIONS[kwargs["action"]]
-        self.title = WORK_ITEM.action_label(kwargs["action"])
+        self.title = (gettext_lazy("关联诉求和审批事项") if kwargs["action"] == "link"
+                      else WORK_ITEM.action_label(kwargs["action"]))
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -181,10 +183,14 @@ class WorkItemActView(_FormView):
         kwargs.pop("instance", None)
         if self.kwargs["action"] == "update":
             kwargs["editing"] = True
+        if self.kwargs["action"] == "link":
+            kwargs["work_item"] = self.object
         return kwargs
 
     def get_initial(self):
         item = self.object
+        if self.kwargs["action"] == "link":
+            return {"requests": list(item.requests.all()), "approvals": list(item.approvals.all())}
         if self.kwargs["action"] == "update":
             return {"name": item.name, "responsible": item.responsible_id, "unit": item.unit_id,
                     "due_on": item.due_on, "progress_note": item.progress_note}
@@ -202,6 +208,9 @@ class WorkItemActView(_FormView):
             return services.work_item_reopen(actor=user, work_item=item, reason=data["reason"], due_on=data["due_on"])
         if action == "cancel":
             return services.work_item_cancel(actor=user, work_item=item, reason=data["reason"])
+        if action == "link":
+            return services.work_item_link(actor=user, work_item=item, requests=data["requests"],
+                                           approvals=data["approvals"])
         return services.work_item_update(actor=user, work_item=item, name=data["name"],
                                          responsible=data["responsible"], unit=data["unit"], due_on=data["due_on"],
                                          progress_note=data["progress_note"])

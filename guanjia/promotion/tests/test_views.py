@@ -241,3 +241,22 @@ def test_query_counts_are_fixed(client, world):
             services.task_force_set(actor=world.admin, table=table, members=[world.butler1, world.butler2])
         after = [_count(client, url) for url in urls]
     assert after == before
+
+
+def test_link_page_offers_only_the_projects_requests_and_approvals(client, world):
+    from guanjia.tests_support.approvals import catalogue_item, handbook
+
+    table = handed_over(world)
+    item = WorkItem.objects.filter(table=table, unit=world.unit2).get()
+    book = handbook(world.project1, [catalogue_item(world.zone, world.unit2, name="建设用地规划许可证")],
+                    start=dt.date(2026, 9, 29))
+    handbook(world.project2, [catalogue_item(world.zone, world.unit2, name="别的项目的许可")],
+             start=dt.date(2026, 9, 29))
+    client.force_login(world.unit_user2)
+    url = reverse("promotion:work-item-act", args=[item.pk, "link"])
+    page = client.get(url).content.decode()
+    assert "建设用地规划许可证" in page and "别的项目的许可" not in page
+    approval = book.approvals.get()
+    assert client.post(url, {"approvals": [approval.pk]}).status_code == 302
+    assert list(item.approvals.all()) == [approval]
+    assert "建设用地规划许可证" in client.get(reverse("promotion:work-item", args=[item.pk])).content.decode()
