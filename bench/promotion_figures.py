@@ -58,7 +58,7 @@ def seed_tables(*, zone, admin, count: int, today: dt.date) -> int:
 def product_rows(user, now: dt.datetime) -> list[tuple]:
     from guanjia.promotion import selectors
 
-    return [(row.project.pk, row.project.name, row.open_items, row.red_items, row.yellow_items,
+    return [(row.pk, row.name, row.open_items, row.red_items, row.yellow_items,
              tuple(cell.colour for cell in row.stages), row.colour)
             for row in selectors.board(user, now=now)]
 

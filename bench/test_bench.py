@@ -168,7 +168,7 @@ def test_promotion_floor_gives_the_products_rows(db):
                                                          pk != world.project1.pk].name)
         assert product[[r[0] for r in product].index(world.project1.pk)][3:5] == (0, 1)  # one due soon
         figure = pf.board_figure(user=world.admin, zone_id=world.zone.pk, repeat=2)
-    assert "DIFFERENT" not in figure.name and figure.queries == 3
+    assert "DIFFERENT" not in figure.name and figure.queries == 2
 
 
 def test_promotion_seed_makes_tables_through_the_services(db):

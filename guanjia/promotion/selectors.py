@@ -6,13 +6,13 @@ Each reads a fixed number of queries whatever the number of rows; colours come f
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from guanjia.meetings.choices import Kind as MeetingKind
-from guanjia.projects.choices import STAGE_DATE_FIELDS, STAGE_PLAN_FIELDS, Stage
+from guanjia.projects.choices import STAGE_DATE_FIELDS, STAGE_PLAN_FIELDS, KeyLevel, Stage
 from guanjia.projects.models import Project
 from guanjia.promotion import colours
 from guanjia.promotion.choices import WORK_ITEM_OPEN, Colour
@@ -53,11 +53,19 @@ class StageCell:
     colour: str
 
 
-def stage_cells(project: Project, today: dt.date) -> list[StageCell]:
-    return [StageCell(stage, str(Stage(stage).label), getattr(project, PLAN[stage]), getattr(project, ACTUAL[stage]),
-                      colours.stage_colour(planned=getattr(project, PLAN[stage]),
-                                           actual=getattr(project, ACTUAL[stage]), today=today))
-            for stage in STAGES]
+def _labels() -> dict[str, str]:
+    """The stages' names in the reader's language, put into words once per call (not per row)."""
+    return {stage: str(Stage(stage).label) for stage in STAGES}
+
+
+def stage_cells(project: Project, today: dt.date, labels: dict[str, str] | None = None) -> list[StageCell]:
+    labels = labels or _labels()
+    cells = []
+    for stage in STAGES:
+        planned, actual = getattr(project, PLAN[stage]), getattr(project, ACTUAL[stage])
+        cells.append(StageCell(stage, labels[stage], planned, actual,
+                               colours.stage_colour(planned=planned, actual=actual, today=today)))
+    return cells
 
 
 def table_detail(user):
@@ -77,9 +85,13 @@ def review_meetings(user, project: Project) -> list:
 
 @dataclass
 class BoardRow:
-    """One key project on the 挂图作战 board."""
+    """One key project on the 挂图作战 board (plain values: the board reads hundreds of them)."""
 
-    project: Project
+    pk: int
+    name: str
+    key_level: str
+    stage: str
+    butler: str
     table_id: int | None
     stages: list[StageCell]
     open_items: int = 0
@@ -87,37 +99,53 @@ class BoardRow:
     yellow_items: int = 0
     colour: str = Colour.NONE
     stage_colour: str = Colour.NONE
-    extra: dict = field(default_factory=dict)
+
+    @property
+    def key_level_label(self) -> str:
+        return str(KeyLevel(self.key_level).label)
+
+    @property
+    def stage_label(self) -> str:
+        return str(Stage(self.stage).label)
+
+
+class _Dates:
+    """A project's stage dates read from a row of values, as stage_cells reads them from a project."""
+
+    def __init__(self, values: dict):
+        self.__dict__.update(values)
 
 
 def key_projects(user):
-    return (Project.objects.visible_to(user).active().exclude(key_level="")
-            .select_related("butler", "enterprise").order_by("name", "pk"))
+    return Project.objects.visible_to(user).active().exclude(key_level="")
+
+
+BOARD_VALUES = ("pk", "name", "key_level", "stage", "butler__name", *PLAN.values(), *ACTUAL.values())
 
 
 def board(user, *, projects=None, colour: str = "", now: dt.datetime | None = None) -> list[BoardRow]:
     """The 挂图作战 board: every key project `user` sees, its stages planned vs actual with their colours, its
-    open work items counted by colour, and its own colour (the worst). Three queries whatever the rows."""
+    open work items counted by colour, and its own colour (the worst). Two queries whatever the rows."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    projects = list(projects if projects is not None else key_projects(user))
-    ids = [p.pk for p in projects]
-    tables = dict(PromotionTable.objects.filter(project__in=ids).values_list("project", "pk"))
-    counts = {row["project"]: row for row in (
-        WorkItem.objects.filter(project__in=ids, status__in=WORK_ITEM_OPEN).values("project")
-        .annotate(open=Count("pk"), red=Count("pk", filter=Q(due_at__lt=now)),
-                  yellow=Count("pk", filter=Q(due_at__gte=now, item__warn_at__lte=now))))}
+    projects = projects if projects is not None else key_projects(user)
+    counts = {row[0]: row[1:] for row in (
+        WorkItem.objects.filter(project__in=projects.values("pk"), status__in=WORK_ITEM_OPEN).order_by()
+        .values("project").annotate(open=Count("pk"), red=Count("pk", filter=Q(due_at__lt=now)),
+                                    yellow=Count("pk", filter=Q(due_at__gte=now, item__warn_at__lte=now)))
+        .values_list("project", "open", "red", "yellow"))}
+    labels = _labels()
     rows = []
-    for project in projects:
-        cells = stage_cells(project, today)
-        count = counts.get(project.pk, {"open": 0, "red": 0, "yellow": 0})
-        item_colour = (Colour.RED if count["red"] else Colour.YELLOW if count["yellow"]
-                       else Colour.GREEN if count["open"] else Colour.NONE)
+    for values in (projects.order_by("name", "pk").annotate(table_id=F("promotion_table__id"))
+                   .values(*BOARD_VALUES, "table_id")):
+        cells = stage_cells(_Dates(values), today, labels)
+        open_, red, yellow = counts.get(values["pk"], (0, 0, 0))
+        item_colour = (Colour.RED if red else Colour.YELLOW if yellow else Colour.GREEN if open_ else Colour.NONE)
         stage_colour = colours.worst(c.colour for c in cells)
-        row = BoardRow(project=project, table_id=tables.get(project.pk), stages=cells, open_items=count["open"],
-                       red_items=count["red"], yellow_items=count["yellow"], stage_colour=stage_colour,
-                       colour=colours.worst([stage_colour, item_colour]))
-        rows.append(row)
+        rows.append(BoardRow(pk=values["pk"], name=values["name"], key_level=values["key_level"],
+                             stage=values["stage"], butler=values["butler__name"] or "", table_id=values["table_id"],
+                             stages=cells, open_items=open_, red_items=red, yellow_items=yellow,
+                             stage_colour=stage_colour, colour=colours.worst([stage_colour, item_colour])))
     if colour:
         rows = [row for row in rows if row.colour == colour]
     return rows
@@ -126,7 +154,7 @@ def board(user, *, projects=None, colour: str = "", now: dt.datetime | None = No
 def board_chart(rows: list[BoardRow]) -> dict:
     """What the board's Gantt-like chart draws: per project, each stage's planned and actual date."""
     return {
-        "projects": [row.project.name for row in rows],
+        "projects": [row.name for row in rows],
         "stages": [str(Stage(s).label) for s in STAGES],
         "planned": [[c.planned.isoformat() if c.planned else None for c in row.stages] for row in rows],
         "actual": [[c.actual.isoformat() if c.actual else None for c in row.stages] for row in rows],

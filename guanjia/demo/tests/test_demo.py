@@ -286,7 +286,7 @@ def test_promotion_tables_in_every_stage_with_every_light(loaded):
     zone = loaded.zone
     leader = User.objects.get(username="leader")
     rows = selectors.board(leader)
-    assert {row.project.stage for row in rows if row.table_id} >= {"signed", "land", "started", "completed",
+    assert {row.stage for row in rows if row.table_id} >= {"signed", "land", "started", "completed",
                                                                    "producing", "at_capacity"}
     assert {row.stage_colour for row in rows} >= {"green", "yellow", "red"}
     now = timezone.now()
