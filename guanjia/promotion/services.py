@@ -89,7 +89,7 @@ def table_hand_over(*, actor, project: Project, handed_over_on: dt.date, templat
     by the project's butler and the template's unit, with a deadline clock that turns due soon
     WORK_ITEM_WARN_DAYS working days before it.
     """
-    project = Project.objects.select_for_update().select_related("butler").get(pk=project.pk)
+    project = Project.objects.select_for_update(of=("self",)).select_related("butler").get(pk=project.pk)
     require(actor, "promotion.manage_table", project)
     if PromotionTable.objects.filter(project=project).exists():
         raise Conflict(_("该项目已建立促建表。"))
@@ -334,7 +334,7 @@ def _date_rule(due_on: dt.date, today: dt.date) -> clocks.Rule:
 def work_item_add(*, actor, table: PromotionTable, stage: str, name: str, due_on: dt.date, responsible=None,
                   unit=None) -> WorkItem:
     """Add a work item to a table by hand (新增推进事项), due at the close of `due_on`."""
-    table = PromotionTable.objects.select_for_update().select_related("project").get(pk=table.pk)
+    table = PromotionTable.objects.select_for_update(of=("self",)).select_related("project").get(pk=table.pk)
     require(actor, "promotion.manage_table", table)
     name = (name or "").strip()
     today = _today()
