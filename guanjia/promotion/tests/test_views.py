@@ -260,3 +260,41 @@ def test_link_page_offers_only_the_projects_requests_and_approvals(client, world
     assert client.post(url, {"approvals": [approval.pk]}).status_code == 302
     assert list(item.approvals.all()) == [approval]
     assert "建设用地规划许可证" in client.get(reverse("promotion:work-item", args=[item.pk])).content.decode()
+
+
+def test_templates_are_kept_by_the_center(client, world):
+    client.force_login(world.admin)
+    response = client.post(reverse("promotion:template-create"), {"project_type": "service", "name": "服务业模板"})
+    assert response.status_code == 302
+    template = TableTemplate.objects.get(zone=world.zone, project_type="service")
+    assert "该项目类型已有模板" in client.post(reverse("promotion:template-create"),
+                                             {"project_type": "service", "name": "重复"}).content.decode()
+    add = reverse("promotion:template-item-add", args=[template.pk])
+    assert client.post(add, {"stage": "land", "name": "x", "days": 0}).status_code == 200  # refused by its field
+    for name, days in (("落实经营场所", 30), ("办理营业执照", 60)):
+        assert client.post(add, {"stage": "land", "name": name, "days": days, "unit": world.unit2.pk}).status_code == 302
+    first, second = template.items.order_by("order", "pk")
+    client.post(reverse("promotion:template-item-post", args=[second.pk, "up"]))
+    assert [i.name for i in template.items.order_by("order", "pk")] == ["办理营业执照", "落实经营场所"]
+    edit = reverse("promotion:template-item", args=[first.pk])
+    assert client.post(edit, {"stage": "started", "name": "落实经营场所（租赁）", "days": 20}).status_code == 302
+    client.post(reverse("promotion:template-item-post", args=[second.pk, "remove"]))
+    assert [i.name for i in template.items.all()] == ["落实经营场所（租赁）"]
+    assert "落实经营场所（租赁）" in client.get(reverse("promotion:templates")).content.decode()
+
+
+def test_a_key_projects_table_lists_its_leader_task_force_and_review_meetings(client, world):
+    from django.utils import timezone
+
+    from guanjia.meetings import services as meetings
+
+    table = handed_over(world)
+    services.task_force_set(actor=world.leader, table=table, members=[world.unit_user1])
+    meetings.meeting_create(actor=world.admin, kind="review", title="轮胎项目推进研判会", starts_at=timezone.now(),
+                            projects=[world.project1])
+    meetings.meeting_create(actor=world.admin, kind="joint", title="不是研判会", starts_at=timezone.now(),
+                            projects=[world.project1])
+    client.force_login(world.leader)
+    page = client.get(reverse("promotion:table", args=[table.pk])).content.decode()
+    assert "轮胎项目推进研判会" in page and "不是研判会" not in page
+    assert str(world.unit_user1) in page and str(world.leader) in page
