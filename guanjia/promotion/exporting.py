@@ -25,7 +25,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from guanjia.core.errors import Conflict
 from guanjia.org.models import Unit, User
 from guanjia.projects.choices import Stage
-from guanjia.promotion import colours, services
+from guanjia.promotion import colours, selectors, services
 from guanjia.promotion.choices import WORK_ITEM_OPEN, Colour, TableAction, WorkItemStatus
 from guanjia.promotion.models import PromotionTable, WorkItem
 from guanjia.workflow import timeline
@@ -76,7 +76,8 @@ def tables_workbook(*, tables, user, title: str) -> bytes:
         for item in rows.get(table.pk, []):
             colour = colours.work_item_colour(status=item.status, due_at=item.due_at, warn_at=item.item.warn_at,
                                               now=now)
-            sheet.append([item.pk, str(Stage(item.stage).label), _text(item.name), _text(item.responsible or ""),
+            responsible = selectors.shown_person(user, item.responsible, project.butler_id)
+            sheet.append([item.pk, str(Stage(item.stage).label), _text(item.name), _text(responsible or ""),
                           _text(item.unit or ""), item.due_on, item.get_status_display(), item.done_on,
                           _text(item.progress_note)])
             current = sheet.max_row

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from guanjia.core.choices import Role
 from guanjia.meetings.choices import Kind as MeetingKind
 from guanjia.projects.choices import STAGE_DATE_FIELDS, STAGE_PLAN_FIELDS, KeyLevel, Stage
 from guanjia.projects.models import Project
@@ -36,11 +37,26 @@ def work_item_colour(work_item, now: dt.datetime | None = None) -> str:
                                     now=now or timezone.now())
 
 
-def with_colours(rows, now: dt.datetime | None = None) -> list:
+def enterprise_reader(user) -> bool:
+    """An enterprise's own contact: of the staff it reads only its butler's name (DOMAIN.md, who uses it)."""
+    return bool(user.role_codes) and user.role_codes <= {Role.ENTERPRISE}
+
+
+def shown_person(user, person, butler_id: int | None):
+    """The person as `user` may read them: an enterprise contact reads its butler's name, nobody else's."""
+    if person is None or not enterprise_reader(user) or person.pk == butler_id:
+        return person
+    return None
+
+
+def with_colours(rows, now: dt.datetime | None = None, user=None) -> list:
+    """Rows with their colour, and `responsible_shown`: the responsible person as `user` reads them."""
     now = now or timezone.now()
     rows = list(rows)
     for row in rows:
         row.colour = colours.work_item_colour(status=row.status, due_at=row.due_at, warn_at=row.warn_at, now=now)
+        row.responsible_shown = (row.responsible if user is None
+                                 else shown_person(user, row.responsible, row.project.butler_id))
     return rows
 
 
@@ -169,7 +185,7 @@ def project_card(user, project: Project) -> dict:
     if table is None:
         return {"table": None}
     now = timezone.now()
-    rows = with_colours(work_items(user).filter(table=table).order_by("order", "pk"), now)
+    rows = with_colours(work_items(user).filter(table=table).order_by("order", "pk"), now, user)
     return {"table": table, "work_items": rows,
             "colour": colours.worst([*(r.colour for r in rows if r.status in WORK_ITEM_OPEN),
                                      *(c.colour for c in stage_cells(project, timezone.localtime(now).date()))])}

@@ -20,14 +20,17 @@ from guanjia.projects.models import Project
 from guanjia.promotion import exporting, forms, selectors, services
 from guanjia.promotion.choices import COLOUR_CSS, WORK_ITEM_OPEN, Colour
 from guanjia.promotion.models import PromotionTable, TableTemplate, TemplateItem, WorkItem
-from guanjia.promotion.workflow import PROMOTION_TABLE, WORK_ITEM
+from guanjia.promotion.workflow import WORK_ITEM
 from guanjia.workflow import timeline
 
 
-def _events(workflow, item_id: int, user) -> list:
-    from guanjia.requests.selectors import enterprise_only
-
-    return list(timeline.events_of(item_id, enterprise_view=enterprise_only(user)))
+def _events(item_id: int, user, butler_id: int | None) -> list:
+    """The timeline as `user` reads it: an enterprise contact reads no internal row and no staff name but its
+    butler's (`actor_shown`)."""
+    events = list(timeline.events_of(item_id, enterprise_view=selectors.enterprise_reader(user)))
+    for event in events:
+        event.actor_shown = selectors.shown_person(user, event.actor, butler_id)
+    return events
 
 
 class TableView(ScopedMixin, generic.DetailView):
@@ -48,8 +51,9 @@ class TableView(ScopedMixin, generic.DetailView):
         context["project"] = project
         context["stages"] = selectors.stage_cells(project, timezone.localtime(now).date())
         context["work_items"] = selectors.with_colours(
-            selectors.work_items(user).filter(table=table).order_by("order", "pk"), now)
-        context["events"] = _events(PROMOTION_TABLE, table.item_id, user)
+            selectors.work_items(user).filter(table=table).order_by("order", "pk"), now, user)
+        context["events"] = _events(table.item_id, user, project.butler_id)
+        context["staff_names"] = not selectors.enterprise_reader(user)
         context["can_manage"] = user.has_perm("promotion.manage_table", table)
         context["reviews"] = selectors.review_meetings(user, project) if project.is_key else []
         context["colour_css"] = COLOUR_CSS
@@ -69,7 +73,8 @@ class WorkItemView(ScopedMixin, generic.DetailView):
         context = super().get_context_data(**kwargs)
         user, work_item = self.request.user, self.object
         work_item.colour = selectors.work_item_colour(work_item)
-        context["events"] = _events(WORK_ITEM, work_item.item_id, user)
+        work_item.responsible_shown = selectors.shown_person(user, work_item.responsible, work_item.project.butler_id)
+        context["events"] = _events(work_item.item_id, user, work_item.project.butler_id)
         context["can_handle"] = user.has_perm("promotion.handle_workitem", work_item)
         context["can_manage"] = user.has_perm("promotion.manage_table", work_item)
         context["table_shown"] = PromotionTable.objects.visible_to(user).filter(pk=work_item.table_id).exists()

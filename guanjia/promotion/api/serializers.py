@@ -4,7 +4,7 @@ from rest_framework import serializers
 from guanjia.core.api import NameField, VisibleRelatedField
 from guanjia.org.models import Unit, User
 from guanjia.projects.choices import STAGE_DATE_FIELDS, Stage
-from guanjia.promotion import colours
+from guanjia.promotion import colours, selectors
 
 STAGES = [(s, Stage(s).label) for s, _f in STAGE_DATE_FIELDS]
 
@@ -25,6 +25,14 @@ class WorkItemSerializer(serializers.Serializer):
     done_on = serializers.DateField(read_only=True)
     progress_note = serializers.CharField(read_only=True)
     version = serializers.IntegerField(read_only=True)
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        request = self.context.get("request")
+        if request is not None and obj.responsible_id and selectors.shown_person(
+                request.user, obj.responsible, obj.project.butler_id) is None:
+            data["responsible"] = data["responsible_name"] = None  # an enterprise reads only its butler's name
+        return data
 
     def get_colour(self, obj) -> str:
         now = self.context.setdefault("now", timezone.now())

@@ -17,7 +17,7 @@ from guanjia.promotion.models import PromotionTable, WorkItem
 
 
 def _rows(user):
-    return (WorkItem.objects.visible_to(user).select_related("responsible", "unit")
+    return (WorkItem.objects.visible_to(user).select_related("responsible", "unit", "project")
             .annotate(warn_at=F("item__warn_at")).order_by("table", "order", "pk"))
 
 

@@ -125,7 +125,8 @@ def test_libreoffice_opens_the_export(world, tmp_path):
     path = tmp_path / "table.xlsx"
     path.write_bytes(_book(world, table))
     binary = shutil.which("libreoffice") or shutil.which("soffice")
-    subprocess.run([binary, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "csv",
+    subprocess.run([binary, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):44,34,76,1",  # 76: UTF-8, whatever the locale
                     "--outdir", str(tmp_path), str(path)], check=True, timeout=120, capture_output=True)
     text = (tmp_path / "table.csv").read_text(encoding="utf-8", errors="replace")
     assert "完成土地挂牌出让" in text

@@ -298,3 +298,23 @@ def test_a_key_projects_table_lists_its_leader_task_force_and_review_meetings(cl
     page = client.get(reverse("promotion:table", args=[table.pk])).content.decode()
     assert "轮胎项目推进研判会" in page and "不是研判会" not in page
     assert str(world.unit_user1) in page and str(world.leader) in page
+
+
+def test_an_enterprise_reads_no_staff_name_but_its_butlers(client, api, world):
+    table = handed_over(world)
+    item = WorkItem.objects.filter(table=table).first()
+    with travel(TODAY):
+        services.work_item_update(actor=world.admin, work_item=item, responsible=world.unit_user2)
+        services.task_force_set(actor=world.leader, table=table, members=[world.unit_user1])
+    client.force_login(world.ent1_user)
+    page = client.get(reverse("promotion:table", args=[table.pk])).content.decode()
+    assert str(world.butler1) in page
+    assert str(world.unit_user2) not in page and str(world.unit_user1) not in page and str(world.admin) not in page
+    page = client.get(reverse("promotion:work-item", args=[item.pk])).content.decode()
+    assert str(world.unit_user2) not in page and str(world.admin) not in page
+    api.force_authenticate(world.ent1_user)
+    rows = {r["id"]: r for r in api.get(reverse("project-work-items", args=[world.project1.pk])).json()["results"]}
+    assert rows[item.pk]["responsible"] is None
+    assert {r["responsible"] for pk, r in rows.items() if pk != item.pk} == {world.butler1.pk}
+    client.force_login(world.leader)
+    assert str(world.unit_user2) in client.get(reverse("promotion:table", args=[table.pk])).content.decode()
