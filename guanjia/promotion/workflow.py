@@ -89,11 +89,10 @@ def _work_item_notices(event) -> list:
     from guanjia.notifications import selectors
     from guanjia.notifications.choices import Kind
     from guanjia.notifications.services import Notice
+    from guanjia.notifications.texts import text
     from guanjia.promotion.models import WorkItem
 
     work_item = WorkItem.objects.select_related("project__butler", "responsible").get(item=event.item_id)
-    from guanjia.notifications.texts import text
-
     common = {"zone_id": work_item.zone_id, "link": work_item.get_absolute_url(), "item_id": event.item_id,
               "event_id": event.pk, "at": event.at}
     project = work_item.project
