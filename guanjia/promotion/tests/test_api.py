@@ -74,3 +74,20 @@ def test_project_api_takes_type_and_planned_dates_in_order(api, world):
     good = api.patch(url, {"project_type": "service", "planned_started_on": "2027-03-01"}).json()
     assert good["project_type"] == "service" and good["planned_started_on"] == "2027-03-01"
     assert Stage.SIGNED  # the stages the plan follows
+
+
+def test_work_items_wait_in_the_worklist(api, world):
+    from guanjia.tests_support.factories import waiting
+
+    table = handed_over(world)
+    mine = WorkItem.objects.get(table=table, unit=world.unit2)
+    assert ("work_item", mine.pk) in waiting(world.unit_user2)
+    api.force_authenticate(world.unit_user2)
+    answer = api.get("/api/v1/worklist/", {"kind": "work_item"}).json()
+    assert answer["counts"]["work_item"] == 1
+    assert answer["results"][0]["url"] == reverse("promotion:work-item", args=[mine.pk])
+    with travel(TODAY):
+        from guanjia.promotion import services
+
+        services.work_item_complete(actor=world.unit_user2, work_item=mine, done_on=TODAY)
+    assert ("work_item", mine.pk) not in waiting(world.unit_user2)
