@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from guanjia.core.choices import Role
 from guanjia.meetings.choices import Kind as MeetingKind
@@ -176,6 +177,7 @@ def board_chart(rows: list[BoardRow]) -> dict:
         "actual": [[c.actual.isoformat() if c.actual else None for c in row.stages] for row in rows],
         "colours": [row.colour for row in rows],
         "today": timezone.localdate().isoformat(),
+        "todayLabel": str(_("今天")),
     }
 
 

@@ -30,6 +30,18 @@
     return { type: "rect", shape: { x: start[0], y: start[1] + offset, width: Math.max(end[0] - start[0], 2), height: height },
              style: api.style() };
   }
+  // A stage's date as a dot on its project's row: filled for the actual date, hollow for the planned one.
+  function renderPoint(hollow) {
+    return function (params, api) {
+      var at = api.coord([api.value(0), api.value(1)]);
+      var colour = hollow ? "#6c757d" : "#0d6efd";
+      return { type: "circle", shape: { cx: at[0], cy: at[1] + (hollow ? -4 : 4), r: 4 },
+               style: hollow ? { fill: "#fff", stroke: colour, lineWidth: 1.5 } : { fill: colour } };
+    };
+  }
+  var today = time(data.today), day = 24 * 3600 * 1000;
+  var times = [today];
+  bars.forEach(function (b) { times.push(b.value[1], b.value[2]); });
   // The chart's height follows the number of projects (set here: the page's policy allows no inline style).
   element.style.height = Math.max(400, data.projects.length * 28 + 80) + "px";
   var chart = echarts.init(element);
@@ -37,16 +49,16 @@
     grid: { left: 8, right: 16, top: 24, bottom: 24, outerBoundsMode: "same", outerBoundsContain: "axisLabel" },
     tooltip: { formatter: function (p) { return p.data.stage ? data.projects[p.value[1]] + " " + p.data.stage + " " +
       echarts.time.format(p.value[0], "{yyyy}-{MM}-{dd}") : data.projects[p.value[0]]; } },
-    xAxis: { type: "time" },
+    xAxis: { type: "time", min: Math.min.apply(null, times) - 15 * day, max: Math.max.apply(null, times) + 15 * day },
     yAxis: { type: "category", data: data.projects, inverse: true,
              axisLabel: { width: 120, overflow: "truncate", ellipsis: "…" } },
     dataZoom: [{ type: "inside", yAxisIndex: 0 }],
     series: [
-      { type: "custom", renderItem: renderBar, encode: { x: [1, 2], y: 0 }, data: bars },
-      { type: "scatter", symbolSize: 8, itemStyle: { color: "#0d6efd" }, data: points },
-      { type: "scatter", symbol: "emptyCircle", symbolSize: 8, itemStyle: { color: "#6c757d" }, data: plannedPoints },
-      { type: "line", markLine: { symbol: "none", silent: true, lineStyle: { color: "#dc3545", type: "dashed" },
-                                  data: [{ xAxis: time(data.today) }] }, data: [] }
+      { type: "custom", renderItem: renderBar, encode: { x: [1, 2], y: 0 }, data: bars,
+        markLine: { symbol: "none", silent: true, lineStyle: { color: "#dc3545", type: "dashed" },
+                    label: { formatter: data.todayLabel }, data: [{ xAxis: today }] } },
+      { type: "custom", renderItem: renderPoint(false), encode: { x: 0, y: 1 }, data: points },
+      { type: "custom", renderItem: renderPoint(true), encode: { x: 0, y: 1 }, data: plannedPoints }
     ]
   });
   window.addEventListener("resize", function () { chart.resize(); });
