@@ -254,3 +254,19 @@ def test_notices_and_reminders(world):
     assert notice.recipients == [world.butler1]
     generated = Event.objects.get(item=item.item_id, action=WorkItemAction.ADD)
     assert _work_item_notices(generated) == []  # the hand-over's own notice told them
+
+
+def test_the_reminder_job_reminds_the_responsible_people_and_the_butler(world):
+    from guanjia.notifications.models import Notification
+    from guanjia.notifications.reminders import reminders_run
+
+    table = handed_over(world)
+    item = _item(table, "完成土地挂牌出让")  # due 10-12, due soon from 10-08
+    summary = reminders_run(now=at(dt.date(2026, 10, 9), 10))
+    assert summary.ran and summary.reminders["due_soon"] >= 1
+    reminded = set(Notification.objects.filter(item=item.item_id, kind="due_soon")
+                   .values_list("recipient__username", flat=True))
+    assert {"butler1", "unit2"} <= reminded
+    summary = reminders_run(now=at(dt.date(2026, 10, 13), 10))  # overdue the next working day
+    assert set(Notification.objects.filter(item=item.item_id, kind="overdue")
+               .values_list("recipient__username", flat=True)) >= {"butler1", "unit2"}
