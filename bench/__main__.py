@@ -24,8 +24,10 @@ HERE = Path(__file__).resolve().parent
 
 def _prepare_environment(args) -> Path:
     base = HERE / "results" / f"data-{'pg' if args.postgres else 'sqlite'}-{args.enterprises}"
-    data_dir = base.with_name(f"{base.name}-r{args.requests}") if args.requests else base
-    if args.requests and not data_dir.exists() and (base / _marker(args)).exists():
+    # The request and promotion figures write to their own copy of the seeded data, so the others stay as seeded.
+    suffix = f"-r{args.requests}" if args.requests else f"-p{args.promotion}" if args.promotion else ""
+    data_dir = base.with_name(f"{base.name}{suffix}")
+    if suffix and not data_dir.exists() and (base / _marker(args)).exists():
         print(f"copying {base.name} to {data_dir.name} …", flush=True)  # the database itself below on PostgreSQL
         shutil.copytree(base, data_dir, ignore=shutil.ignore_patterns("huey.sqlite3*", "cache"))
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -35,8 +37,8 @@ def _prepare_environment(args) -> Path:
         name = f"guanjia_bench_{args.enterprises}"
         url = os.environ.get("DATABASE_URL") or f"postgres://postgres@127.0.0.1:5432/{name}"
         template = None
-        if args.requests and not os.environ.get("DATABASE_URL"):
-            url, template = f"{url}_r{args.requests}", name if (base / _marker(args)).exists() else None
+        if suffix and not os.environ.get("DATABASE_URL"):
+            url, template = f"{url}_{suffix[1:]}", name if (base / _marker(args)).exists() else None
         os.environ["DATABASE_URL"] = url
         _ensure_pg_database(url, template=template)
     else:
@@ -74,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=0,
                         help="seed M requests (once per size) and measure the request figures instead")
     parser.add_argument("--posts", type=int, default=200, help="sequential POSTs per run of the raise figure")
+    parser.add_argument("--promotion", type=int, default=0,
+                        help="give N key projects a promotion table (once per size) and measure the 挂图作战 board")
     args = parser.parse_args(argv)
 
     data_dir = _prepare_environment(args)
@@ -103,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     engine = "PostgreSQL" if args.postgres else "SQLite"
     if args.requests:
         return _request_figures(args, data_dir, zone, admin, engine)
+    if args.promotion:
+        return _promotion_figures(args, zone, admin, engine)
 
     client = Client()
     client.force_login(admin)
@@ -170,6 +176,19 @@ def _request_figures(args, data_dir: Path, zone, admin, engine: str) -> int:
     print(raise_figure.line(), flush=True)
     figure, detail = rf.measure_reminders()
     print(figure.line() + detail, flush=True)
+    return 0
+
+
+def _promotion_figures(args, zone, admin, engine: str) -> int:
+    from django.utils import timezone
+
+    from bench import promotion_figures as pf
+
+    print(f"making promotion tables for {args.promotion} key projects (once per size) …", flush=True)
+    tables = pf.seed_tables(zone=zone, admin=admin, count=args.promotion, today=timezone.localdate())
+    print(f"\nGuanjia promotion benchmark on {engine}: {tables:,} promotion tables; median of {args.repeat} runs, "
+          "alternating with the floor")
+    print(pf.board_figure(user=admin, zone_id=zone.pk, repeat=args.repeat).line(), flush=True)
     return 0
 
 

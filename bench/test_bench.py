@@ -197,3 +197,45 @@ def test_handbook_floor_gives_the_pages_rows(client, db):
     assert client.get(f"/bench/floor/handbook/{handbook.pk}/").json()["results"][0][1] == rows[0][1]
     figures = measure_cases(handbook_cases(client=client, handbook=handbook), repeat=2, budget=3)
     assert all(f.median_ms > 0 and f.queries for f in figures)
+
+
+# The promotion board (`python -m bench --promotion N`) ----------------------------------------------------------
+
+
+def test_promotion_floor_gives_the_products_rows(db):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bench import promotion_figures as pf
+    from guanjia.promotion.tests.factories import handed_over, travel
+    from guanjia.tests_support.factories import build_world
+
+    world = build_world()
+    handed_over(world)
+    world.project2.key_level = "city"
+    world.project2.planned_signed_on = dt.date(2026, 3, 1)
+    world.project2.full_clean()
+    world.project2.save()
+    with travel(dt.date(2026, 10, 9)):
+        now = timezone.now()
+        product = pf.product_rows(world.admin, now)
+        assert product == pf.floor_rows(zone_id=world.zone.pk, now=now)
+        assert [row[0] for row in product] == sorted([world.project1.pk, world.project2.pk],
+                                                     key=lambda pk: [world.project1, world.project2][
+                                                         pk != world.project1.pk].name)
+        assert product[[r[0] for r in product].index(world.project1.pk)][3:5] == (0, 1)  # one due soon
+        figure = pf.board_figure(user=world.admin, zone_id=world.zone.pk, repeat=2)
+    assert "DIFFERENT" not in figure.name and figure.queries == 2
+
+
+def test_promotion_seed_makes_tables_through_the_services(db):
+    import datetime as dt
+
+    from bench import promotion_figures as pf
+    from guanjia.promotion.models import PromotionTable
+    from guanjia.tests_support.factories import build_world
+
+    world = build_world()
+    assert pf.seed_tables(zone=world.zone, admin=world.admin, count=2, today=dt.date(2026, 10, 9)) == 2
+    assert PromotionTable.objects.filter(zone=world.zone).count() == 2

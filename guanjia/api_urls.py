@@ -41,6 +41,7 @@ v1 = [
     path("", include(router.urls)),
     path("", include("guanjia.approvals.api.urls")),
     path("", include("guanjia.meetings.api.urls")),
+    path("", include("guanjia.promotion.api.urls")),
     path("", include("guanjia.notifications.api.urls")),
     path("", include("guanjia.reports.api.urls")),
     path("", include("guanjia.targets.api.urls")),

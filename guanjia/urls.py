@@ -32,6 +32,7 @@ urlpatterns = [
     path("requests/", include("guanjia.requests.urls")),
     path("meetings/", include("guanjia.meetings.urls")),
     path("approvals/", include("guanjia.approvals.urls")),
+    path("promotion/", include("guanjia.promotion.urls")),
     path("notifications/", include("guanjia.notifications.urls")),
     path("reports/", include("guanjia.reports.urls")),
     path("targets/", include("guanjia.targets.urls")),

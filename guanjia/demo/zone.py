@@ -110,6 +110,7 @@ def load_demo_zone() -> DemoSummary:
         )
     started = time.monotonic()
     from guanjia.demo.catalogue import load_catalogue
+    from guanjia.demo.promotion import load_demo_promotion
     from guanjia.demo.requests import load_demo_requests
     from guanjia.demo.targets import load_demo_targets
     from guanjia.notifications.receivers import muted
@@ -120,6 +121,7 @@ def load_demo_zone() -> DemoSummary:
         zone = _Loader().load()
         load_catalogue(zone)
         load_demo_requests(zone, seed=SEED)
+        load_demo_promotion(zone, seed=SEED)
         load_demo_targets(zone)
         from guanjia.demo.handbooks import load_demo_handbooks
 

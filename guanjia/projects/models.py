@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.choices import Role
 from guanjia.core.models import ArchivableModel, AssignmentBase, ScopedQuerySet, TimeStampedModel
-from guanjia.projects.choices import STAGE_DATE_FIELDS, KeyLevel, ProjectType, Stage
+from guanjia.projects.choices import STAGE_DATE_FIELDS, STAGE_PLAN_FIELDS, KeyLevel, ProjectType, Stage
 
 
 class ProjectQuerySet(ScopedQuerySet):
@@ -126,22 +126,24 @@ class Project(TimeStampedModel, ArchivableModel):
     def clean(self) -> None:
         super().clean()
         # Stages happen in order: a later stage's date may not precede an earlier one's.
-        previous = None
+        # The plan (计划时间) of the promotion table keeps the same order.
         errors = {}
-        for _stage, field in STAGE_DATE_FIELDS:
-            value = getattr(self, field)
-            if value is None:
-                continue
-            if previous and value < previous[1]:
-                errors[field] = ValidationError(
-                    _("%(later)s不能早于%(earlier)s（%(date)s）。")
-                    % {
-                        "later": self._meta.get_field(field).verbose_name,
-                        "earlier": self._meta.get_field(previous[0]).verbose_name,
-                        "date": previous[1].isoformat(),
-                    }
-                )
-            previous = (field, value)
+        for fields in (STAGE_DATE_FIELDS, STAGE_PLAN_FIELDS):
+            previous = None
+            for _stage, field in fields:
+                value = getattr(self, field)
+                if value is None:
+                    continue
+                if previous and value < previous[1]:
+                    errors[field] = ValidationError(
+                        _("%(later)s不能早于%(earlier)s（%(date)s）。")
+                        % {
+                            "later": self._meta.get_field(field).verbose_name,
+                            "earlier": self._meta.get_field(previous[0]).verbose_name,
+                            "date": previous[1].isoformat(),
+                        }
+                    )
+                previous = (field, value)
         if self.enterprise_id and self.zone_id and self.enterprise.zone_id != self.zone_id:
             errors["enterprise"] = ValidationError(_("投资企业不在本园区。"))
         if errors:

@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from guanjia.core import services as core
 from guanjia.core.audit import audit_context
 from guanjia.core.models import AssignmentBase
+from guanjia.projects.choices import STAGE_PLAN_FIELDS
 from guanjia.projects.models import Project, ProjectAssignment
 
 EDITABLE_FIELDS = (
     "name", "enterprise", "total_investment", "key_level", "workstation", "signed_on", "land_on",
-    "started_on", "completed_on", "producing_on", "capacity_on", "address", "description",
+    "started_on", "completed_on", "producing_on", "capacity_on", "address", "description", "project_type",
+    *(field for _stage, field in STAGE_PLAN_FIELDS),
 )
 
 

@@ -13,7 +13,7 @@ from guanjia.core.views import (
 )
 from guanjia.enterprises.models import Enterprise
 from guanjia.projects import services
-from guanjia.projects.choices import STAGE_DATE_FIELDS
+from guanjia.projects.choices import STAGE_DATE_FIELDS, STAGE_PLAN_FIELDS
 from guanjia.projects.filtersets import ProjectFilterSet
 from guanjia.projects.forms import ProjectForm
 from guanjia.projects.models import Project
@@ -48,7 +48,8 @@ class ProjectDetailView(HistoryMixin, ScopedDetailView):
         context["may_raise"] = may_raise(user) and not project.is_archived
         context["portal"] = request_selectors.enterprise_only(user)
         context["stage_dates"] = [
-            (Project._meta.get_field(field).verbose_name, getattr(project, field)) for _s, field in STAGE_DATE_FIELDS
+            (Project._meta.get_field(field).verbose_name, getattr(project, field), getattr(project, planned))
+            for (_s, field), (_p, planned) in zip(STAGE_DATE_FIELDS, STAGE_PLAN_FIELDS, strict=True)
         ]
         return context
 

@@ -105,6 +105,11 @@ class PromotionTable(TrackedModel, TimeStampedModel):
     def __str__(self) -> str:
         return str(_("%(project)s促建表") % {"project": self.project.name})
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("promotion:table", args=[self.pk])
+
 
 class WorkItemQuerySet(ScopedQuerySet):
     def scope_for_role(self, user, role):

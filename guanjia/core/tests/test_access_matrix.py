@@ -103,6 +103,12 @@ ENDPOINTS = {
 }
 # Endpoints with a pk that are not object endpoints of ours (none yet).
 NOT_OBJECT_ENDPOINTS: set[str] = set()
+# Endpoints whose app runs its own copy of this matrix over its objects (promotion/tests/test_views.py).
+MATRIX_OF_THEIR_OWN = {
+    "promotion:hand-over", "promotion:table", "promotion:table-export", "promotion:table-act", "promotion:work-item",
+    "promotion:work-item-act", "promotion:template-item-add", "promotion:template-item", "promotion:template-item-post",
+    "work-item-detail", "work-item-start", "work-item-complete", "work-item-reopen", "work-item-cancel",
+}
 API_WRITES = [("enterprise-detail", "enterprise"), ("project-detail", "project"),
               ("approval-item-detail", "catalogue_item")]
 
@@ -146,7 +152,7 @@ def _object_url_names() -> set[str]:
 
 
 def test_every_object_endpoint_is_in_the_matrix():
-    assert _object_url_names() - NOT_OBJECT_ENDPOINTS == set(ENDPOINTS)
+    assert _object_url_names() - NOT_OBJECT_ENDPOINTS - MATRIX_OF_THEIR_OWN == set(ENDPOINTS)
 
 
 def _args(url_name: str, obj) -> list[int]:

@@ -271,3 +271,28 @@ def test_the_leader_s_hand_is_shown(loaded):
     request = Request.objects.get(item=settled.item_id)
     assert request.enterprise_id == people["ent2"].enterprise_id and request.status == "resolved"
     assert settled.from_status == "escalated"
+
+
+def test_promotion_tables_in_every_stage_with_every_light(loaded):
+    """Every signed key project has its promotion table (一表制): stages on plan, behind and three months late,
+    work done, due soon and overdue, and a task force and 研判会 on the first two (guanjia/demo/promotion.py)."""
+    from django.utils import timezone
+
+    from guanjia.meetings.models import Meeting
+    from guanjia.promotion import selectors
+    from guanjia.promotion.choices import WORK_ITEM_OPEN
+    from guanjia.promotion.models import PromotionTable, WorkItem
+
+    zone = loaded.zone
+    leader = User.objects.get(username="leader")
+    rows = selectors.board(leader)
+    assert {row.stage for row in rows if row.table_id} >= {"signed", "land", "started", "completed",
+                                                                   "producing", "at_capacity"}
+    assert {row.stage_colour for row in rows} >= {"green", "yellow", "red"}
+    now = timezone.now()
+    items = WorkItem.objects.filter(zone=zone)
+    assert items.filter(status="done").exists()
+    assert items.filter(status__in=WORK_ITEM_OPEN, due_at__lt=now).exists()
+    assert items.filter(status__in=WORK_ITEM_OPEN, due_at__gte=now, item__warn_at__lte=now).exists()
+    assert PromotionTable.objects.filter(zone=zone).exclude(task_force=None).distinct().count() == 2
+    assert Meeting.objects.filter(zone=zone, kind="review").count() == 2

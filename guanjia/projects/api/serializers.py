@@ -7,6 +7,7 @@ from rest_framework import serializers
 from guanjia.core.api import NameField, VisibleRelatedField
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import User, Workstation
+from guanjia.projects.choices import STAGE_PLAN_FIELDS
 from guanjia.projects.models import Project
 
 WAN = Decimal(10000)
@@ -53,7 +54,8 @@ class ProjectSerializer(serializers.ModelSerializer):
         fields = [
             "id", "name", "enterprise", "enterprise_name", "stage", "total_investment", "total_investment_wan",
             "key_level", "is_key", "workstation", "butler", "butler_name", "contact_leader", "contact_leader_name",
-            "signed_on", "land_on", "started_on", "completed_on", "producing_on", "capacity_on", "address",
-            "description", "archived", "created_at", "updated_at",
+            "signed_on", "land_on", "started_on", "completed_on", "producing_on", "capacity_on", "project_type",
+            *(field for _stage, field in STAGE_PLAN_FIELDS), "address", "description", "archived", "created_at",
+            "updated_at",
         ]
         read_only_fields = ["stage", "created_at", "updated_at"]
