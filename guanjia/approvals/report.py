@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Avg, Case, Count, F, IntegerField, Max, Q, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -94,16 +95,18 @@ def elapsed_against_benchmark(handbooks, *, today: dt.date | None = None, calend
             .annotate(open_items=Count("approvals", filter=Q(approvals__status__in=OPEN_STATUSES)),
                       last_finished=Max("approvals__finished_on"),
                       items=Count("approvals", filter=~Q(approvals__status=Status.NOT_APPLICABLE)))
-            .values("pk", "project", "project__name", "start_on", "planned_finish", "open_items", "last_finished",
-                    "items"))
+            # The committed total is the first plan's (the baseline): re-planning after a late item moves the
+            # plan's finish, not what was promised.
+            .annotate(promised=Coalesce("baseline_finish", "planned_finish"))
+            .values("pk", "project", "project__name", "start_on", "promised", "open_items", "last_finished", "items"))
     projects = []
     for row in rows:
         done = row["open_items"] == 0 and row["items"] > 0
         end = row["last_finished"] if done and row["last_finished"] else today
         try:
             elapsed = max(calendar.working_days_between(row["start_on"], end), 0)
-            committed = (calendar.working_days_between(row["start_on"], row["planned_finish"])
-                         if row["planned_finish"] else None)
+            committed = (calendar.working_days_between(row["start_on"], row["promised"])
+                         if row["promised"] else None)
         except workcal.CalendarUnavailable:
             elapsed = committed = None
         projects.append({

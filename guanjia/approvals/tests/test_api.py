@@ -109,8 +109,10 @@ def test_list_filters_and_fixed_queries(api, world, django_assert_max_num_querie
     assert api.get(LIST, {"unit": world.unit1.pk}).json()["count"] == 1
     assert api.get(LIST, {"project": world.project1.pk}).json()["count"] == 2
     with travel(at(2026, 10, 9, 10, 0)):
-        assert [r["id"] for r in api.get(LIST, {"overdue": "true"}).json()["results"]] == [late.pk]
-        assert api.get(LIST, {"overdue": "false"}).json()["count"] == 2
+        # `late` past its committed limit; `first`, not yet accepted, past its planned due (the handbook was
+        # re-planned when `late` was accepted, which started its plan clock).
+        assert {r["id"] for r in api.get(LIST, {"overdue": "true"}).json()["results"]} == {first.pk, late.pk}
+        assert api.get(LIST, {"overdue": "false"}).json()["count"] == 1
     assert api.get(LIST, {"unit": "x"}).status_code == 400
     with django_assert_max_num_queries(8):
         rows = api.get(LIST).json()["results"]
@@ -190,7 +192,8 @@ def test_elapsed_working_days_against_the_committed_total_and_the_national_bench
     from guanjia.approvals.report import approvals_elapsed
 
     approval = made(world)
-    Handbook.objects.filter(pk=approval.handbook_id).update(planned_finish=dt.date(2026, 10, 9))
+    Handbook.objects.filter(pk=approval.handbook_id).update(planned_finish=dt.date(2026, 10, 9),
+                                                            baseline_finish=dt.date(2026, 10, 9))
     _finish(world, approval, accept_on=dt.date(2026, 9, 28), approve_on=dt.date(2026, 10, 12))
     found = approvals_elapsed(user=world.butler1, project=world.project1, today=dt.date(2026, 11, 2))
     (row,) = found["projects"]
