@@ -274,6 +274,12 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "guanjia.notifications.choices.Kind",
         "SuspendReasonEnum": "guanjia.requests.choices.SuspendReason",
         "TargetKindEnum": "guanjia.targets.choices.TargetKind",
+        "ApprovalStatusEnum": "guanjia.approvals.choices.Status",
+        "ApprovalStageEnum": "guanjia.approvals.choices.ApprovalStage",
+        "ProjectStageEnum": "guanjia.projects.choices.Stage",
+        "ProjectTypeEnum": "guanjia.projects.choices.ProjectType",
+        "WorkItemStatusEnum": "guanjia.promotion.choices.WorkItemStatus",
+        "HandbookStatusEnum": "guanjia.approvals.choices.HandbookStatus",
     },
 }
 

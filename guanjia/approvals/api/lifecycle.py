@@ -25,7 +25,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
     """A handbook item: API.md's "project approvals" fields, then what its page shows besides."""
 
     catalogue_item = serializers.PrimaryKeyRelatedField(read_only=True)
-    agent = serializers.PrimaryKeyRelatedField(read_only=True)
+    agent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True)

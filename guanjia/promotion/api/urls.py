@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from guanjia.promotion.api.views import ProjectWorkItemViewSet, WorkItemViewSet
@@ -8,7 +8,8 @@ router = SimpleRouter()
 router.register("work-items", WorkItemViewSet, basename="work-item")
 
 urlpatterns = [
-    path("projects/<int:project_pk>/work-items/",
-         ProjectWorkItemViewSet.as_view({"get": "list", "post": "create"}), name="project-work-items"),
+    # A project's id as ScopedViewSet reads one (ASCII digits; the schema then says a row id's bounds).
+    re_path(r"^projects/(?P<project_pk>[0-9]+)/work-items/$",
+            ProjectWorkItemViewSet.as_view({"get": "list", "post": "create"}), name="project-work-items"),
     *router.urls,
 ]

@@ -253,7 +253,9 @@ def test_a_refused_transfer_keeps_its_tab_and_what_was_typed(client, world):
     events = request.events.count()
     client.force_login(world.butler1)
     today = timezone.localdate()
-    unit_due, co_unit_due = today + dt.timedelta(days=3), today + dt.timedelta(days=20)
+    # Both within the request's own 办结时限 (more working days than these calendar days, whatever the date),
+    # the co-units' after the lead unit's.
+    unit_due, co_unit_due = today + dt.timedelta(days=3), today + dt.timedelta(days=6)
     response = client.post(reverse("requests:act", args=[request.pk, "transfer"]), {
         "lead_unit": world.unit1.pk, "co_units": [world.unit2.pk], "unit_due": unit_due.isoformat(),
         "co_unit_due": co_unit_due.isoformat(), "comment": "请供电公司牵头，十日内答复", "version": request.version})
