@@ -14,7 +14,7 @@ from guanjia.approvals.choices import ApprovalStage as S
 from guanjia.approvals.choices import ListType as L
 from guanjia.approvals.choices import OnCorrection as C
 from guanjia.approvals.models import ApprovalItem
-from guanjia.approvals.services.catalogue import approval_item_create
+from guanjia.approvals.services.catalogue import approval_item_create, approval_item_update
 from guanjia.org.models import Unit
 from guanjia.org.services import unit_create
 from guanjia.projects.choices import ProjectType as T
@@ -52,7 +52,7 @@ CATALOGUE: tuple[tuple, ...] = (
      "人防工程施工图\n防空地下室建设意见"),
     ("防雷装置设计审核", "GH-004", A, S.PLANNING, "气象局", 20, 5, ("建设工程设计方案审查",), None, C.PAUSE, BUILDING,
      "防雷装置设计图纸\n设计说明书"),
-    ("施工图审查", "SG-001", A, S.CONSTRUCTION, "住建局", 20, 5, ("建设工程规划许可证",), 3, C.RESTART, [],
+    ("施工图审查", "SG-001", A, S.CONSTRUCTION, "住建局", 20, 5, ("建设工程规划许可证", "施工图设计文件"), 3, C.RESTART, [],
      "施工图设计文件\n勘察成果文件\n设计合同"),
     ("消防设计审查", "SG-002", A, S.CONSTRUCTION, "消防救援大队", 15, 5, ("施工图审查",), 3, C.PAUSE, [],
      "消防设计文件\n消防设计审查申请表"),
@@ -113,11 +113,18 @@ def load_catalogue(zone, *, actor=None) -> dict[str, ApprovalItem]:
         kind, phone = kinds.get(name, ("utility" if "公司" in name or "集团" in name or "燃气" in name else "agency", ""))
         units[name] = unit_create(actor=actor, zone=zone, name=name, kind=kind, phone=phone)
     items: dict[str, ApprovalItem] = {}
+    later: dict[str, tuple[str, ...]] = {}  # prerequisites listed further down the catalogue: set once all exist
     for order, (name, code, list_type, stage, unit, statutory, committed, prerequisites, tolerance, correction,
                 types, materials) in enumerate(CATALOGUE, start=1):
+        if any(p not in items for p in prerequisites):
+            later[name] = prerequisites
         items[name] = approval_item_create(
             actor=actor, zone=zone, name=name, code=code, list_type=list_type, stage=stage, unit=units[unit],
-            statutory_days=statutory, committed_days=committed, prerequisites=[items[p] for p in prerequisites],
+            statutory_days=statutory, committed_days=committed,
+            prerequisites=[items[p] for p in prerequisites if p in items],
             tolerance_allowed=tolerance is not None, tolerance_days=tolerance, on_correction=correction,
             project_types=list(types), materials=materials, order=order * 10)
+    for name, prerequisites in later.items():
+        items[name] = approval_item_update(actor=actor, item=items[name],
+                                           prerequisites=[items[p] for p in prerequisites])
     return items

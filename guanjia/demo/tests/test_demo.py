@@ -296,3 +296,28 @@ def test_promotion_tables_in_every_stage_with_every_light(loaded):
     assert items.filter(status__in=WORK_ITEM_OPEN, due_at__gte=now, item__warn_at__lte=now).exists()
     assert PromotionTable.objects.filter(zone=zone).exclude(task_force=None).distinct().count() == 2
     assert Meeting.objects.filter(zone=zone, kind="review").count() == 2
+
+
+def test_the_demo_logins_find_the_handbooks_in_their_worklists(loaded):
+    """代办 as the demo's people would try it: butler1 and butler2 are proxy agents of handbooks under way, ent1's
+    second phase waits for its authorization (委托书), items are overdue and some wait on 补正."""
+    from django.utils import timezone
+
+    from guanjia.approvals.choices import OPEN_STATUSES, Status
+    from guanjia.approvals.models import Approval, Handbook
+    from guanjia.demo.handbooks import SECOND_PHASE_NAME
+    from guanjia.tests_support.factories import waiting
+
+    zone = loaded.zone
+    for name in ("butler1", "butler2"):
+        kinds = {kind for kind, _pk in waiting(User.objects.get(username=name))}
+        assert "approval" in kinds, name
+    second = Handbook.objects.get(zone=zone, project__name=SECOND_PHASE_NAME)
+    assert second.authorized_on is None and second.project.enterprise.name == "咸阳黄河轮胎橡胶有限公司"
+    assert ("handbook", second.pk) in waiting(User.objects.get(username="ent1"))
+    assert Handbook.objects.filter(zone=zone).exclude(authorized_on=None).count() == Handbook.objects.filter(
+        zone=zone).count() - 1
+    items = Approval.objects.filter(zone=zone)
+    assert items.filter(status=Status.CORRECTING).exists()
+    assert items.filter(status__in=OPEN_STATUSES, item__due_at__lt=timezone.now()).exists()
+    assert items.filter(status=Status.APPROVED).exists()
