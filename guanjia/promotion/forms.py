@@ -127,7 +127,7 @@ class LinkForm(RequestFormMixin, forms.Form):
 class BoardFilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("阶段"), required=False, choices=[("", _("全部")), *STAGE_CHOICES])
     key_level = forms.ChoiceField(label=_("重点级别"), required=False)
-    butler = forms.ModelChoiceField(label=_("项目管家"), queryset=None, required=False)
+    butler = forms.ModelChoiceField(label=_("项目管家"), queryset=None, required=False, empty_label=_("全部"))
     colour = forms.ChoiceField(label=_("颜色"), required=False,
                                choices=[("", _("全部")), *[(c.value, c.label) for c in Colour]])
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,10 @@ STAGES = [stage for stage, _f in STAGE_DATE_FIELDS]
 PLAN = dict(STAGE_PLAN_FIELDS)
 ACTUAL = dict(STAGE_DATE_FIELDS)
 WORK_ITEM_FIELDS = ("project", "table", "responsible", "unit", "item")
+# A table's work items read in the order of the stages they belong to, then as arranged within a stage (an item
+# added by hand to an earlier stage comes with that stage's, not after the last one's).
+IN_STAGE_ORDER = (Case(*(When(stage=stage, then=Value(n)) for n, stage in enumerate(Stage.values)),
+                       default=Value(len(Stage.values)), output_field=IntegerField()), "order", "pk")
 
 
 def work_items(user):
@@ -187,7 +191,7 @@ def project_card(user, project: Project) -> dict:
     if table is None:
         return {"table": None}
     now = timezone.now()
-    rows = with_colours(work_items(user).filter(table=table).order_by("order", "pk"), now, user)
+    rows = with_colours(work_items(user).filter(table=table).order_by(*IN_STAGE_ORDER), now, user)
     return {"table": table, "work_items": rows,
             "colour": colours.worst([*(r.colour for r in rows if r.status in WORK_ITEM_OPEN),
                                      *(c.colour for c in stage_cells(project, timezone.localtime(now).date()))])}

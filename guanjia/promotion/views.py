@@ -51,7 +51,7 @@ class TableView(ScopedMixin, generic.DetailView):
         context["project"] = project
         context["stages"] = selectors.stage_cells(project, timezone.localtime(now).date())
         context["work_items"] = selectors.with_colours(
-            selectors.work_items(user).filter(table=table).order_by("order", "pk"), now, user)
+            selectors.work_items(user).filter(table=table).order_by(*selectors.IN_STAGE_ORDER), now, user)
         context["events"] = _events(table.item_id, user, project.butler_id)
         context["staff_names"] = not selectors.enterprise_reader(user)
         context["can_manage"] = user.has_perm("promotion.manage_table", table)
