@@ -59,8 +59,33 @@ def load_demo_handbooks(zone, *, seed: int, last_day: dt.date | None = None, cou
             if project != second_phase:
                 handbook_authorize(actor=project.butler, handbook=handbook, authorized_on=start,
                                    uploads=[ContentFile(b"%PDF-1.4 demo\n", name="授权委托书.pdf")])
+        _link_work_items(handbook)
         made += 1
     return made
+
+
+# A promotion table's work item and the handbook items it waits on (names as the demo's template and catalogue).
+WORK_ITEM_APPROVALS = {
+    "取得建设用地规划许可证": ("建设用地规划许可证",),
+    "环评批复": ("环境影响评价批复（环评批复）",),
+    "施工图审查及消防设计审查": ("施工图审查", "消防设计审查"),
+    "取得建筑工程施工许可证": ("建筑工程施工许可证",),
+    "施工临时用电接入": ("供电报装（高压）",),
+    "竣工联合验收": ("竣工联合验收",),
+}
+
+
+def _link_work_items(handbook) -> None:
+    """The project's promotion table (where it has one) says which of its work waits on which approvals."""
+    from guanjia.approvals.models import Approval
+    from guanjia.promotion.models import WorkItem
+    from guanjia.promotion.services import work_item_link
+
+    approvals = {a.name: a for a in Approval.objects.filter(handbook=handbook)}
+    for work_item in WorkItem.objects.filter(project=handbook.project_id, name__in=list(WORK_ITEM_APPROVALS)):
+        linked = [approvals[name] for name in WORK_ITEM_APPROVALS[work_item.name] if name in approvals]
+        if linked:
+            work_item_link(actor=handbook.project.butler, work_item=work_item, approvals=linked)
 
 
 def _second_phase_of_the_anchor(zone, last_day: dt.date):

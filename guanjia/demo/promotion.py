@@ -107,8 +107,13 @@ def _table(project: Project, *, index: int, rng: random.Random, admin, today: dt
     keep_open = index % 4 == 1
     items = list(WorkItem.objects.filter(table=table).order_by("due_on", "pk"))
     overdue_kept = False
+    reached = {stage for stage in STAGES if getattr(project, ACTUAL[stage]) is not None}
     for item in items:
         if item.due_on >= today - dt.timedelta(days=5):
+            continue
+        # A project not yet started is still in its approvals (its service handbook follows them): the work of a
+        # stage it has not reached is not done yet, late or not.
+        if project.started_on is None and item.stage not in reached:
             continue
         if keep_open and not overdue_kept and item.due_on >= today - dt.timedelta(days=60):
             overdue_kept = True

@@ -321,3 +321,18 @@ def test_the_demo_logins_find_the_handbooks_in_their_worklists(loaded):
     assert items.filter(status=Status.CORRECTING).exists()
     assert items.filter(status__in=OPEN_STATUSES, item__due_at__lt=timezone.now()).exists()
     assert items.filter(status=Status.APPROVED).exists()
+
+
+def test_the_promotion_tables_and_the_handbooks_tell_one_story(loaded):
+    """A project still in its approvals has no work of a stage it has not reached marked done, and its table's
+    work items link the handbook items they wait on (the demo audit found 环评批复 done on one, under way on the
+    other)."""
+    from guanjia.projects.choices import STAGE_DATE_FIELDS
+    from guanjia.promotion.models import WorkItem
+
+    zone = loaded.zone
+    for item in WorkItem.objects.filter(zone=zone, status="done", project__started_on=None).select_related("project"):
+        assert getattr(item.project, dict(STAGE_DATE_FIELDS)[item.stage]) is not None, item.name
+    linked = WorkItem.objects.filter(zone=zone).exclude(approvals=None)
+    assert linked.exists()
+    assert all(a.project_id == w.project_id for w in linked.prefetch_related("approvals") for a in w.approvals.all())
