@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views import View, generic
 
-from guanjia.approvals.choices import APPROVAL_MOVES, STATUS_COLOURS, Action, Clock, Status
+from guanjia.approvals.choices import APPROVAL_MOVES, FINISHED_STATUSES, STATUS_COLOURS, Action, Clock, Status
 from guanjia.approvals.forms_lifecycle import FORMS, ReportForm
 from guanjia.approvals.models import Approval, Handbook
 from guanjia.approvals.report import (
@@ -120,6 +120,11 @@ class ApprovalDetailView(ScopedDetailView):
             # A unit's handler sees the item, not the project or its handbook: no link leading to a 404.
             "project_shown": Project.objects.shows(user, approval.project_id),
             "handbook_shown": Handbook.objects.shows(user, approval.handbook_id),
+            # Not a rule (parallel approval, 并联审批, may take an item in early), but said before it is taken in:
+            # the prerequisites not yet finished.
+            "waiting_on": (list(approval.prerequisites.exclude(status__in=FINISHED_STATUSES)
+                                .order_by("order", "pk").values_list("name", flat=True))
+                           if approval.status in (Status.NOT_STARTED, Status.PREPARING) else []),
         })
         return context
 

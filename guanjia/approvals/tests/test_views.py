@@ -121,3 +121,17 @@ def test_report_page_and_export(client, world):
     for name in ("butler1", "unit2", "ent1"):
         login(client, world.users()[name])
         assert client.get("/approvals/report/").status_code == 403, name
+
+
+def test_the_page_says_which_prerequisites_are_not_finished_before_the_item_is_taken_in(client, world):
+    """并联审批 may take an item in early, so it is not refused: the page says what it still waits on."""
+    first = made(world)
+    second = made(world)
+    second.prerequisites.add(first)
+    login(client, world.butler1)
+    html = client.get(f"/approvals/{second.pk}/").content.decode()
+    assert 'id="waiting-on"' in html and first.name in html.split('id="waiting-on"')[1].split("</div>")[0]
+    assert 'id="waiting-on"' not in client.get(f"/approvals/{first.pk}/").content.decode()
+    with travel(MONDAY):
+        lc.approval_not_applicable(actor=world.butler1, approval=first, reason="本项目不涉及")
+    assert 'id="waiting-on"' not in client.get(f"/approvals/{second.pk}/").content.decode()
