@@ -27,6 +27,7 @@ from guanjia.approvals.forms_handbooks import (
 from guanjia.approvals.models import Approval, Handbook
 from guanjia.approvals.services import handbooks as services
 from guanjia.core.audit import enterprise_reader
+from guanjia.core.docx import CONTENT_TYPE as DOCX
 from guanjia.core.errors import Conflict
 from guanjia.core.views import ScopedMixin, _add_errors
 from guanjia.projects.models import Project
@@ -277,7 +278,7 @@ class HandbookDocxView(ScopedMixin, View):
         handbook = get_object_or_404(selectors.handbook_queryset(request.user), pk=pk)
         content = handbook_docx.render(selectors.handbook_view(handbook,
                                                                enterprise_view=enterprise_reader(request.user)))
-        response = HttpResponse(content, content_type=handbook_docx.CONTENT_TYPE)
+        response = HttpResponse(content, content_type=DOCX)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=f"{handbook.project.name}服务手册.docx")
         return response

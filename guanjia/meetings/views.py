@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from guanjia.core.docx import CONTENT_TYPE
 from guanjia.core.errors import Conflict
 from guanjia.core.views import FilteredListView, HistoryMixin, ScopedDetailView, ScopedMixin, ServiceFormView
 from guanjia.meetings import selectors, services
 from guanjia.meetings.choices import TRANSITIONS, Action, ItemStatus
 from guanjia.meetings.filtersets import ActionItemFilterSet, MeetingFilterSet
 from guanjia.meetings.forms import ActionItemForm, CancelForm, CompleteForm, HoldForm, MeetingForm, SettleForm
-from guanjia.meetings.minutes import CONTENT_TYPE, minutes_docx
+from guanjia.meetings.minutes import minutes_docx
 from guanjia.meetings.models import ActionItem, Meeting
 
 

@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from guanjia.core.api import ScopedViewSet
+from guanjia.core.docx import CONTENT_TYPE
 from guanjia.meetings import selectors, services
 from guanjia.meetings.api.serializers import (
     ActionItemCreateSerializer,
@@ -22,7 +23,6 @@ from guanjia.meetings.api.serializers import (
     SettleSerializer,
 )
 from guanjia.meetings.filtersets import ActionItemFilterSet, MeetingFilterSet
-from guanjia.meetings.minutes import CONTENT_TYPE
 from guanjia.meetings.models import ActionItem, Meeting
 
 CHANGE = "meetings.change_meeting"

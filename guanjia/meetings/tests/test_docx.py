@@ -8,8 +8,9 @@ from io import BytesIO
 import pytest
 from django.urls import reverse
 
+from guanjia.core.docx import CONTENT_TYPE
 from guanjia.meetings import selectors, services
-from guanjia.meetings.minutes import CONTENT_TYPE, minutes_docx
+from guanjia.meetings.minutes import minutes_docx
 from guanjia.meetings.tests.factories import held_meeting, make_meeting, raise_request
 
 docx = pytest.importorskip("docx")
