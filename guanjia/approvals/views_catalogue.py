@@ -4,9 +4,7 @@ admins' forms, archive and restore, and the .xlsx export and import (upload → 
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +22,7 @@ from guanjia.approvals.filtersets import ApprovalItemFilterSet
 from guanjia.approvals.forms import ApprovalItemForm, CatalogueImportForm
 from guanjia.approvals.models import ApprovalItem
 from guanjia.approvals.services import catalogue as services
+from guanjia.core import uploads
 from guanjia.core.views import (
     ArchiveView,
     FilteredListView,
@@ -149,11 +148,6 @@ class CatalogueTemplateView(LoginRequiredMixin, View):
         return xlsx_response(catalogue_template(), _("审批事项清单模板") + ".xlsx")
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
 
 class CatalogueImportView(LoginRequiredMixin, View):
     """Upload → preview (every row checked, nothing written) → confirm (all or nothing)."""
@@ -171,13 +165,8 @@ class CatalogueImportView(LoginRequiredMixin, View):
     def post(self, request):
         from guanjia.approvals.services.catalogue_import import catalogue_parse
 
-        limit = settings.GUANJIA_UPLOAD_MAX_BYTES
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit + 64 * 1024:
-            error = _("文件过大（上限 %(mb)d MB）。") % {"mb": limit // (1024 * 1024)}
+        error = uploads.too_large(request)  # before Django reads the body
+        if error:
             return render(request, self.template_name,
                           {"form": CatalogueImportForm(request=request), "upload_error": error}, status=413)
         if "confirm" in request.POST:
@@ -187,7 +176,7 @@ class CatalogueImportView(LoginRequiredMixin, View):
             return render(request, self.template_name, {"form": form})
         upload = form.cleaned_data["file"]
         token = secrets.token_hex(16)
-        path = _upload_dir() / f"{token}.xlsx"
+        path = uploads.import_dir() / f"{token}.xlsx"
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
@@ -204,7 +193,7 @@ class CatalogueImportView(LoginRequiredMixin, View):
         from guanjia.approvals.services.catalogue_import import catalogue_import
 
         pending = request.session.pop(IMPORT_SESSION_KEY, None)
-        path = _upload_dir() / f"{pending['token']}.xlsx" if pending else None
+        path = uploads.import_dir() / f"{pending['token']}.xlsx" if pending else None
         if not path or not path.exists():
             messages.error(request, _("导入已过期，请重新上传文件。"))
             return HttpResponseRedirect(reverse("approvals:catalogue-import"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,15 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from guanjia.core import uploads
 from guanjia.enterprises.forms import ImportForm
 
 SESSION_KEY = "roster-import"
 
-
-def _upload_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 class RosterImportView(LoginRequiredMixin, View):
@@ -40,14 +35,8 @@ class RosterImportView(LoginRequiredMixin, View):
     def post(self, request):
         from guanjia.enterprises.importing import roster_import, roster_parse
 
-        limit = settings.GUANJIA_UPLOAD_MAX_BYTES
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit + 64 * 1024:
-            # Refuse before Django reads the body: a 2 GB "roster" never reaches the disk.
-            error = _("文件过大（上限 %(mb)d MB）。") % {"mb": limit // (1024 * 1024)}
+        error = uploads.too_large(request)  # before Django reads the body
+        if error:
             return render(request, self.template_name, {"form": ImportForm(request=request), "upload_error": error},
                           status=413)
         if "confirm" in request.POST:
@@ -62,7 +51,7 @@ class RosterImportView(LoginRequiredMixin, View):
                 "mb": settings.GUANJIA_UPLOAD_MAX_BYTES // (1024 * 1024)})
             return render(request, self.template_name, {"form": form})
         token = secrets.token_hex(16)
-        path = _upload_dir() / f"{token}.xlsx"
+        path = uploads.import_dir() / f"{token}.xlsx"
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
@@ -85,7 +74,7 @@ class RosterImportView(LoginRequiredMixin, View):
 
     def _confirm(self, request, roster_import):
         pending = request.session.pop(SESSION_KEY, None)
-        path = _upload_dir() / f"{pending['token']}.xlsx" if pending else None
+        path = uploads.import_dir() / f"{pending['token']}.xlsx" if pending else None
         if not path or not path.exists():
             messages.error(request, _("导入已过期，请重新上传文件。"))
             return HttpResponseRedirect(reverse("enterprises:import"))
