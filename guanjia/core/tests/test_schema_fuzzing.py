@@ -33,7 +33,7 @@ SEED = 16
 EXAMPLES = 4  # per operation, role and kind of call (valid, invalid)
 # 20 chains: with the approval catalogue's operations among the steps, 12 chains of a butler (who may make
 # nothing of it) no longer reached an object.
-STATEFUL = settings(max_examples=30, stateful_step_count=6, deadline=None, derandomize=True, database=None,
+STATEFUL = settings(max_examples=50, stateful_step_count=6, deadline=None, derandomize=True, database=None,
                     phases=[Phase.generate], suppress_health_check=list(HealthCheck))
 STATELESS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))

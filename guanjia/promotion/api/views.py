@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from guanjia.core.api import ScopedViewSet
+from guanjia.core.forms import MAX_ID
 from guanjia.core.predicates import require
 from guanjia.projects.models import Project
 from guanjia.promotion import services
@@ -27,6 +28,12 @@ class ProjectWorkItemViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Sco
     queryset = WorkItem.objects.none()
     serializer_class = WorkItemSerializer
     action_permissions = {"create": "promotion.manage_table"}
+
+    def initial(self, request, *args, **kwargs):
+        # An id no row can have (past the database's integers) is no project of anyone's: 404, as for any other.
+        if int(kwargs["project_pk"]) > MAX_ID:
+            raise Http404
+        super().initial(request, *args, **kwargs)
 
     def get_queryset(self):
         user = self.request.user
