@@ -129,7 +129,7 @@ class HandbookPlanView(_HandbookFormView):
         return {**super().form_kwargs(), "project": self.handbook.project}
 
     def get(self, request, *args, **kwargs):
-        chosen = list(Approval.objects.filter(handbook=self.handbook).values_list("catalogue_item", flat=True))
+        chosen = list(self.handbook.approvals.values_list("catalogue_item", flat=True))
         return self.render(self.form_class(initial={"start": self.handbook.start_on, "items": chosen},
                                            **self.form_kwargs()))
 
@@ -214,7 +214,7 @@ class HandbookCreateView(ScopedMixin, View):
                                          pk=kwargs["project_pk"])
         if not request.user.has_perm(PLAN, self.project):
             raise PermissionDenied
-        existing = Handbook.objects.filter(project=self.project).first()
+        existing = Handbook.objects.visible_to(request.user).filter(project=self.project).first()
         if existing is not None:
             return HttpResponseRedirect(handbook_url(existing))
         return super().dispatch(request, *args, **kwargs)

@@ -33,7 +33,6 @@ from guanjia.projects.models import Project
 from guanjia.workflow import timeline
 from guanjia.workflow.attachments import FileMissing, attachment_open
 from guanjia.workflow.choices import CLOCK_COLOURS, ClockState
-from guanjia.workflow.models import Attachment
 from guanjia.workflow.models import Clock as KernelClock
 
 logger = logging.getLogger(__name__)
@@ -99,7 +98,7 @@ class ApprovalDetailView(ScopedDetailView):
             for errors in failed_form.errors.values():
                 for message in errors:
                     messages.error(self.request, message)
-        clocks = list(KernelClock.objects.filter(item=approval.item_id, cancelled=False).order_by("pk"))
+        clocks = list(approval.clocks.filter(cancelled=False).order_by("pk"))  # of the item shown (visible_to)
         hidden = enterprise_only(user)
         events = list(timeline.events_of(approval.item_id, enterprise_view=hidden))
         for event in events:
@@ -173,7 +172,7 @@ class ApprovalAttachmentView(ScopedMixin, View):
 
     def get(self, request, pk, attachment_pk):
         approval = get_object_or_404(self.scoped_queryset(), pk=pk)
-        files = Attachment.objects.filter(item=approval.item_id, pk=attachment_pk)
+        files = approval.attachments.filter(pk=attachment_pk)  # of the item it may see
         if enterprise_only(request.user):
             files = files.filter(internal=False)
         attachment = files.first()
