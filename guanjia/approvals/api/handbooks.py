@@ -56,8 +56,8 @@ def _project(request, project_id) -> Project:
     return get_object_or_404(Project.objects.visible_to(request.user).select_related("butler"), pk=project_id)
 
 
-def _items(project):
-    return (Approval.objects.filter(project=project).select_related("agent")
+def _items(project, user):
+    return (Approval.objects.visible_to(user).filter(project=project).select_related("agent")
             .prefetch_related(Prefetch("prerequisites", queryset=Approval.objects.only("pk")))
             .order_by("order", "pk"))
 
@@ -68,7 +68,7 @@ class ProjectApprovalsView(generics.ListAPIView):
 
     def get_queryset(self):
         project = _project(self.request, self.kwargs["project_id"])
-        return _items(project) & Approval.objects.visible_to(self.request.user)
+        return _items(project, self.request.user)
 
 
 class PlanHandbookView(APIView):
@@ -83,8 +83,9 @@ class PlanHandbookView(APIView):
         body = PlanSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         ids = list(dict.fromkeys(body.validated_data["items"]))
-        entries = {e.pk: e for e in ApprovalItem.objects.filter(pk__in=ids, zone=project.zone_id,
-                                                                archived_at__isnull=True)}
+        offered = ApprovalItem.objects.visible_to(request.user).filter(pk__in=ids, zone=project.zone_id,
+                                                                       archived_at__isnull=True)
+        entries = {e.pk: e for e in offered}
         unknown = [str(pk) for pk in ids if pk not in entries]
         if unknown:
             raise serializers.ValidationError({"items": [_("以下事项不在本园区的审批事项清单中：%(ids)s。") % {
@@ -92,5 +93,5 @@ class PlanHandbookView(APIView):
         handbook = services.plan_for_api(actor=request.user, project=project, start=body.validated_data["start"],
                                          entries=[entries[pk] for pk in ids])
         handbook.refresh_from_db()
-        rows = ProjectApprovalSerializer(_items(project), many=True, context={"request": request}).data
+        rows = ProjectApprovalSerializer(_items(project, request.user), many=True, context={"request": request}).data
         return Response({"planned_finish": handbook.planned_finish, "items": rows}, status=status.HTTP_201_CREATED)
