@@ -3,9 +3,10 @@ load their CSS and JS with DEBUG off, Ctrl-C stops the web server and the job co
 demo never holds more database connections than it has threads (issue 16: 98 of 100 held by one demo
 process, every later request a 500).
 
-The tests run the real `guanjia demo` (a process group of its own, as a terminal's job) against the test
-database, whose rows are committed (transactional tests): one demo for the module, started once (it takes
-a few seconds), and one of its own for the test that stops it as Ctrl-C does (SIGINT to the group).
+The tests run the real `guanjia demo` (a session of its own, as a terminal's job; it starts gunicorn and the
+consumer in process groups of their own) against the test database, whose rows are committed (transactional
+tests): one demo for the module, started once (it takes a few seconds), and one of its own for the test that
+stops it as Ctrl-C does (SIGINT to the terminal's foreground group, the demo's).
 """
 
 from __future__ import annotations
@@ -64,21 +65,26 @@ def _database_url(application_name: str) -> str:
             f"?application_name={application_name}")
 
 
-def _processes_in_group(pgid: int) -> list[str]:
-    """The command lines of the live processes of a process group."""
-    found = []
+def _session(sid: int) -> dict[int, str]:
+    """The live processes of a session (the demo's: it, and the children it starts in process groups of their
+    own), each pid with its command line, parent and state."""
+    found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        state, _ppid, pgrp = stat[stat.rindex(")") + 2:].split()[:3]
-        if int(pgrp) == pgid and state != "Z":
-            found.append(cmdline.replace(b"\0", b" ").decode(errors="replace"))
+        state, ppid, _pgrp, session = stat[stat.rindex(")") + 2:].split()[:4]
+        if int(session) == sid and state != "Z":
+            found[int(entry)] = f"{cmdline}(parent {ppid}, state {state})"
     return found
+
+
+def _processes_in_session(sid: int) -> list[str]:
+    return list(_session(sid).values())
 
 
 class Demo:
@@ -102,7 +108,7 @@ class Demo:
                 [sys.executable, "-m", "guanjia", "demo", "--port", str(self.port)],
                 env=environment, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )
-        self.pgid = self.process.pid
+        self.sid = self.process.pid
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -130,15 +136,20 @@ class Demo:
 
     def ctrl_c(self) -> int:
         """What Ctrl-C in its terminal does: SIGINT to every process of the group. Returns the exit status."""
-        os.killpg(self.pgid, signal.SIGINT)
+        os.killpg(self.sid, signal.SIGINT)  # the terminal's foreground group: the demo command alone
         try:
             return self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             pytest.fail(f"the demo did not stop on Ctrl-C:\n{self.output()}")
 
+    def signal_all(self, signum: int) -> None:
+        """Send a signal to every process of the demo: the command, gunicorn and its workers, the consumer."""
+        for pid in _session(self.sid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
+
     def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pgid, signal.SIGKILL)
+        self.signal_all(signal.SIGKILL)
         self.process.wait()
 
 
@@ -170,7 +181,7 @@ def test_the_demo_serves_with_gunicorn_beside_the_consumer_and_ctrl_c_stops_them
         expected = {"gunicorn": 1 + gunicorn_conf.workers, "run_huey": 1}  # master and workers, the consumer
         deadline = time.monotonic() + STARTUP_LIMIT
         while True:  # the workers boot one after the other
-            group = _processes_in_group(demo.pgid)
+            group = _processes_in_session(demo.sid)
             counts = {name: sum(name in line for line in group) for name in expected}
             if counts == expected or time.monotonic() > deadline:
                 break
@@ -180,9 +191,9 @@ def test_the_demo_serves_with_gunicorn_beside_the_consumer_and_ctrl_c_stops_them
 
         assert demo.ctrl_c() == 0
         gone_by = time.monotonic() + STOP_LIMIT  # the last ones may still be on their way out (slowly on a busy machine)
-        while _processes_in_group(demo.pgid) and time.monotonic() < gone_by:
+        while _processes_in_session(demo.sid) and time.monotonic() < gone_by:
             time.sleep(0.05)
-        assert _processes_in_group(demo.pgid) == []
+        assert _processes_in_session(demo.sid) == [], demo.output()
         assert "Traceback" not in demo.output(), demo.output()
         if connection.vendor == "postgresql":
             watch = ConnectionWatch(demo)
@@ -216,7 +227,7 @@ def test_a_burst_of_connections_waits_in_the_listen_queue_and_is_answered(demo):
     or reset. Django's runserver queued 10."""
     request = f"GET /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1:{demo.port}\r\nConnection: close\r\n\r\n".encode()
     sockets, refused = [], None
-    os.killpg(demo.pgid, signal.SIGSTOP)
+    demo.signal_all(signal.SIGSTOP)
     try:
         for _ in range(BURST):
             try:
@@ -227,7 +238,7 @@ def test_a_burst_of_connections_waits_in_the_listen_queue_and_is_answered(demo):
             sock.sendall(request)
             sockets.append(sock)
     finally:
-        os.killpg(demo.pgid, signal.SIGCONT)
+        demo.signal_all(signal.SIGCONT)
     try:
         assert refused is None, f"only {len(sockets)} of {BURST} connections were queued: {refused!r}"
         statuses = []

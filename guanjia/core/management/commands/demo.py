@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -38,28 +39,31 @@ def start_job_consumer(command: BaseCommand) -> subprocess.Popen | None:
     return process
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+WATCH_INTERVAL = 0.1  # seconds between looks at the stop request and the web server
 
 
 def serve(command: BaseCommand, *, port: int) -> None:
     """Serve with gunicorn beside the job consumer until Ctrl-C (or SIGTERM), then stop both.
 
-    Ctrl-C in a terminal reaches every process of the job: gunicorn and the consumer stop by themselves and
-    this process waits for them; a SIGTERM to this process alone is passed on to them.
+    Ctrl-C in a terminal (or a SIGTERM) reaches this process alone: gunicorn and the consumer run in process
+    groups of their own, and this process stops each with one signal and waits for it (`processes.stop`).
+    The signal handler only records the request (raising from it could land between starting a child and
+    keeping hold of it, and that child would never be stopped).
     """
     # This process only watches its children from now on: it keeps no database connection of its own.
     connections.close_all()
+    stop_requested: list[int] = []
     handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
     for signum in handlers:  # SIGINT also when started with it ignored (a background job)
-        signal.signal(signum, _interrupt)
+        signal.signal(signum, lambda signum, frame: stop_requested.append(signum))
     web = consumer = None
     try:
         consumer = start_job_consumer(command)
-        web = processes.start(web_server_command(port=port))
-        status = web.wait()
-    except KeyboardInterrupt:
-        status = 0
+        if not stop_requested:
+            web = processes.start(web_server_command(port=port))
+            while not stop_requested and web.poll() is None:
+                time.sleep(WATCH_INTERVAL)
+        status = 0 if stop_requested else web.returncode
     finally:
         for signum in handlers:  # a second Ctrl-C while they stop
             signal.signal(signum, signal.SIG_IGN)
