@@ -85,14 +85,14 @@ def render(view) -> bytes:
     document.add_heading(_("二、审批事项及时限"), level=1)
     rows = []
     for number, a in enumerate(view.approvals, start=1):
-        rows.append([number, a.name, a.unit.name, a.get_stage_display(), a.committed_days, a.statutory_days,
-                     str(a.agent) if a.agent_id else "—"])
+        rows.append([number, a.name, a.unit_name, a.stage_label, a.committed_days, a.statutory_days,
+                     a.agent_label or "—"])
     _table(document, [_("序号"), _("事项"), _("审批部门"), _("阶段"), _("承诺时限"), _("法定时限"), _("代办员")],
            rows, [1.0, 4.4, 3.0, 1.4, 1.6, 1.6, 2.0])
 
     document.add_heading(_("三、申请材料"), level=1)
     for a in view.approvals:
-        materials = [line.strip() for line in (a.catalogue_item.materials or "").splitlines() if line.strip()]
+        materials = [line.strip() for line in a.materials.splitlines() if line.strip()]
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{a.name}：").bold = True
         paragraph.add_run("；".join(materials) if materials else _("以审批部门要求为准"))
@@ -100,7 +100,7 @@ def render(view) -> bytes:
     document.add_heading(_("四、计划时间表"), level=1)
     rows = []
     for number, a in enumerate(view.approvals, start=1):
-        pres = "、".join(p.name for p in a.prerequisites.all()) or "—"
+        pres = "、".join(a.prerequisite_names) or "—"
         rows.append([number, a.name, pres, _day(a.planned_start), _day(a.planned_due),
                      a.float_days if a.float_days is not None else "—", _("是") if a.critical else ""])
     _table(document, [_("序号"), _("事项"), _("前置事项"), _("计划起算"), _("计划办结"), _("机动（工作日）"),

@@ -2,7 +2,8 @@
 critical path, elapsed working days against the committed total and the national 120, the chart's data.
 
 A fixed number of queries whatever the number of items: the handbook (with its project and agent), its
-items (with their unit and agent) and their prerequisites, the authorization's files, the calendar.
+items (as rows of values, with their unit and agent) and their prerequisites' names, the authorization's
+files, the calendar.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from guanjia.approvals.choices import (
@@ -25,6 +26,7 @@ from guanjia.approvals.choices import (
 from guanjia.approvals.models import Approval, Handbook
 from guanjia.core.addresses import object_address
 from guanjia.core.calendar import CalendarUnavailable, WorkingCalendar
+from guanjia.org.models import User
 from guanjia.workflow.models import Attachment
 
 
@@ -53,18 +55,62 @@ def handbook_queryset(user):
                                                             "agent")
 
 
-# What the page and the .docx show of an item (a whole row, relations and all, cost four times as much to build).
-ITEM_FIELDS = ("pk", "handbook_id", "catalogue_item_id", "name", "stage", "status", "order", "committed_days",
-               "statutory_days", "planned_start", "planned_due", "baseline_start", "baseline_due", "float_days",
-               "critical", "provisional", "finished_on", "unit__name", "agent__name", "agent__username",
-               "catalogue_item__materials")
+@dataclass(slots=True)
+class HandbookRow:
+    """An item of a handbook as its page and its .docx show it: read as one row of values (building model
+    instances with their unit, agent and catalogue entry cost several times as much), its prerequisites as
+    names, and what the page derives from it (address, colour, label, slip) worked out once."""
+
+    pk: int
+    name: str
+    stage: str
+    status: str
+    committed_days: int
+    statutory_days: int
+    planned_start: dt.date | None
+    planned_due: dt.date | None
+    baseline_due: dt.date | None
+    float_days: int | None
+    critical: bool
+    provisional: bool
+    finished_on: dt.date | None
+    unit_name: str
+    agent_id: int | None
+    agent_label: str
+    materials: str
+    prerequisite_names: list = field(default_factory=list)
+    url: str = ""
+    colour: str = "light"
+    status_label: str = ""
+    stage_label: str = ""
+    slip: int | None = None
+    finished: bool = False
+    prerequisites_url: str = ""
 
 
-def handbook_items(handbook):
-    return list(Approval.objects.filter(handbook=handbook).select_related("unit", "agent", "catalogue_item")
-                .only(*ITEM_FIELDS)
-                .prefetch_related(Prefetch("prerequisites", queryset=Approval.objects.only("pk", "name")))
-                .order_by("order", "pk"))
+_ROW_FIELDS = ("pk", "name", "stage", "status", "committed_days", "statutory_days", "planned_start", "planned_due",
+               "baseline_due", "float_days", "critical", "provisional", "finished_on", "unit__name", "agent_id",
+               "agent__name", "agent__username", "catalogue_item__materials")
+
+
+def handbook_items(handbook) -> list[HandbookRow]:
+    """The handbook's items in their order, each with its prerequisites' names (two queries)."""
+    rows = []
+    for (pk, name, stage, status, committed, statutory, planned_start, planned_due, baseline_due, float_days,
+         critical, provisional, finished_on, unit_name, agent_id, agent_name, agent_username, materials) in (
+            Approval.objects.filter(handbook=handbook).order_by("order", "pk").values_list(*_ROW_FIELDS)):
+        rows.append(HandbookRow(
+            pk=pk, name=name, stage=stage, status=status, committed_days=committed, statutory_days=statutory,
+            planned_start=planned_start, planned_due=planned_due, baseline_due=baseline_due, float_days=float_days,
+            critical=critical, provisional=provisional, finished_on=finished_on, unit_name=unit_name or "",
+            agent_id=agent_id, agent_label=User.label(agent_name, agent_username) if agent_id else "",
+            materials=materials or ""))
+    by_pk = {row.pk: row for row in rows}
+    through = Approval.prerequisites.through.objects.filter(from_approval__handbook=handbook)
+    for approval_id, name in through.order_by("to_approval__order", "to_approval_id").values_list(
+            "from_approval_id", "to_approval__name"):
+        by_pk[approval_id].prerequisite_names.append(name)
+    return rows
 
 
 def _working_days(calendar, a: dt.date | None, b: dt.date | None) -> int | None:
@@ -91,13 +137,14 @@ def handbook_view(handbook: Handbook, *, enterprise_view: bool = False, calendar
     approvals = handbook_items(handbook)
     calendar = calendar or WorkingCalendar.load()
     today = today or timezone.localdate()
-    by_stage = {value: StageGroup(value, label) for value, label in ApprovalStage.choices}
+    by_stage = {value: StageGroup(value, str(label)) for value, label in ApprovalStage.choices}
     labels = {value: str(label) for value, label in Status.choices}  # not get_status_display: it hashes choices
     item_url = object_address("approvals:approval")
     for approval in approvals:
         approval.url = item_url(approval.pk)
         approval.colour = STATUS_COLOURS.get(approval.status, "light")
         approval.status_label = labels.get(approval.status, approval.status)
+        approval.stage_label = by_stage[approval.stage].label
         approval.slip = _slip(calendar, approval.baseline_due, approval.planned_due)
         approval.finished = approval.status in FINISHED_STATUSES
         by_stage[approval.stage].items.append(approval)

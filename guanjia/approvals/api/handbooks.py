@@ -8,7 +8,6 @@ with those items. A project outside the caller's scope is a 404; a role that may
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -32,6 +31,8 @@ class ProjectApprovalSerializer(serializers.ModelSerializer):
 
     agent_name = NameField(source="agent", help_text="代办员姓名")
     critical = serializers.BooleanField(read_only=True)
+    prerequisites = serializers.ListField(child=serializers.IntegerField(), source="prerequisite_ids",
+                                          read_only=True, help_text="前置事项（本手册事项 id）")
 
     class Meta:
         model = Approval
@@ -56,10 +57,26 @@ def _project(request, project_id) -> Project:
     return get_object_or_404(Project.objects.visible_to(request.user).select_related("butler"), pk=project_id)
 
 
+# The columns the list shows: whole rows with every timestamp and the tracked item's keys took a third longer.
+_FIELDS = [*(f for f in ProjectApprovalSerializer.Meta.fields if f not in {"agent_name", "prerequisites"}),
+           "order", "agent__name", "agent__username"]
+
+
 def _items(project, user):
-    return (Approval.objects.visible_to(user).filter(project=project).select_related("agent")
-            .prefetch_related(Prefetch("prerequisites", queryset=Approval.objects.only("pk")))
+    return (Approval.objects.visible_to(user).filter(project=project).select_related("agent").only(*_FIELDS)
             .order_by("order", "pk"))
+
+
+def add_prerequisite_ids(approvals) -> None:
+    """Each item's prerequisites as ids, for a page of items (one query on the links: a prefetch built a
+    queryset per item to read them)."""
+    by_pk = {approval.pk: approval for approval in approvals}
+    for approval in approvals:
+        approval.prerequisite_ids = []
+    links = Approval.prerequisites.through.objects.filter(from_approval__in=list(by_pk))
+    for approval_id, prerequisite_id in links.order_by("to_approval_id").values_list("from_approval_id",
+                                                                                      "to_approval_id"):
+        by_pk[approval_id].prerequisite_ids.append(prerequisite_id)
 
 
 class ProjectApprovalsView(generics.ListAPIView):
@@ -69,6 +86,11 @@ class ProjectApprovalsView(generics.ListAPIView):
     def get_queryset(self):
         project = _project(self.request, self.kwargs["project_id"])
         return _items(project, self.request.user)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        add_prerequisite_ids(page if page is not None else queryset)
+        return page
 
 
 class PlanHandbookView(APIView):
@@ -93,5 +115,7 @@ class PlanHandbookView(APIView):
         handbook = services.plan_for_api(actor=request.user, project=project, start=body.validated_data["start"],
                                          entries=[entries[pk] for pk in ids])
         handbook.refresh_from_db()
-        rows = ProjectApprovalSerializer(_items(project, request.user), many=True, context={"request": request}).data
+        items = list(_items(project, request.user))
+        add_prerequisite_ids(items)
+        rows = ProjectApprovalSerializer(items, many=True, context={"request": request}).data
         return Response({"planned_finish": handbook.planned_finish, "items": rows}, status=status.HTTP_201_CREATED)
