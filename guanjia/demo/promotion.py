@@ -66,7 +66,8 @@ TZ = timezone.get_default_timezone()
 
 
 def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=TZ)
+    """That hour of the day, but never later than now: what is done "today" is done by the time the demo loads."""
+    return min(dt.datetime.combine(day, dt.time(hour), tzinfo=TZ), timezone.now())
 
 
 def load_demo_promotion(zone, *, seed: int, today: dt.date | None = None) -> int:

@@ -336,3 +336,13 @@ def test_the_promotion_tables_and_the_handbooks_tell_one_story(loaded):
     linked = WorkItem.objects.filter(zone=zone).exclude(approvals=None)
     assert linked.exists()
     assert all(a.project_id == w.project_id for w in linked.prefetch_related("approvals") for a in w.approvals.all())
+
+
+def test_nothing_in_the_demo_happened_after_it_was_loaded(loaded):
+    """What the demo did "today" is dated by the time it was loaded, not later in the day (a work item done at
+    16:00 when the demo was loaded in the morning read as done in the future)."""
+    from django.utils import timezone
+
+    from guanjia.workflow.models import Event
+
+    assert not Event.objects.filter(at__gt=timezone.now()).exists()
