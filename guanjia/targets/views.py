@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from guanjia.core.choices import ZONE_WIDE_ROLES
 from guanjia.core.forms import is_id
 from guanjia.core.predicates import is_zone_staff
 from guanjia.core.views import xlsx_response
@@ -162,7 +163,9 @@ class ProjectStatsView(ProjectStatsMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         stats = self.get_stats()
-        context.update(form=self.form, stats=stats)
+        # A butler's or a unit's figures count their own projects only: against the zone's targets they read low.
+        context.update(form=self.form, stats=stats,
+                       partial_scope=not (self.request.user.is_superuser or self.request.user.role_codes & ZONE_WIDE_ROLES))
         if stats is not None:
             context["target_rows"] = stats_target_rows(stats)
             context["chart_data"] = chart_data(stats)
@@ -256,7 +259,7 @@ class InvestmentReportView(InvestmentCardMixin, generic.View):
                                    amount=data["amount"], note=data["note"])
 
     def success_message(self):
-        return _("本月完成投资已填报。")
+        return _("月度完成投资已填报。")
 
 
 class InvestmentPlanView(InvestmentCardMixin, generic.View):

@@ -63,8 +63,8 @@ def test_enterprise_reports_the_month_on_a_phone(phone, browser_world):
     phone.goto(project.get_absolute_url())
     form = phone.locator("#investment-report-form")
     form.locator('input[name="amount"]').fill("120")
-    form.get_by_role("button", name="填报本月投资").click()
-    expect(phone.locator('[data-card="investment"]')).to_contain_text("本月完成投资已填报")
+    form.get_by_role("button", name="填报月度投资").click()
+    expect(phone.locator('[data-card="investment"]')).to_contain_text("月度完成投资已填报")
     expect(phone.locator('[data-inv="cumulative"]')).to_have_text("120.00")
     _shot(phone, "investment-card-phone")
     # Nothing wider than the screen: the card's table scrolls inside its own box.

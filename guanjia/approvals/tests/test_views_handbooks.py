@@ -49,6 +49,8 @@ def test_the_page_shows_the_plan_the_critical_path_and_the_chart(client, world, 
     assert {r["name"]: (r["from"], r["to"]) for r in chart["rows"]}["建设工程规划许可证"] == (10, 21)
     assert 'src="/static/approvals/handbook_gantt.js"' in html or "handbook_gantt" in html
     assert "<script>" not in html  # no inline script (the CSP)
+    legend = html.split('id="handbook-gantt-legend"')[1].split("</ul>")[0]  # the chart's colours named
+    assert all(word in legend for word in ("计划办理", "关键路径", "已办结", "基准办结", "今天"))
 
 
 @pytest.mark.parametrize("who, code", [("admin", 200), ("leader", 200), ("supervisor", 200), ("butler1", 200),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 from django.utils import timezone
 
@@ -10,6 +12,15 @@ from guanjia.targets.forms import InvestmentPlanForm, InvestmentReportForm
 from guanjia.targets.selectors import project_investment
 
 register = template.Library()
+
+
+def _month_to_report(card: dict, today: dt.date) -> dt.date:
+    """The month a report is most likely for: the month just ended (the monthly figures are reported in the
+    first days of the next), once it is reported, the current one."""
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    reported = {report.month for report in card["reports"]}
+    return this_month if last_month in reported else last_month
 
 
 def investment_card_context(user, project, *, report_form=None, plan_form=None) -> dict:
@@ -26,7 +37,7 @@ def investment_card_context(user, project, *, report_form=None, plan_form=None) 
         "inv": card,
         "can_report": can_report,
         "can_plan": can_plan,
-        "report_form": report_form or (InvestmentReportForm(initial={"month": today.strftime("%Y-%m")})
+        "report_form": report_form or (InvestmentReportForm(initial={"month": f"{_month_to_report(card, today):%Y-%m}"})
                                        if can_report else None),
         "plan_form": plan_form or (InvestmentPlanForm(initial={"year": today.year, "amount": card["plan"]})
                                    if can_plan else None),
@@ -45,3 +56,14 @@ def figure_number(value) -> str:
         return ""
     text = f"{value:f}" if not isinstance(value, float) else f"{value:g}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def figure_grouped(value) -> str:
+    """A figure as a page shows it: as `figure_number`, with thousands separators (150,000.5)."""
+    text = figure_number(value)
+    if not text:
+        return text
+    whole, dot, fraction = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}{dot}{fraction}"

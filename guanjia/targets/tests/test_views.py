@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import shutil
 import subprocess
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -119,7 +120,7 @@ def test_enterprise_reports_the_month_from_the_card(client, dataset):
     client.force_login(dataset.w.ent1_user)
     url = f"/targets/projects/{dataset.p3.pk}/investment/"
     answer = client.post(url, {"month": "2025-12", "amount": "88.5"}, HTTP_HX_REQUEST="true")
-    assert answer.status_code == 200 and "本月完成投资已填报" in answer.content.decode()
+    assert answer.status_code == 200 and "月度完成投资已填报" in answer.content.decode()
     assert InvestmentReport.objects.get(project=dataset.p3).amount == 88.5
     future = client.post(url, {"month": "2026-01", "amount": "1"}, HTTP_HX_REQUEST="true")
     assert "未来月份" in future.content.decode()
@@ -160,3 +161,30 @@ def test_libreoffice_opens_the_export(client, dataset, tmp_path):
     # As LibreOffice reads it: numbers, percentages formatted as such, the 双过半 mark.
     assert "新开工项目（个）,4,2,50.0%,1,25.0%,未过半" in text
     assert "完成投资（万元）,1000,575,57.5%,500,50.0%,已过半" in text and "签约项目开工率,66.7%" in text
+
+
+def test_the_card_offers_the_month_just_ended_until_it_is_reported(client, dataset):
+    """Monthly investment is reported in the first days of the next month: on 20 December the form offers
+    November, and December once November is in."""
+    client.force_login(dataset.w.ent1_user)
+    url = dataset.p3.get_absolute_url()
+    assert 'value="2025-11"' in client.get(url).content.decode()
+    InvestmentReport.objects.create(project=dataset.p3, month=dt.date(2025, 11, 1), amount=1)
+    assert 'value="2025-12"' in client.get(url).content.decode()
+
+
+def test_figures_read_with_thousands_separators(client, dataset):
+    from guanjia.targets.templatetags.targets_tags import figure_grouped
+
+    assert [figure_grouped(v) for v in (Decimal("150000.5000"), Decimal("20.0000"), -1234567, None, 0.5)] == [
+        "150,000.5", "20", "-1,234,567", "", "0.5"]
+    InvestmentReport.objects.create(project=dataset.p1, month=dt.date(2025, 3, 1), amount=Decimal("12345.6"))
+    client.force_login(dataset.w.admin)
+    assert "12,345.6" in client.get("/targets/projects/?year=2025").content.decode()
+
+
+def test_a_butler_is_told_their_figures_are_their_own_projects_against_the_zone_s_targets(client, dataset):
+    client.force_login(dataset.w.butler1)
+    assert 'id="stats-partial-scope"' in client.get("/targets/projects/?year=2025").content.decode()
+    client.force_login(dataset.w.admin)
+    assert 'id="stats-partial-scope"' not in client.get("/targets/projects/?year=2025").content.decode()

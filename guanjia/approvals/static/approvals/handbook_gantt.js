@@ -8,7 +8,12 @@
   if (!source || !element || typeof echarts === "undefined") { return; }
   var data = JSON.parse(source.textContent);
   var rows = data.rows.slice().reverse(); // the first item on top
-  if (!rows.length) { element.hidden = true; return; }
+  if (!rows.length) {
+    element.hidden = true;
+    var legend = document.getElementById("handbook-gantt-legend");
+    if (legend) { legend.hidden = true; }
+    return;
+  }
   element.style.height = Math.max(160, 48 + rows.length * 28) + "px"; // CSSOM, allowed by the CSP
   var origin = new Date(data.origin + "T00:00:00");
 
