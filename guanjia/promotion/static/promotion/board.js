@@ -56,7 +56,7 @@
     series: [
       { type: "custom", renderItem: renderBar, encode: { x: [1, 2], y: 0 }, data: bars,
         markLine: { symbol: "none", silent: true, lineStyle: { color: "#dc3545", type: "dashed" },
-                    label: { formatter: data.todayLabel }, data: [{ xAxis: today }] } },
+                    label: { formatter: data.todayLabel, position: "start" }, data: [{ xAxis: today }] } },
       { type: "custom", renderItem: renderPoint(false), encode: { x: 0, y: 1 }, data: points },
       { type: "custom", renderItem: renderPoint(true), encode: { x: 0, y: 1 }, data: plannedPoints }
     ]

@@ -30,7 +30,7 @@
     series: [
       { name: names.progress, type: "bar", data: data.targets.progress, barMaxWidth: 24,
         tooltip: { valueFormatter: percent },
-        markLine: { symbol: "none", label: { formatter: names.half, position: "end" }, lineStyle: { type: "dashed", color: "#dc3545" },
+        markLine: { symbol: "none", label: { formatter: names.half, position: "start" }, lineStyle: { type: "dashed", color: "#dc3545" },
                     data: [{ xAxis: 50 }] } }
     ]
   });
