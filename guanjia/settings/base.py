@@ -71,6 +71,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "guanjia.urls"
 WSGI_APPLICATION = "guanjia.wsgi.application"
 
+# Django's renderer, with a select's options written out in Python (guanjia/core/renderers.py).
+FORM_RENDERER = "guanjia.core.renderers.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
