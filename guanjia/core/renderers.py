@@ -22,7 +22,8 @@ OPTION = "django/forms/widgets/select_option.html"
 def _attrs(attrs: dict) -> str:
     """attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(str(value))}"'
+        f" {conditional_escape(name)}" if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
         for name, value in attrs.items() if value is not False
     )
 
