@@ -44,6 +44,12 @@ class TableTemplate(TimeStampedModel):
         return self.name
 
 
+class TemplateItemQuerySet(TemplateQuerySet):
+    """A template's items are seen as their template is."""
+
+    zone_field = "template__zone"
+
+
 class TemplateItem(models.Model):
     """One work item of a template: its stage, what is to be done, by which unit, within how many working days
     of the hand-over."""
@@ -56,6 +62,8 @@ class TemplateItem(models.Model):
                              blank=True, related_name="+")
     days = models.PositiveSmallIntegerField(_("完成时限（移交后工作日）"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    objects = TemplateItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("模板推进事项")

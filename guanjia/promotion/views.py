@@ -352,11 +352,6 @@ class TemplateItemAddView(ServiceFormView):
         return reverse("promotion:templates")
 
 
-def _template_items(user):
-    return TemplateItem.objects.filter(template__in=TableTemplate.objects.visible_to(user)
-                                       .filter(zone=user.zone_id))
-
-
 class TemplateItemEditView(ServiceFormView):
     form_class = forms.TemplateItemForm
     template_name = "promotion/form.html"
@@ -364,7 +359,7 @@ class TemplateItemEditView(ServiceFormView):
     object_view = True
 
     def scoped_queryset(self):
-        return _template_items(self.request.user)
+        return TemplateItem.objects.visible_to(self.request.user)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -391,7 +386,7 @@ class TemplateItemPostView(ScopedMixin, View):
     """POST: remove an item, or move it up or down."""
 
     def post(self, request, pk, action):
-        item = get_object_or_404(_template_items(request.user), pk=pk)
+        item = get_object_or_404(TemplateItem.objects.visible_to(request.user), pk=pk)
         if not request.user.has_perm("promotion.manage_template"):
             raise PermissionDenied
         if action == "remove":
