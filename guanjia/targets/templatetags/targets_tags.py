@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django import template
 from django.utils import timezone
@@ -54,7 +55,9 @@ def figure_number(value) -> str:
     """A target's number as people write it: 20.0000 reads 20, 150000.5000 reads 150000.5; None stays empty."""
     if value is None or value == "":
         return ""
-    text = f"{value:f}" if not isinstance(value, float) else f"{value:g}"
+    # A float (an amount the statistics read as one) through its shortest decimal: "{:g}" wrote 1823600.5 as
+    # 1.8236e+06 and 12345.67 as 12345.7.
+    text = f"{Decimal(repr(value)) if isinstance(value, float) else value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

@@ -178,6 +178,8 @@ def test_figures_read_with_thousands_separators(client, dataset):
 
     assert [figure_grouped(v) for v in (Decimal("150000.5000"), Decimal("20.0000"), -1234567, None, 0.5)] == [
         "150,000.5", "20", "-1,234,567", "", "0.5"]
+    # Amounts the statistics hand over as floats, whole digits kept (no exponent, no rounding).
+    assert [figure_grouped(v) for v in (1823600.5, 12345.67, 3.0)] == ["1,823,600.5", "12,345.67", "3"]
     InvestmentReport.objects.create(project=dataset.p1, month=dt.date(2025, 3, 1), amount=Decimal("12345.6"))
     client.force_login(dataset.w.admin)
     assert "12,345.6" in client.get("/targets/projects/?year=2025").content.decode()
