@@ -3,8 +3,6 @@ admins' forms, archive and restore, and the .xlsx export and import (upload → 
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -148,7 +146,6 @@ class CatalogueTemplateView(LoginRequiredMixin, View):
         return xlsx_response(catalogue_template(), _("审批事项清单模板") + ".xlsx")
 
 
-
 class CatalogueImportView(LoginRequiredMixin, View):
     """Upload → preview (every row checked, nothing written) → confirm (all or nothing)."""
 
@@ -175,11 +172,7 @@ class CatalogueImportView(LoginRequiredMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {"form": form})
         upload = form.cleaned_data["file"]
-        token = secrets.token_hex(16)
-        path = uploads.import_dir() / f"{token}.xlsx"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        token, path = uploads.keep(upload)
         with path.open("rb") as handle:
             preview = catalogue_parse(zone=request.user.zone, file=handle)
         if preview.errors:
@@ -193,8 +186,8 @@ class CatalogueImportView(LoginRequiredMixin, View):
         from guanjia.approvals.services.catalogue_import import catalogue_import
 
         pending = request.session.pop(IMPORT_SESSION_KEY, None)
-        path = uploads.import_dir() / f"{pending['token']}.xlsx" if pending else None
-        if not path or not path.exists():
+        path = uploads.kept(pending)
+        if path is None:
             messages.error(request, _("导入已过期，请重新上传文件。"))
             return HttpResponseRedirect(reverse("approvals:catalogue-import"))
         try:

@@ -252,7 +252,6 @@ class HandbookAttachmentView(ScopedMixin, View):
     """Download a file of the handbook's timeline (the authorization 委托书)."""
 
     def get(self, request, pk, attachment_pk):
-
         handbook = get_object_or_404(Handbook.objects.visible_to(request.user), pk=pk)
         found = handbook.attachments.filter(pk=attachment_pk)  # of the handbook it may see
         if enterprise_reader(request.user):

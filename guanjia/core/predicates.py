@@ -2,7 +2,7 @@
 
 import rules
 
-from guanjia.core.choices import Role
+from guanjia.core.choices import ZONE_WIDE_ROLES, Role
 
 
 def has_role(*roles: str):
@@ -19,6 +19,8 @@ is_superuser = rules.is_superuser
 is_admin = has_role(Role.ADMIN) | is_superuser
 is_leader = has_role(Role.LEADER)
 is_butler = has_role(Role.BUTLER)
+# Sees every record of the zone (visible_to's zone-wide roles): figures of "theirs" are the zone's.
+sees_whole_zone = has_role(*ZONE_WIDE_ROLES) | is_superuser
 
 
 @rules.predicate

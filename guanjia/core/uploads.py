@@ -3,6 +3,7 @@ Django reads the body, and keep it between the preview and the confirmation in t
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -30,3 +31,21 @@ def too_large(request) -> str:
     if length > limit + FRAMING_BYTES:
         return _("文件过大（上限 %(mb)d MB）。") % {"mb": limit // (1024 * 1024)}
     return ""
+
+
+def keep(upload) -> tuple[str, Path]:
+    """Write an uploaded workbook where it waits for its confirmation; its token (for the session) and path."""
+    token = secrets.token_hex(16)
+    path = import_dir() / f"{token}.xlsx"
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return token, path
+
+
+def kept(pending: dict | None) -> Path | None:
+    """The workbook a session's pending import kept (`{"token": …}`), or None once it is gone (expired)."""
+    if not pending:
+        return None
+    path = import_dir() / f"{pending['token']}.xlsx"
+    return path if path.exists() else None

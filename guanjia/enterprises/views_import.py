@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -18,7 +16,6 @@ from guanjia.core import uploads
 from guanjia.enterprises.forms import ImportForm
 
 SESSION_KEY = "roster-import"
-
 
 
 class RosterImportView(LoginRequiredMixin, View):
@@ -50,11 +47,7 @@ class RosterImportView(LoginRequiredMixin, View):
             form.add_error("file", _("文件过大（上限 %(mb)d MB）。") % {
                 "mb": settings.GUANJIA_UPLOAD_MAX_BYTES // (1024 * 1024)})
             return render(request, self.template_name, {"form": form})
-        token = secrets.token_hex(16)
-        path = uploads.import_dir() / f"{token}.xlsx"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        token, path = uploads.keep(upload)
         try:
             with path.open("rb") as handle:
                 preview = roster_parse(zone=request.user.zone, file=handle, update_existing=update_existing)
@@ -74,8 +67,8 @@ class RosterImportView(LoginRequiredMixin, View):
 
     def _confirm(self, request, roster_import):
         pending = request.session.pop(SESSION_KEY, None)
-        path = uploads.import_dir() / f"{pending['token']}.xlsx" if pending else None
-        if not path or not path.exists():
+        path = uploads.kept(pending)
+        if path is None:
             messages.error(request, _("导入已过期，请重新上传文件。"))
             return HttpResponseRedirect(reverse("enterprises:import"))
         try:

@@ -28,7 +28,6 @@ from guanjia.projects.choices import Stage
 from guanjia.promotion import colours, selectors, services
 from guanjia.promotion.choices import WORK_ITEM_OPEN, Colour, TableAction, WorkItemStatus
 from guanjia.promotion.models import PromotionTable, WorkItem
-from guanjia.promotion.selectors import IN_STAGE_ORDER
 from guanjia.workflow import timeline
 
 COLUMNS = ["编号", "阶段", "推进事项", "责任人", "责任单位", "完成时限", "状态", "完成日期", "进展情况"]
@@ -49,7 +48,7 @@ def tables_workbook(*, tables, user, title: str) -> bytes:
     tables = list(tables.select_related("project__enterprise", "project__butler"))
     rows = {}
     for item in (WorkItem.objects.visible_to(user).filter(table__in=[t.pk for t in tables])
-                 .select_related("responsible", "unit", "item").order_by("table", *IN_STAGE_ORDER)):
+                 .select_related("responsible", "unit", "item").order_by("table", *selectors.IN_STAGE_ORDER)):
         rows.setdefault(item.table_id, []).append(item)
     book = Workbook()
     sheet = book.active

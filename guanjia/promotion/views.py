@@ -269,7 +269,7 @@ class TableExportView(ScopedMixin, View):
 
     def get(self, request, pk):
         table = get_object_or_404(self.scoped_queryset().select_related("project"), pk=pk)
-        content = exporting.tables_workbook(tables=PromotionTable.objects.visible_to(request.user).filter(pk=table.pk), user=request.user,
+        content = exporting.tables_workbook(tables=self.scoped_queryset().filter(pk=table.pk), user=request.user,
                                             title=_("项目跟踪服务促建表"))
         return xlsx_response(content, f"{table.project.name}-{_('促建表')}.xlsx")
 

@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from guanjia.core.choices import ZONE_WIDE_ROLES
 from guanjia.core.forms import is_id
-from guanjia.core.predicates import is_zone_staff
+from guanjia.core.predicates import is_zone_staff, sees_whole_zone
 from guanjia.core.views import xlsx_response
 from guanjia.projects.models import Project
 from guanjia.targets import selectors, services
@@ -164,8 +163,7 @@ class ProjectStatsView(ProjectStatsMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         stats = self.get_stats()
         # A butler's or a unit's figures count their own projects only: against the zone's targets they read low.
-        context.update(form=self.form, stats=stats,
-                       partial_scope=not (self.request.user.is_superuser or self.request.user.role_codes & ZONE_WIDE_ROLES))
+        context.update(form=self.form, stats=stats, partial_scope=not sees_whole_zone(self.request.user))
         if stats is not None:
             context["target_rows"] = stats_target_rows(stats)
             context["chart_data"] = chart_data(stats)

@@ -50,12 +50,12 @@ class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     """A zone's annual targets (年度目标); admins write, the staff read, enterprise contacts see none."""
 
     queryset = Target.objects.none()  # the schema's model; the rows: visible_to, in get_queryset
-
-    def get_queryset(self):
-        return Target.objects.visible_to(self.request.user)
     serializer_class = TargetSerializer
     filterset_class = TargetFilterSet
     action_permissions = {"create": MANAGE, "update": MANAGE, "partial_update": MANAGE, "destroy": MANAGE}
+
+    def get_queryset(self):
+        return Target.objects.visible_to(self.request.user)
 
     def _context(self, targets) -> dict:
         actuals = selectors.actuals_by_year(projects=Project.objects.visible_to(self.request.user),
