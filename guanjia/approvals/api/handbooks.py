@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 from guanjia.approvals.models import Approval, ApprovalItem
 from guanjia.approvals.services import handbooks as services
 from guanjia.core.api import NameField
-from guanjia.core.forms import MAX_ID
+from guanjia.core.forms import is_id
 from guanjia.core.predicates import require
 from guanjia.projects.models import Project
 
@@ -52,7 +52,7 @@ class PlanSerializer(serializers.Serializer):
 
 
 def _project(request, project_id) -> Project:
-    if int(project_id) > MAX_ID:
+    if not is_id(project_id):
         raise Http404
     return get_object_or_404(Project.objects.visible_to(request.user).select_related("butler"), pk=project_id)
 

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from guanjia.core.api import ScopedViewSet
-from guanjia.core.forms import MAX_ID
+from guanjia.core.forms import is_id
 from guanjia.core.predicates import require
 from guanjia.projects.models import Project
 from guanjia.promotion import services
@@ -31,7 +31,7 @@ class ProjectWorkItemViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Sco
 
     def initial(self, request, *args, **kwargs):
         # An id no row can have (past the database's integers) is no project of anyone's: 404, as for any other.
-        if int(kwargs["project_pk"]) > MAX_ID:
+        if not is_id(kwargs["project_pk"]):
             raise Http404
         super().initial(request, *args, **kwargs)
 
