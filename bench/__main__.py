@@ -13,6 +13,7 @@ noisy, so read the ratios. Query counts are asserted in the test suite, not here
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+REQUEST_GROUPS = ("worklists", "lists", "detail", "search", "raise", "reminders")
 
 
 def _prepare_environment(args) -> Path:
@@ -76,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=0,
                         help="seed M requests (once per size) and measure the request figures instead")
     parser.add_argument("--posts", type=int, default=200, help="sequential POSTs per run of the raise figure")
+    parser.add_argument("--only", default="", help="with --requests: some of the figures, comma-separated: "
+                                                   + ", ".join(REQUEST_GROUPS))
+    parser.add_argument("--json", default="", help="with --requests: write the figures to this file as well")
     parser.add_argument("--promotion", type=int, default=0,
                         help="give N key projects a promotion table (once per size) and measure the 挂图作战 board")
     args = parser.parse_args(argv)
@@ -165,17 +170,39 @@ def _request_figures(args, data_dir: Path, zone, admin, engine: str) -> int:
     year = timezone.localdate().year
     print(f"\nGuanjia request benchmark on {engine}: {requests:,} requests, {events:,} timeline rows, "
           f"{args.enterprises} enterprises; median of {args.repeat} runs, each case alternating with its floor")
-    cases = rf.worklist_and_stats_cases(zone=zone, admin=admin, year=year)
-    for figure in rf.measure_cases(cases, repeat=args.repeat, budget=3):
-        print(figure.line(), flush=True)
-    from bench.search_figures import request_search
+    groups = set(args.only.split(",")) if args.only else set(REQUEST_GROUPS)
+    figures = []
 
-    for figure in request_search(repeat=max(3, args.repeat)):
-        print(figure.line(), flush=True)
-    raise_figure = rf.measure_raise(zone=zone, admin=admin, posts=args.posts)
-    print(raise_figure.line(), flush=True)
-    figure, detail = rf.measure_reminders()
-    print(figure.line() + detail, flush=True)
+    def shown(found):
+        for figure in found:
+            print(figure.line(), flush=True)
+            figures.append(figure)
+
+    if "worklists" in groups:
+        shown(rf.measure_cases(rf.worklist_and_stats_cases(zone=zone, admin=admin, year=year), repeat=args.repeat,
+                               budget=2))
+    if "lists" in groups:
+        from bench import list_figures
+
+        shown(rf.measure_cases(list_figures.cases(rf.signed_in(admin)), repeat=args.repeat, budget=2))
+    if "detail" in groups:
+        from bench import detail_figures
+
+        shown(rf.measure_cases(detail_figures.cases(zone=zone, admin=admin), repeat=args.repeat, budget=3))
+    if "search" in groups:
+        from bench.search_figures import request_search
+
+        shown(request_search(repeat=max(3, args.repeat)))
+    if "raise" in groups:
+        shown(rf.measure_raise(zone=zone, admin=admin, posts=args.posts))
+    if "reminders" in groups:
+        figure, detail = rf.measure_reminders()
+        print(figure.line() + detail, flush=True)
+        figures.append(figure)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"engine": engine, "requests": requests, "figures": [
+            {"name": f.name.strip(), "ms": f.median_ms, "floor_ms": f.floor_ms, "ratio": f.ratio, "queries": f.queries}
+            for f in figures]}, ensure_ascii=False, indent=1))
     return 0
 
 

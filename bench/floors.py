@@ -146,10 +146,60 @@ def floor_post(request):
     return HttpResponse(json.dumps({"ok": bool(body)}), status=201, content_type="application/json")
 
 
+# Raising: the same rows as `request_raise` writes for a request from the phone (bench/request_figures.py's body),
+# by hand. The deadline is a fixed day ahead: the floor spends nothing on the calendar.
+
+
 @csrf_exempt
-def signed_in_post(request):
-    """Django's minimal POST that reads who sent it (the session and the person): the most any
-    signed-in call can do, so the highest share of `floor_post` that raising could reach."""
+def floor_raise(request):
+    """The signed-in minimal POST plus one transaction writing a raise's rows in raw SQL: the counter, the
+    tracked item, the request, its sign clock and the clock's ledger, the butler's duty and the timeline."""
+    from django.db import transaction
+
     body = json.loads(request.body)
-    return HttpResponse(json.dumps({"ok": bool(body), "by": request.user.pk}), status=201,
-                        content_type="application/json")
+    user, now = request.user, timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    at, due = adapt(now), adapt(now + dt.timedelta(days=1))
+    yes, no = True, False
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT zone_id, butler_id FROM enterprises_enterprise WHERE id = %s AND zone_id = %s",
+                       [body["enterprise"], user.zone_id])
+        zone_id, butler_id = cursor.fetchone()
+        cursor.execute("UPDATE requests_requestcounter SET value = value + 1 WHERE zone_id = %s AND year = %s "
+                       "RETURNING value", [zone_id, now.year])
+        number = f"GJ-{now.year}-{cursor.fetchone()[0]:06d}"
+        cursor.execute(
+            "INSERT INTO workflow_trackeditem (kind, object_id, zone_id, parent_id, number, title, enterprise_id, "
+            "project_id, person_id, unit_id, status, is_open, due_at, warn_at, due_provisional, paused, created_at, "
+            "updated_at) VALUES ('request', NULL, %s, NULL, %s, %s, %s, NULL, %s, NULL, 'submitted', %s, %s, %s, %s, "
+            "%s, %s, %s) RETURNING id",
+            [zone_id, number, body["title"], body["enterprise"], butler_id, yes, due, due, no, no, at, at])
+        item_id = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO requests_request (created_at, updated_at, item_id, zone_id, number, enterprise_id, "
+            "project_id, source, category, urgency, title, description, status, butler_id, addressed_leader_id, "
+            "raised_by_id, lead_unit_id, merged_into_id, accepted_at, first_reply_at, resolved_at, closed_at, due_at, "
+            "due_provisional, answer, rating, rating_reason, rated_at, suspend_reason, status_before_suspend, "
+            "escalated_to, extension_count, extended_days, reopen_count, suspended_working_days, "
+            "resolution_working_days, instruction_count, instruction, instructed_by_id, instructed_at, version) "
+            "VALUES (%s, %s, %s, %s, %s, %s, NULL, %s, %s, %s, %s, %s, 'submitted', %s, NULL, %s, NULL, NULL, NULL, "
+            "NULL, NULL, NULL, NULL, %s, '', '', '', NULL, '', '', '', 0, 0, 0, 0, NULL, 0, '', NULL, NULL, 1) "
+            "RETURNING id",
+            [at, at, item_id, zone_id, number, body["enterprise"], body["source"], body["category"], body["urgency"],
+             body["title"], body["description"], butler_id, user.pk, no])
+        request_id = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO workflow_clock (item_id, kind, measure, amount, warn, started_at, due_at, warn_at, "
+            "provisional, paused_at, stopped_at, cancelled) VALUES (%s, 'sign', 'days', 1, 1, %s, %s, %s, %s, NULL, "
+            "NULL, %s) RETURNING id", [item_id, at, due, due, no, no])
+        clock_id = cursor.fetchone()[0]
+        cursor.execute("INSERT INTO workflow_clockevent (clock_id, kind, at, data) VALUES (%s, 'start', %s, %s)",
+                       [clock_id, at, json.dumps({"measure": "days", "amount": 1, "fixed": False})])
+        cursor.execute("UPDATE workflow_trackeditem SET object_id = %s WHERE id = %s", [request_id, item_id])
+        cursor.execute("INSERT INTO workflow_duty (item_id, party, actionable, zone_id, kind, due_at) "
+                       "VALUES (%s, %s, %s, %s, 'request', %s)", [item_id, f"butler:{butler_id}", yes, zone_id, due])
+        cursor.execute(
+            "INSERT INTO workflow_event (item_id, actor_id, at, action, from_status, to_status, comment, internal, "
+            "unit_id, data) VALUES (%s, %s, %s, 'raise', '', 'submitted', %s, %s, NULL, %s)",
+            [item_id, user.pk, at, body["description"], no, json.dumps({"source": body["source"]})])
+    return JsonResponse({"id": request_id, "number": number}, status=201)

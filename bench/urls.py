@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 from django.urls import include, path
 
-from bench import floors, planning_figures
+from bench import detail_figures, floors, list_figures, planning_figures
 
 
 def floor_json(request):
@@ -15,7 +15,9 @@ urlpatterns = [
     path("bench/floor/worklist/", floors.floor_worklist),
     path("bench/floor/stats/", floors.floor_stats),
     path("bench/floor/post/", floors.floor_post),
-    path("bench/ceiling/signed-in-post/", floors.signed_in_post),
+    path("bench/floor/raise/", floors.floor_raise),
+    path("bench/floor/list/<str:key>/<str:variant>/", list_figures.floor_list),
+    path("bench/floor/detail/<str:kind>/<int:pk>/", detail_figures.floor_detail),
     path("bench/floor/handbook/<int:pk>/", planning_figures.floor_handbook),
     path("", include("guanjia.urls")),
 ]
