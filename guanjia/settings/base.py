@@ -73,6 +73,8 @@ WSGI_APPLICATION = "guanjia.wsgi.application"
 
 # Django's renderer, with a select's options written out in Python (guanjia/core/renderers.py).
 FORM_RENDERER = "guanjia.core.renderers.FormRenderer"
+# A list's filter that is not set reads 全部 ("any"), not Django's "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

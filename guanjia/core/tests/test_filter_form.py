@@ -26,3 +26,14 @@ def test_the_filter_bar_shows_every_filter(client, world, name):
     hidden = set(getattr(filterset, "hidden_in_page", ()))
     shown = {name for name in filterset.base_filters if name not in hidden and name != "ordering"}
     assert shown and shown <= set(re.findall(r'name="([a-z_]+)"', bar)), (shown, bar[:500])
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_filter_not_set_reads_any(client, world, name):
+    """Every select of the bar offers 全部 for "any" (English: Any), never Django's "---------"."""
+    client.force_login(world.admin)
+    html = client.get(reverse(name)).content.decode()
+    bar = html[html.index("filter-bar"):html.index("</form>", html.index("filter-bar"))]
+    selects = re.findall(r"<select[^>]*>\s*<option[^>]*>([^<]*)</option>", bar)
+    assert "---------" not in bar
+    assert selects and set(selects) <= {"全部", "在册"}, selects
