@@ -107,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     zone = Zone.objects.order_by("pk").first()
     admin, _created = User.objects.get_or_create(username="bench-admin", defaults={"zone": zone, "name": "基准"})
     admin.roles.add(Role.ADMIN)
+    # The seeded zone has no supervisor (督办): one reads every overdue item of the zone in 我的待办.
+    supervisor, _created = User.objects.get_or_create(username="bench-supervisor",
+                                                      defaults={"zone": zone, "name": "督办"})
+    supervisor.roles.add(Role.SUPERVISOR)
     from django.test import Client
 
     engine = "PostgreSQL" if args.postgres else "SQLite"

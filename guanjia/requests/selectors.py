@@ -11,7 +11,7 @@ from guanjia.core.choices import Role
 from guanjia.requests.models import ExtensionApplication, Request, UnitTask
 from guanjia.requests.workflow import UNIT_TASK
 from guanjia.workflow import timeline as kernel_timeline
-from guanjia.workflow.models import Attachment, Clock
+from guanjia.workflow.models import Attachment, Clock, TrackedItem
 
 
 def with_next_due(queryset):
@@ -72,8 +72,10 @@ def attachments(request: Request, user, pk: int | None = None) -> list[Attachmen
 def clocks(request: Request):
     """The deadlines a request's page shows: its own and its units' (each with the unit it is for). A meeting's
     action item on it is an item of its own, shown apart (and never to the enterprise)."""
-    own_or_units = Q(item=request.item_id) | Q(item__parent=request.item_id, item__kind=UNIT_TASK.kind)
-    return (Clock.objects.filter(own_or_units, cancelled=False).select_related("item__unit")
+    # The items' ids first, each term through its own index: as an OR across the join to the items, SQLite
+    # read every clock of the zone (370 ms a page at 200 000 requests).
+    items = TrackedItem.objects.filter(Q(pk=request.item_id) | Q(parent=request.item_id, kind=UNIT_TASK.kind))
+    return (Clock.objects.filter(item__in=items.values("pk"), cancelled=False).select_related("item__unit")
             .order_by("due_at", "pk"))
 
 

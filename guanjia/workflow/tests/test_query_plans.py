@@ -38,3 +38,16 @@ def test_a_supervisor_s_is_read_from_the_zone_s_overdue_items(world):
     supervisor = UserFactory(zone=world.zone, roles=[Role.SUPERVISOR])
     steps = plan(selectors.worklist(supervisor).ids()[:30])
     assert "trackeditem_zone_open_due" in steps, steps
+
+
+def test_a_request_s_clocks_are_read_through_its_items_not_the_zone_s_clocks(world):
+    """A request's page reads its own and its units' clocks by the items' ids: as an OR across the join to the
+    items, SQLite walked every clock (370 ms a page at 200 000 requests)."""
+    from guanjia.requests import selectors as request_selectors
+    from guanjia.requests import services
+
+    request = services.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="factors",
+                                     title="用电增容", description="。")
+    steps = plan(request_selectors.clocks(request))
+    assert "SCAN" not in steps.replace("SCAN CONSTANT", ""), steps
+    assert "SEARCH" in steps, steps
