@@ -2,8 +2,8 @@
 
 Each list is measured in its default order, filtered and searched, as the zone's center (an admin: the whole
 zone) reads it. Its floor is ONE hand-written statement that returns the same page of rows (every column the
-API answers, with the names of the related rows) and the total: the page's ids and the count in a derived
-table, then only those rows joined to what they show. The floor of a search reads the same index the product
+API answers, with the names of the related rows) and the total: the page's ids in a derived table, only those
+rows joined to what they show, and the count as a scalar subquery of the same statement. The floor of a search reads the same index the product
 does (FTS5 on SQLite, the grams GIN index on PostgreSQL) with the same exact `LIKE` beside it.
 bench/test_bench.py checks that every floor returns the product's ids, in its order, and its count.
 """
@@ -136,11 +136,15 @@ def floor_sql(spec: ListSpec, variant: Variant, *, zone_id: int, limit: int) -> 
         sql, search_params = spec.search(variant.search)
         where.append(sql)
         params += search_params
-    sql = (f"SELECT {spec.select.format(tags=_tags())}, page.total "
-           f"FROM (SELECT b.id, {spec.order_columns}, COUNT(*) OVER () AS total FROM {spec.table} b "
-           f"WHERE {' AND '.join(where)} ORDER BY {spec.order.replace('page.', 'b.')} LIMIT %s) page "
+    condition = " AND ".join(where)
+    # The count as a scalar subquery of the same statement: a window's COUNT(*) OVER () over the page's
+    # derived table made SQLite carry every matching row through the sort (190 ms for the zone's enterprises).
+    sql = (f"SELECT {spec.select.format(tags=_tags())}, "
+           f"(SELECT COUNT(*) FROM {spec.table} b WHERE {condition}) AS total "
+           f"FROM (SELECT b.id, {spec.order_columns} FROM {spec.table} b "
+           f"WHERE {condition} ORDER BY {spec.order.replace('page.', 'b.')} LIMIT %s) page "
            f"JOIN {spec.table} b ON b.id = page.id {spec.joins} ORDER BY {spec.order}")
-    return sql, [*params, limit]
+    return sql, [*params, *params, limit]
 
 
 def floor_list(request, key: str, variant: str):
