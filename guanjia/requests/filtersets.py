@@ -51,6 +51,10 @@ class _ShownStatusOrdering(django_filters.OrderingFilter):
         return qs.order_by(*ordering)
 
 
+# Up to this many butlers, 全部诉求 offers them in a select; beyond, a search by name (管家姓名).
+BUTLER_SELECT_MAX = 200
+
+
 class RequestFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Status.choices, method="filter_status")
@@ -85,7 +89,8 @@ class RequestFilterSet(django_filters.FilterSet):
         fields = ["q", "status", "open", "category", "source", "channel", "urgency", "clock", "unit", "workstation",
                   "butler", "butler_name", "enterprise", "project", "lead_unit", "overdue"]
 
-    # Kept in the page's links but not shown as inputs.
+    # Kept in the page's links but not shown as inputs (`for_page` swaps the butler's select for a name search in
+    # a zone of more than BUTLER_SELECT_MAX butlers).
     hidden_in_page = ("butler_name", "channel", "enterprise", "project", "lead_unit")
     # Shown on the page under 更多筛选 (folded on a phone).
     more_in_page = ("source", "urgency", "unit", "workstation", "butler", "overdue", "created_from", "created_to")
@@ -117,9 +122,14 @@ class RequestFilterSet(django_filters.FilterSet):
             archived_at__isnull=True).order_by("name").values_list("pk", "name")]
         fields["workstation"].widget.choices = [("", _("全部")), *Workstation.objects.visible_to(user).filter(
             archived_at__isnull=True).order_by("name").values_list("pk", "name")]
-        butlers = User.objects.visible_to(user).with_role(Role.BUTLER).filter(is_active=True).order_by("name", "pk")
+        butlers = list(User.objects.visible_to(user).with_role(Role.BUTLER).filter(is_active=True)
+                       .order_by("name", "pk").values_list("pk", "name", "username")[:BUTLER_SELECT_MAX + 1])
+        if len(butlers) > BUTLER_SELECT_MAX:  # a zone of many butlers: found by name, not picked from a long list
+            self.hidden_in_page = (*(name for name in self.hidden_in_page if name != "butler_name"), "butler")
+            self.more_in_page = (*self.more_in_page, "butler_name")
+            return
         fields["butler"].widget.choices = [("", _("全部")), *(
-            (pk, User.label(name, username)) for pk, name, username in butlers.values_list("pk", "name", "username"))]
+            (pk, User.label(name, username)) for pk, name, username in butlers)]
 
     def filter_status(self, queryset, name, value):
         """The statuses asked for, as the reader reads them: an enterprise's contact reads 退单待仲裁 as 已转办

@@ -154,6 +154,21 @@ def test_the_page_offers_the_zones_units_workstations_and_butlers_only(client, w
     assert page_numbers(client, "") == _numbers(spread, "甲", "乙")
 
 
+def test_a_zone_of_many_butlers_finds_them_by_name_not_in_a_select(client, world, spread, monkeypatch):
+    from guanjia.requests import filtersets
+
+    monkeypatch.setattr(filtersets, "BUTLER_SELECT_MAX", 1)
+    client.force_login(world.admin)
+    page = client.get(reverse("requests:list")).content.decode()
+    assert 'name="butler"' not in page and 'name="butler_name"' in page
+    named = client.get(reverse("requests:list"), {"butler_name": world.butler2.name})
+    assert page_numbers(client, f"?butler_name={world.butler2.name}") == _numbers(spread, "丙", "丁")
+    assert named.status_code == 200
+    monkeypatch.setattr(filtersets, "BUTLER_SELECT_MAX", 200)
+    page = client.get(reverse("requests:list")).content.decode()
+    assert 'name="butler"' in page and 'name="butler_name"' not in page
+
+
 def test_the_export_link_carries_the_filters(client, world, spread):
     client.force_login(world.admin)
     page = client.get(reverse("requests:list") + "?source=portal&clock=red").content.decode()
