@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import operator
-from functools import reduce
+from functools import cache, reduce
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.choices import ZONE_WIDE_ROLES
@@ -55,7 +58,22 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
 
-class TimeStampedModel(models.Model):
+@cache
+def _choice_labels(field, language: str | None) -> dict:
+    """A field's choices as {value: label}, the labels put into `language` once."""
+    return {make_hashable(value): force_str(label, strings_only=True) for value, label in field.flatchoices}
+
+
+class ChoiceLabels:
+    """`get_FOO_display()` as Django's, read from a dict made once per field and language: Django's rebuilds the
+    field's choices and hashes each label (translating it) on every call, 0.3 ms a row of 全部诉求's API."""
+
+    def _get_FIELD_display(self, field):
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field, get_language()).get(make_hashable(value), value), strings_only=True)
+
+
+class TimeStampedModel(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

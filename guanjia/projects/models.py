@@ -96,6 +96,7 @@ class Project(TimeStampedModel, ArchivableModel):
         verbose_name_plural = _("项目")
         ordering = ["name", "pk"]
         indexes = [
+            models.Index(fields=["zone", "name"], name="project_zone_name"),  # the 项目库's order
             models.Index(fields=["zone", "stage"], name="project_zone_stage"),
             models.Index(fields=["zone", "key_level"], name="project_zone_key"),
             models.Index(fields=["butler"], name="project_butler"),
