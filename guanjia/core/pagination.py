@@ -1,11 +1,48 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from guanjia.core.forms import MAX_ID
+
+
+def rows_in_order(queryset, bottom: int, top: int, *, shown=None) -> list:
+    """Rows `bottom` to `top` of `queryset`: their ids first, in its order, then only those rows read from
+    `shown` (the same rows before they were searched or filtered, with what they show: joined tables,
+    prefetches, annotations; `queryset` itself if none), put back in that order. Rows as dicts carry `pk`."""
+    ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+    if not ids:
+        return []
+    rows = (queryset if shown is None else shown).order_by().filter(pk__in=ids)
+    found = {(row["pk"] if isinstance(row, dict) else row.pk): row for row in rows}
+    return [found[pk] for pk in ids if pk in found]
+
+
+class IdsFirstPaginator(Paginator):
+    """Reads a page's ids first, then only those rows with what they show (`rows_in_order`).
+
+    A list that is searched or filtered is sorted after its rows are found. Read with their joined tables,
+    SQLite joined every match to its enterprise, butler and units before sorting (7 855 requests holding 融资:
+    81 ms) where the ids alone sort in a few. `shown`: the list's scoped rows before its filters (a view's
+    `visible_to` queryset with its related columns), so that the page's rows are read by id without running
+    the search again. One query more than Django's, whatever the page.
+    """
+
+    def __init__(self, object_list, per_page, *, shown=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.shown = shown
+
+    def page(self, number):
+        if not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(rows_in_order(self.object_list, bottom, top, shown=self.shown), number, self)
 
 
 class Pagination(PageNumberPagination):
@@ -19,6 +56,25 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    view = None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.view = view
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, queryset, page_size):
+        return IdsFirstPaginator(queryset, page_size, shown=self._shown(queryset))
+
+    def _shown(self, queryset):
+        """The page's rows are read by id from the view's scoped queryset (`ScopedViewSet`: `visible_to` with its
+        related columns), not through its filters again; a list that is no queryset of the view's model pages
+        as it is."""
+        from guanjia.core.api import ScopedViewSet
+
+        if not isinstance(queryset, QuerySet) or not isinstance(self.view, ScopedViewSet):
+            return None
+        shown = self.view.get_queryset()
+        return shown if shown.model is queryset.model else None
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param) or "1"
@@ -89,7 +145,7 @@ class WindowPaginator(Paginator):
         return number
 
 
-class CountApartPaginator(Paginator):
+class CountApartPaginator(IdsFirstPaginator):
     """Counts `counted`, the list's rows before the page's columns were added to them.
 
     A page that reads related columns (`values("enterprise__name", …)`) joins their tables, and

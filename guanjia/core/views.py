@@ -12,6 +12,7 @@ from django.views import generic
 from guanjia.core import audit
 from guanjia.core.choices import Role
 from guanjia.core.errors import Conflict
+from guanjia.core.pagination import IdsFirstPaginator
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -56,9 +57,11 @@ class FilteredListView(ScopedMixin, generic.ListView):
     filterset_class = None
     paginate_by = 50
     partial_template_name: str | None = None
+    paginator_class = IdsFirstPaginator
 
     def get_queryset(self):
-        self.filterset = self.get_filterset(super().get_queryset())
+        self.scoped = super().get_queryset()
+        self.filterset = self.get_filterset(self.scoped)
         style_filter_form(self.filterset.form)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return self.filterset.queryset.none()
@@ -66,6 +69,14 @@ class FilteredListView(ScopedMixin, generic.ListView):
 
     def get_filterset(self, queryset):
         return self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
+
+    def shown_rows(self, scoped):
+        """What a page shows of the rows (`scoped`: the list before its filters): its rows are read from it by id."""
+        return scoped
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return self.paginator_class(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
+                                    shown=self.shown_rows(self.scoped), **kwargs)
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and self.partial_template_name:

@@ -56,9 +56,13 @@ class RequestListView(FilteredListView):
         self.filtered = super().get_queryset()
         return selectors.table_rows(selectors.with_next_due(self.filtered))
 
+    def shown_rows(self, scoped):
+        return selectors.table_rows(selectors.with_next_due(scoped))
+
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return CountApartPaginator(queryset, per_page, counted=self.filtered, orphans=orphans,
-                                   allow_empty_first_page=allow_empty_first_page, **kwargs)
+                                   allow_empty_first_page=allow_empty_first_page, shown=self.shown_rows(self.scoped),
+                                   **kwargs)
 
     def get_context_data(self, **kwargs):
         user = self.request.user

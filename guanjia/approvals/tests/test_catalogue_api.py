@@ -134,5 +134,5 @@ def test_query_count_is_fixed(api, world, items, django_assert_max_num_queries):
     for n in range(20):
         catalogue_item(world.zone, world.unit1, name=f"报装事项{n}", prerequisites=[items["plan"], items["power"]])
     assert count() == before
-    with django_assert_max_num_queries(7):  # session, user, roles, count, page, prerequisites, dependents
+    with django_assert_max_num_queries(8):  # session, user, roles, count, the page's ids, its rows, prerequisites, dependents
         api.get(LIST)

@@ -175,8 +175,9 @@ def test_query_counts_are_fixed(api, world, who):
     urls = [LIST, ITEMS, f"{LIST}{meeting.pk}/"]
     api.get("/api/v1/me/")  # force_authenticate keeps one user object: read its roles once before counting
     before = [_count(api, url) for url in urls]
-    # list: count, page, 5 relations; items: count, page; detail: the meeting and its 6 relations
-    assert before == [7, 2, 7]
+    # list: count, the page's ids, its rows, 5 relations; items: count, ids, rows; detail: the meeting and its 6
+    # relations
+    assert before == [8, 3, 7]
     for n in range(15):
         other = held_meeting(world, title=f"会办会{n}", requests=[raise_request(world, title=f"诉求{n}")],
                              units=[world.unit1, world.unit2], attendees=[world.unit_user1, world.leader])
