@@ -123,14 +123,25 @@ class Worklist:
             rows = self._listed_duties().values("kind").annotate(n=Count("item", distinct=True)).order_by()
         elif not self.keys:
             rows = self._overdue().values("kind").annotate(n=Count("pk")).order_by()
+        elif not self.state:
+            return self._united_counts()
         else:
             duty_items = self._listed_duties().values("item")
             rows = (TrackedItem.objects.filter(zone=self.zone_id, is_open=True)
                     .filter(Q(pk__in=duty_items) | Q(due_at__lt=self.now, **({"kind": self.kind} if self.kind else {}))))
-            if self.state:
-                rows = rows.filter(item_state_q(self.state, now=self.now))
-            rows = rows.values("kind").annotate(n=Count("pk")).order_by()
+            rows = rows.filter(item_state_q(self.state, now=self.now)).values("kind").annotate(n=Count("pk")).order_by()
         return {row["kind"]: row["n"] for row in rows}
+
+    def _united_counts(self) -> dict[str, int]:
+        """A supervisor's counts per kind: their duties' items and the zone's overdue items, each read from its own
+        index as `ids` reads them, united, then counted. As one OR over the items, SQLite walked every item of the
+        database (200 ms at 200 000 requests)."""
+        united = (self._listed_duties().values_list("item_id", "kind")
+                  .union(self._overdue().values_list("pk", "kind")).order_by())
+        sql, params = united.query.sql_with_params()
+        with connections[united.db].cursor() as cursor:
+            cursor.execute(f"SELECT u.kind, COUNT(*) FROM ({sql}) u GROUP BY u.kind", params)
+            return dict(cursor.fetchall())
 
     def count(self) -> int:
         return sum(self.counts().values())
