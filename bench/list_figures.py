@@ -37,12 +37,14 @@ def _enterprise_named(word: str, alias: str = "b") -> tuple[str, list]:
 
 
 def _request_holding(word: str) -> tuple[str, list]:
-    """全部诉求's search: the number or title holds the word, or the enterprise's name does."""
-    indexed, params = _through_index(REQUEST_TEXT, "b", word)
+    """全部诉求's search: the number or title holds the word, or the enterprise's name does; the two sets of ids
+    united, each read through its own index (as one OR, PostgreSQL tested every request's grams: seconds)."""
+    indexed, params = _through_index(REQUEST_TEXT, "t", word)
     named, named_params = _enterprise_named(word, "n")
-    number = "UPPER(b.number) LIKE UPPER(%s)" if connection.vendor == "postgresql" else "b.number LIKE %s"
-    return (f"(({indexed} AND ({number} OR b.title LIKE %s)) "
-            f"OR b.enterprise_id IN (SELECT n.id FROM enterprises_enterprise n WHERE {named}))",
+    number = "UPPER(t.number) LIKE UPPER(%s)" if connection.vendor == "postgresql" else "t.number LIKE %s"
+    return (f"b.id IN (SELECT t.id FROM requests_request t WHERE {indexed} AND ({number} OR t.title LIKE %s) "
+            f"UNION SELECT o.id FROM requests_request o WHERE o.enterprise_id IN "
+            f"(SELECT n.id FROM enterprises_enterprise n WHERE {named}))",
             [*params, f"%{word}%", f"%{word}%", *named_params])
 
 
