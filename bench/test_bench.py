@@ -349,3 +349,30 @@ def test_the_detail_floors_read_the_products_timeline_and_contacts(seeded_reques
         contact.pk for contact in page.context["contacts"]]
     for case in detail_figures.cases(zone=zone, admin=admin):
         assert case.client.get(case.url).status_code == case.client.get(case.floor_url).status_code == 200
+
+
+def test_growth_is_each_figures_time_at_the_large_size_over_the_small():
+    from bench.growth import table
+
+    small = {"requests": 20_000, "figures": [{"name": "floor: one SQL", "ms": 2.0}, {"name": "page 全部诉求", "ms": 10.0},
+                                             {"name": "page 企业库", "ms": 10.0}]}
+    large = {"requests": 200_000, "figures": [{"name": "floor: one SQL", "ms": 8.0}, {"name": "page 全部诉求", "ms": 14.0},
+                                              {"name": "page 企业库", "ms": 16.0}]}
+    lines = table(small, large)
+    assert "20,000" in lines[0] and "200,000" in lines[0]
+    by_name = {line.split()[1]: line for line in lines[2:]}
+    assert by_name["全部诉求"].rstrip().endswith("1.40×  ok") and "OVER 1.5×" in by_name["企业库"]
+    assert "4.00×" in lines[2] and "ok" not in lines[2]  # a floor's growth is shown, not judged
+
+
+def test_load_reports_throughput_and_percentiles_and_errors():
+    from bench.load import Tally, _percentile, report
+
+    assert _percentile([5.0, 1.0, 3.0, 2.0, 4.0], 0.95) == 5.0 and _percentile([], 0.95) == 0.0
+    tally = Tally(elapsed=2.0)
+    for ms in range(1, 101):
+        tally.add("我的待办", float(ms))
+    tally.fail("raise /api/v1/requests/: 400")
+    first, kind = report("mix", tally)
+    assert "50.0 calls/s" in first and "p95     96.0 ms" in first and "1 errors" in first
+    assert kind.split()[0] == "我的待办" and "100 calls" in kind
