@@ -29,18 +29,30 @@ def run_size(requests: int, *, repeat: int, postgres: bool, out: Path) -> dict:
     return json.loads(out.read_text())
 
 
+def _pairs(run: dict) -> dict[str, tuple[dict, dict | None]]:
+    """Each page or call with the floor measured just before it (`measure_cases` prints them in pairs)."""
+    pairs, floor = {}, None
+    for figure in run["figures"]:
+        if figure["name"].startswith("floor"):
+            floor = figure
+        else:
+            pairs[figure["name"]], floor = (figure, floor), None
+    return pairs
+
+
 def table(small: dict, large: dict) -> list[str]:
-    lines = [f"{'page or call':<58} {small['requests']:>10,} {large['requests']:>10,}   growth",
+    """Per page or call: its time at each size and their ratio (judged against BUDGET), then its floor's."""
+    lines = [f"{'page or call':<58} {small['requests']:>10,} {large['requests']:>10,}   growth   floor's",
              f"{'':<58} {'ms':>10} {'ms':>10}"]
-    at_large = {figure["name"]: figure for figure in large["figures"]}
-    for figure in small["figures"]:
-        other = at_large.get(figure["name"])
-        if other is None:
+    at_large = _pairs(large)
+    for name, (figure, floor) in _pairs(small).items():
+        if name not in at_large:
             continue
+        other, other_floor = at_large[name]
         growth = other["ms"] / figure["ms"] if figure["ms"] else float("inf")
-        floor = figure["name"].startswith("floor")
-        verdict = "" if floor else ("  ok" if growth <= BUDGET else f"  OVER {BUDGET:g}×")
-        lines.append(f"{figure['name'][:58]:<58} {figure['ms']:10.2f} {other['ms']:10.2f}   {growth:5.2f}×{verdict}")
+        floors = f"{other_floor['ms'] / floor['ms']:7.2f}×" if floor and other_floor and floor["ms"] else ""
+        verdict = "  ok " if growth <= BUDGET else " OVER"
+        lines.append(f"{name[:58]:<58} {figure['ms']:10.2f} {other['ms']:10.2f}   {growth:5.2f}×{verdict} {floors}")
     return lines
 
 
