@@ -261,3 +261,11 @@ def test_what_is_made_links_to_the_operations_on_it(schema):
         for op in ops.values():
             for link in op["responses"].get("201", {}).get("links", {}).values():
                 assert link["operationId"] in operations, path
+
+
+def test_the_idempotency_key_s_pattern_is_what_the_server_takes(schema):
+    """An empty Idempotency-Key is read as none (each call raises a request), so the schema's pattern admits it;
+    a fuzzer's empty key was "accepted" against the pattern of 1–64 characters."""
+    pattern = _parameter(schema, "post", "/v1/requests/", "Idempotency-Key")["schema"]["pattern"]
+    assert re.search(pattern, "") and re.search(pattern, "c0ffee-1:2.x_y")
+    assert not re.search(pattern, "含空格 的键") and not re.search(pattern, "x" * 65)

@@ -209,6 +209,9 @@ def test_raising_again_with_the_same_idempotency_key_answers_the_first_request(a
     # A list of messages, as every field error (API.md) and the 422 of a reused key.
     assert bad.status_code == 400 and bad.json() == {"Idempotency-Key": ["须为 1–64 个字母、数字或 - _ . : 。"]}
     assert Request.objects.count() == 2
+    # An empty header is no key, as the schema says (`^(…)?$`): each such call raises one.
+    assert api.post(LIST, body, format="json", HTTP_IDEMPOTENCY_KEY="").status_code == 201
+    assert Request.objects.count() == 3  # the schema says so too: test_schema_contract
 
 
 def test_an_idempotency_key_reused_with_another_body_is_422(api, world):
