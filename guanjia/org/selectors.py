@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from guanjia.core.choices import Role
 from guanjia.enterprises.choices import Scale
@@ -12,6 +13,15 @@ from guanjia.projects.choices import Stage
 from guanjia.projects.models import Project
 
 HOME_WORKLIST_ROWS = 8
+
+
+def workstation_count(model, *, current: bool = True):
+    """How many rows of `model` (current ones: not archived) name the workstation, as a subquery of its own:
+    counted through joins, each workstation's enterprises were multiplied by its projects (or its people)."""
+    rows = model.objects.filter(workstation=OuterRef("pk"))
+    if current:
+        rows = rows.filter(archived_at__isnull=True)
+    return Coalesce(Subquery(rows.order_by().values("workstation").annotate(n=Count("pk")).values("n")), 0)
 
 
 def dashboard(user) -> dict:
@@ -61,10 +71,10 @@ def dashboard(user) -> dict:
         data["by_workstation"] = list(
             Workstation.objects.visible_to(user)
             .filter(archived_at__isnull=True)
-            .annotate(
-                enterprise_count=Count("enterprises", filter=Q(enterprises__archived_at__isnull=True), distinct=True),
-                project_count=Count("projects", filter=Q(projects__archived_at__isnull=True), distinct=True),
-            )
+            # Each count in a subquery of its own: joined both at once, every workstation's enterprises were
+            # multiplied by its projects before being counted (2 000 × 400 rows a workstation at 100 000
+            # enterprises: minutes for the center's home page).
+            .annotate(enterprise_count=workstation_count(Enterprise), project_count=workstation_count(Project))
             .select_related("head")
             .order_by("name")
         )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from guanjia.core.views import ScopedMixin, ServiceFormView
+from guanjia.enterprises.models import Enterprise
 from guanjia.org import selectors, services
 from guanjia.org.auth import LockoutAuthenticationForm
 from guanjia.org.forms import PersonForm, UnitForm, WorkstationForm
@@ -54,7 +55,7 @@ class WorkstationListView(ScopedMixin, generic.ListView):
         return (
             super().get_queryset().filter(archived_at__isnull=True).select_related("head")
             .annotate(people_count=Count("people", distinct=True),
-                      enterprise_count=Count("enterprises", distinct=True))
+                      enterprise_count=selectors.workstation_count(Enterprise, current=False))
         )
 
 
