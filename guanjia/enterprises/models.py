@@ -103,9 +103,9 @@ class Enterprise(TimeStampedModel, ArchivableModel):
             models.Index(fields=["zone", "workstation"], name="enterprise_zone_ws"),
             # A butler's enterprises by name (the home page): the foreign key's own index covers butler alone.
             models.Index(fields=["butler", "name"], name="enterprise_butler_name"),
-            # A workstation's current enterprises counted from the index alone (the home page's workstations).
-            models.Index(fields=["workstation"], condition=models.Q(archived_at__isnull=True),
-                         name="enterprise_ws_current"),
+            # A workstation's current enterprises counted from the index alone (the home page's workstations). Not
+            # a partial index of current rows: PostgreSQL took such an index for any list of current enterprises.
+            models.Index(fields=["workstation", "archived_at"], name="enterprise_ws_current"),
         ]
 
     def __str__(self) -> str:

@@ -100,8 +100,8 @@ class Project(TimeStampedModel, ArchivableModel):
             models.Index(fields=["zone", "stage"], name="project_zone_stage"),
             models.Index(fields=["zone", "key_level"], name="project_zone_key"),
             models.Index(fields=["butler"], name="project_butler"),
-            models.Index(fields=["workstation"], condition=models.Q(archived_at__isnull=True),
-                         name="project_ws_current"),  # a workstation's current projects counted (home page)
+            # A workstation's current projects counted from the index alone (home page), as the enterprises'.
+            models.Index(fields=["workstation", "archived_at"], name="project_ws_current"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total_investment__gte=0), name="project_investment_not_negative"),
