@@ -59,7 +59,7 @@ class ScopedQuerySet(models.QuerySet):
 
 
 @cache
-def _choice_labels(field, language: str | None) -> dict:
+def choice_labels(field, language: str | None) -> dict:
     """A field's choices as {value: label}, the labels put into `language` once."""
     return {make_hashable(value): force_str(label, strings_only=True) for value, label in field.flatchoices}
 
@@ -70,7 +70,7 @@ class ChoiceLabels:
 
     def _get_FIELD_display(self, field):
         value = getattr(self, field.attname)
-        return force_str(_choice_labels(field, get_language()).get(make_hashable(value), value), strings_only=True)
+        return force_str(choice_labels(field, get_language()).get(make_hashable(value), value), strings_only=True)
 
 
 class TimeStampedModel(ChoiceLabels, models.Model):

@@ -54,14 +54,17 @@ def audit_source(source: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _choice_labels(field, language: str) -> dict:
+def _escaped_labels(field, language: str) -> dict:
+    """The labels of `core.models.choice_labels`, escaped."""
     from django.utils.html import conditional_escape
 
-    return {value: conditional_escape(label) for value, label in field.flatchoices}
+    from guanjia.core.models import choice_labels as labels
+
+    return {value: conditional_escape(label) for value, label in labels(field, language).items()}
 
 
 def choice_labels(model, field_name: str) -> dict:
     """A field's choices as {value: label}, translated and escaped once per language (shared: do not modify it)."""
     from django.utils.translation import get_language
 
-    return _choice_labels(model._meta.get_field(field_name), get_language())
+    return _escaped_labels(model._meta.get_field(field_name), get_language())
