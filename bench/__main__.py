@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REQUEST_GROUPS = ("worklists", "lists", "detail", "search", "raise", "reminders")
+REQUEST_GROUPS = ("worklists", "home", "lists", "detail", "search", "raise", "reminders")
 
 
 def _prepare_environment(args) -> Path:
@@ -185,6 +185,10 @@ def _request_figures(args, data_dir: Path, zone, admin, engine: str) -> int:
     if "worklists" in groups:
         shown(rf.measure_cases(rf.worklist_and_stats_cases(zone=zone, admin=admin, year=year), repeat=args.repeat,
                                budget=2))
+    if "home" in groups:
+        from bench import home_figures
+
+        shown(rf.measure_cases(home_figures.cases(zone=zone, admin=admin), repeat=args.repeat, budget=3))
     if "lists" in groups:
         from bench import list_figures
 

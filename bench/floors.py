@@ -49,8 +49,9 @@ _OVERDUE = ("SELECT o.id AS item_id, o.due_at FROM workflow_trackeditem o "
             "WHERE o.zone_id = %s AND o.is_open AND o.due_at < %s")
 
 
-def worklist_page(*, zone_id: int, parties: list[str], overdue_before=None) -> tuple[int, list[tuple]]:
-    """The first page of a person's 我的待办 (their parties' duties; `overdue_before`: a supervisor's) and its total."""
+def worklist_page(*, zone_id: int, parties: list[str], overdue_before=None, page: int = PAGE) -> tuple[int, list[tuple]]:
+    """The first `page` rows of a person's 我的待办 (their parties' duties; `overdue_before`: a supervisor's) and its
+    total."""
     branches, params = [], []
     if parties:
         branches.append(_BY_DUTY.format(parties=", ".join(["%s"] * len(parties))))
@@ -61,7 +62,7 @@ def worklist_page(*, zone_id: int, parties: list[str], overdue_before=None) -> t
     if not branches:
         return 0, []
     with connection.cursor() as cursor:  # UNION: an item waiting through two parties is listed once
-        cursor.execute(_WORKLIST.format(waiting=" UNION ".join(branches), page=PAGE), params)
+        cursor.execute(_WORKLIST.format(waiting=" UNION ".join(branches), page=page), params)
         rows = cursor.fetchall()
     return (rows[0][-1] if rows else 0), [row[:-1] for row in rows]
 

@@ -1,8 +1,8 @@
-"""`python -m bench.growth`: what ten times the data costs each worklist and list.
+"""`python -m bench.growth`: what ten times the data costs each worklist, list and home page.
 
     python -m bench.growth [--small 20000] [--large 200000] [--repeat 20] [--postgres]
 
-Runs `python -m bench --requests N --only worklists,lists --json …` at both sizes (each on its own copy of the
+Runs `python -m bench --requests N --only worklists,home,lists --json …` at both sizes (each on its own copy of the
 seeded dataset, made once per size) and prints, for every page and call, its time at each size and their
 ratio, against the budget of 1.5×. The floors' own growth is printed beside: what the same SQL costs at ten
 times the data, the database's share of the growth.
@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 BUDGET = 1.5
-GROUPS = "worklists,lists"
+GROUPS = "worklists,home,lists"
 
 
 def run_size(requests: int, *, repeat: int, postgres: bool, out: Path) -> dict:

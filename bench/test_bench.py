@@ -351,6 +351,43 @@ def test_the_detail_floors_read_the_products_timeline_and_contacts(seeded_reques
         assert case.client.get(case.url).status_code == case.client.get(case.floor_url).status_code == 200
 
 
+@pytest.mark.urls("bench.urls")
+def test_the_home_floor_reads_the_pages_counts(seeded_requests, client):
+    from bench import home_figures
+    from bench.request_figures import busiest_butler
+    from guanjia.core.choices import Role
+    from guanjia.enterprises.models import Enterprise
+    from guanjia.org.models import User
+    from guanjia.projects.models import Project
+
+    zone, _as_of = seeded_requests
+    admin = User.objects.with_role(Role.ADMIN).get(zone=zone)
+    butler = busiest_butler(zone)
+    # An archived enterprise and project, counted by neither
+    Enterprise.objects.filter(pk=Enterprise.objects.filter(zone=zone, butler=butler).order_by("pk").values("pk")[:1]
+                              ).update(archived_at="2026-01-01T00:00:00Z")
+    Project.objects.filter(pk=Project.objects.filter(zone=zone).order_by("pk").values("pk")[:1]).update(
+        archived_at="2026-01-01T00:00:00Z")
+    for person in (admin, butler):
+        client.force_login(person)
+        page = client.get("/").context
+        floor = client.get("/bench/floor/home/").json()
+        ents, projs = page["enterprise_counts"], page["project_counts"]
+        assert [floor[name] for name in home_figures.COUNTS] == [
+            ents["total"], ents["above"], ents["mine"], projs["total"], projs["key"], projs["mine"], projs["building"]]
+        assert floor["worklist_count"] == page["worklist_count"] > 0
+        assert [(row[1], row[2]) for row in floor["worklist"]] == [
+            (row["kind"], row["object_id"]) for row in page["worklist"]]
+        if person is admin:
+            assert [tuple(row) for row in floor["workstations"]] == [
+                (w.pk, w.enterprise_count, w.project_count) for w in page["by_workstation"]]
+            assert sum(row[1] for row in floor["workstations"]) > 0
+        else:
+            assert ents["mine"] > 0
+    for case in home_figures.cases(zone=zone, admin=admin):
+        assert case.client.get(case.url).status_code == case.client.get(case.floor_url).status_code == 200
+
+
 def test_growth_is_each_figures_time_at_the_large_size_over_the_small():
     from bench.growth import table
 
