@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from guanjia.accounts.models import ApiToken, SignInEvent
+from guanjia.core.api import BuiltOnceModelSerializer
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -28,7 +29,7 @@ class PasswordChangedSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(BuiltOnceModelSerializer):
     id = serializers.CharField(source="handle", read_only=True)
     current = serializers.SerializerMethodField()
 
@@ -41,7 +42,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         return isinstance(auth, ApiToken) and auth.pk == token.pk
 
 
-class SignInEventSerializer(serializers.ModelSerializer):
+class SignInEventSerializer(BuiltOnceModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:

@@ -12,7 +12,7 @@ from guanjia.approvals.choices import ApprovalStage, ListType, OnCorrection
 from guanjia.approvals.filtersets import ApprovalItemFilterSet
 from guanjia.approvals.models import ApprovalItem
 from guanjia.approvals.services import catalogue as services
-from guanjia.core.api import NameField, ScopedViewSet, VisibleRelatedField
+from guanjia.core.api import BuiltOnceModelSerializer, NameField, ScopedViewSet, VisibleRelatedField
 from guanjia.org.models import Unit
 from guanjia.projects.choices import ProjectType
 
@@ -31,7 +31,7 @@ class ChoicesListField(serializers.ListField):
             raise serializers.ValidationError(detail) from None
 
 
-class ApprovalItemSerializer(serializers.ModelSerializer):
+class ApprovalItemSerializer(BuiltOnceModelSerializer):
     unit = VisibleRelatedField(Unit, help_text="审批部门（单位 id）")
     unit_name = NameField(source="unit")
     stage = serializers.ChoiceField(choices=ApprovalStage.choices, help_text="审批阶段")

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from guanjia.approvals.models import Approval, ApprovalItem
 from guanjia.approvals.services import handbooks as services
-from guanjia.core.api import NameField
+from guanjia.core.api import BuiltOnceModelSerializer, NameField
 from guanjia.core.forms import is_id
 from guanjia.core.predicates import require
 from guanjia.projects.models import Project
@@ -26,7 +26,7 @@ from guanjia.projects.models import Project
 PLAN = "approvals.plan_handbook"
 
 
-class ProjectApprovalSerializer(serializers.ModelSerializer):
+class ProjectApprovalSerializer(BuiltOnceModelSerializer):
     """One item of a project's handbook (API.md "project approvals")."""
 
     agent_name = NameField(source="agent", help_text="代办员姓名")

@@ -15,13 +15,13 @@ from guanjia.approvals.filtersets import ApprovalFilterSet
 from guanjia.approvals.models import Approval
 from guanjia.approvals.services import lifecycle
 from guanjia.approvals.workflow import APPROVAL
-from guanjia.core.api import ScopedViewSet
+from guanjia.core.api import BuiltOnceModelSerializer, ScopedViewSet
 from guanjia.core.choices import Role
 from guanjia.workflow import timeline, transitions
 from guanjia.workflow.models import item_colour
 
 
-class ApprovalSerializer(serializers.ModelSerializer):
+class ApprovalSerializer(BuiltOnceModelSerializer):
     """A handbook item: API.md's "project approvals" fields, then what its page shows besides."""
 
     catalogue_item = serializers.PrimaryKeyRelatedField(read_only=True)

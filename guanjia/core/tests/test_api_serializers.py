@@ -139,3 +139,34 @@ def test_every_field_that_may_be_null_or_blank_says_so():
             if blank_choice and not getattr(field, "allow_blank", False):
                 offenders.append(f"{cls.__name__}.{name}: blank")
     assert offenders == []
+
+
+def test_fields_built_in_one_language_answer_in_the_callers():
+    """The prototype is built once, in whichever language its first caller had: its labels, help and error
+    messages stay lazy, so each caller reads them in their own."""
+    from django.utils import translation
+
+    from guanjia.projects.api.serializers import ProjectSerializer
+
+    def read(language):
+        with translation.override(language):
+            serializer = ProjectSerializer(data={"name": "", "project_type": "nonsense"})
+            serializer.is_valid()
+            fields = serializer.fields
+            return (str(fields["name"].label), str(fields["total_investment"].help_text),
+                    str(serializer.errors["name"][0]), str(serializer.errors["project_type"][0]))
+
+    def rebuilt():
+        if "_prototype_fields" in ProjectSerializer.__dict__:
+            del ProjectSerializer._prototype_fields
+
+    for first, then in (("en", "zh-hans"), ("zh-hans", "en")):
+        rebuilt()
+        fresh = read(then)  # a prototype built in `then`
+        rebuilt()
+        read(first)
+        assert "_prototype_fields" in ProjectSerializer.__dict__
+        assert read(then) == fresh
+    rebuilt()
+    english, chinese = read("en"), read("zh-hans")
+    assert english[0] == "Project name" and chinese[0] == "项目名称" and english[2:] != chinese[2:], (english, chinese)

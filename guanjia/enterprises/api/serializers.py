@@ -1,14 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from guanjia.core.api import NameField, VisibleRelatedField
+from guanjia.core.api import BuiltOnceModelSerializer, NameField, VisibleRelatedField
 from guanjia.core.masking import can_see_phones, mask_phone
 from guanjia.enterprises import industry
 from guanjia.enterprises.models import Contact, Enterprise, Tag
 from guanjia.org.models import User, Workstation
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(BuiltOnceModelSerializer):
     phone = serializers.SerializerMethodField()
 
     class Meta:
@@ -22,7 +22,7 @@ class ContactSerializer(serializers.ModelSerializer):
         return mask_phone(contact.phone)
 
 
-class EnterpriseSerializer(serializers.ModelSerializer):
+class EnterpriseSerializer(BuiltOnceModelSerializer):
     """An enterprise as API.md lists it; `*_name` fields are read-only conveniences.
 
     `internal_note` (内部备注) is the staff's: absent (not null) from every answer to a person without

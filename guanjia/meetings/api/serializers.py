@@ -6,7 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from guanjia.core.api import NameField, VisibleRelatedField
+from guanjia.core.api import BuiltOnceModelSerializer, NameField, VisibleRelatedField
 from guanjia.core.schema import YEARS_1900_TO_2999
 from guanjia.meetings.choices import ItemStatus, Kind
 from guanjia.meetings.models import ActionItem, Meeting
@@ -36,7 +36,7 @@ class MeetingTimeField(serializers.DateTimeField):
         return super().to_representation(value)
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
+class ActionItemSerializer(BuiltOnceModelSerializer):
     """A decision (督办事项) as the API shows it; `state` is `open`, `overdue` (derived from the time) or `done`."""
 
     meeting_title = serializers.CharField(source="meeting.title", read_only=True)
@@ -74,7 +74,7 @@ class ActionItemCreateSerializer(serializers.Serializer):
     project = VisibleRelatedField(Project, required=False, allow_null=True)
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(BuiltOnceModelSerializer):
     """A meeting as the list shows it; writing it convenes one (`convener` defaults to the caller)."""
 
     kind = serializers.ChoiceField(choices=Kind.choices, required=False)
@@ -113,7 +113,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         return count if count is not None else sum(1 for i in meeting.action_items.all() if i.is_overdue)
 
 
-class AgendaRequestSerializer(serializers.ModelSerializer):
+class AgendaRequestSerializer(BuiltOnceModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from guanjia.core.api import BuiltOnceModelSerializer
 from guanjia.notifications.models import Notification
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(BuiltOnceModelSerializer):
     """A notice, in the reader's language: their own setting, else the request's (a token's caller too)."""
 
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from guanjia.core.api import BuiltOnceModelSerializer
 from guanjia.org.models import Unit, User, Workstation
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(BuiltOnceModelSerializer):
     roles = serializers.SerializerMethodField()
     # Each is null where the person has none (a butler has no unit, a unit handler no workstation …).
     unit = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
@@ -19,7 +20,7 @@ class MeSerializer(serializers.ModelSerializer):
         return sorted(user.role_codes)
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(BuiltOnceModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -27,14 +28,14 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "kind_display", "phone"]
 
 
-class WorkstationSerializer(serializers.ModelSerializer):
+class WorkstationSerializer(BuiltOnceModelSerializer):
     class Meta:
         model = Workstation
         fields = ["id", "name", "area", "head"]
         read_only_fields = fields  # the API only lists workstations
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(BuiltOnceModelSerializer):
     roles = serializers.SerializerMethodField()
 
     class Meta:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from guanjia.core.api import NameField, VisibleRelatedField
+from guanjia.core.api import BuiltOnceModelSerializer, NameField, VisibleRelatedField
 from guanjia.enterprises.models import Enterprise
 from guanjia.org.models import User, Workstation
 from guanjia.projects.choices import STAGE_PLAN_FIELDS
@@ -34,7 +34,7 @@ class YuanField(serializers.DecimalField):
         return value / WAN
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(BuiltOnceModelSerializer):
     total_investment = YuanField(help_text="总投资（元）")
     total_investment_wan = serializers.DecimalField(
         source="total_investment", max_digits=16, decimal_places=2, read_only=True, help_text="总投资（万元）"

@@ -26,7 +26,7 @@ from guanjia.requests.services.extensions import MAX_EXTENSION_DAYS
 from guanjia.workflow.models import Event
 
 
-class UnitTaskSerializer(serializers.ModelSerializer):
+class UnitTaskSerializer(BuiltOnceModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     # Annotated by selectors.unit_tasks (the task's clock's flag), so the tasks are read in one query.
     due_provisional = serializers.BooleanField(
@@ -114,7 +114,7 @@ class RequestSerializer(BuiltOnceModelSerializer):
         return data
 
 
-class ExtensionApplicationSerializer(serializers.ModelSerializer):
+class ExtensionApplicationSerializer(BuiltOnceModelSerializer):
     """A pending 延期申请: who asked (and for which unit), for how many working days, and why."""
 
     applicant_name = NameField(source="applicant")
@@ -211,7 +211,7 @@ def action_serializer(name: str) -> type[serializers.Serializer]:
                 {"__doc__": f"The body of `POST /requests/{{id}}/{name.replace('_', '-')}/`.", **fields})
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(BuiltOnceModelSerializer):
     """One row of a request's timeline (the workflow kernel's Event), in the request's own words; an enterprise
     contact reads the rows `requests.disclosure` shows it (no internal rows, comments and `data` only where
     addressed to it)."""

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from guanjia.core.api import NameField, VisibleRelatedField
+from guanjia.core.api import BuiltOnceModelSerializer, NameField, VisibleRelatedField
 from guanjia.projects.api.serializers import YuanField
 from guanjia.projects.models import Project
 from guanjia.targets.choices import TargetKind
@@ -14,7 +14,7 @@ from guanjia.targets.selectors import target_progress
 VALUE = {"max_digits": 16, "decimal_places": 4, "min_value": 0}
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(BuiltOnceModelSerializer):
     """A zone's annual target. `value` and `actual` count projects, or 万元 for `investment`; `actual` is
     counted from the projects for every kind but `custom`, whose actual is entered by hand; `progress` =
     actual ÷ value (null where the value is 0)."""
@@ -88,7 +88,7 @@ class ProjectStatsSerializer(serializers.Serializer):
     key_projects = serializers.JSONField(help_text="key projects: count, total and completed investment (万元)")
 
 
-class InvestmentReportSerializer(serializers.ModelSerializer):
+class InvestmentReportSerializer(BuiltOnceModelSerializer):
     """A month's completed investment of a project; `amount` in yuan (API.md money), `amount_wan` in 万元."""
 
     project = VisibleRelatedField(Project)
