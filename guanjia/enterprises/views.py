@@ -31,6 +31,12 @@ class EnterpriseListView(FilteredListView):
     template_name = "enterprises/enterprise_list.html"
     partial_template_name = "enterprises/_enterprise_table.html"
 
+    def shown_rows(self, scoped):
+        # The table's columns (enterprise_rows), not every column of the enterprise and its three relations.
+        return scoped.select_related(None).select_related("workstation", "butler").only(
+            "name", "archived_at", "uscc", "industry", "scale", "workstation__name", "butler__name",
+            "butler__username")
+
 
 class EnterpriseDetailView(HistoryMixin, ScopedDetailView):
     queryset = LIST_QUERYSET
