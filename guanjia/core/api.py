@@ -54,6 +54,9 @@ class ScopedViewSet(viewsets.GenericViewSet):
     # may not write gets 403 whatever they send, never a 400 that lists the fields' rules. Detail actions
     # check it on the object (in get_object), after the scope's 404.
     action_permissions: dict[str, str] = {}
+    # What a list shows of each joined relation (`queryset`'s select_related): a list reads only these columns
+    # of them (and every column of its own rows), not each related row whole.
+    list_related_columns: dict[str, tuple[str, ...]] = {}
 
     def check_permissions(self, request):
         super().check_permissions(request)
@@ -68,7 +71,12 @@ class ScopedViewSet(viewsets.GenericViewSet):
             require(request.user, permission, obj)
 
     def get_queryset(self):
-        return self.queryset.visible_to(self.request.user)
+        queryset = self.queryset.visible_to(self.request.user)
+        if self.list_related_columns and self.action == "list":
+            own = (field.name for field in queryset.model._meta.concrete_fields)
+            queryset = queryset.only(*own, *(f"{relation}__{column}" for relation, columns
+                                             in self.list_related_columns.items() for column in columns))
+        return queryset
 
     def finalize_response(self, request, response, *args, **kwargs):
         # An error is JSON whatever file was asked for (`?format=docx`): `{"detail": …}` labelled as a

@@ -19,6 +19,8 @@ class ProjectViewSet(
     """Projects (项目库) the caller may see; DELETE archives."""
 
     queryset = Project.objects.select_related("enterprise", "butler", "contact_leader")
+    list_related_columns = {"enterprise": ("name",), "butler": ("name", "username"),
+                            "contact_leader": ("name", "username")}
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilterSet
     action_permissions = {"create": "projects.add_project", "update": "projects.change_project",

@@ -59,3 +59,21 @@ def test_names_of_people_are_null_where_there_is_none(api, world):
     assert (rows[world.project1.pk]["butler_name"], rows[world.project1.pk]["contact_leader_name"]) == (
         str(world.butler1), None)
     assert (rows[bare.pk]["butler_name"], rows[bare.pk]["contact_leader_name"]) == (None, None)
+
+
+def test_a_list_reads_only_what_it_shows_of_the_related_rows_and_shows_what_a_whole_read_shows(api, world):
+    """`list_related_columns`: the list's enterprise and people are read for their names only; every row
+    answers as one read whole (the detail) does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ProjectFactory(enterprise=world.ent1, butler=world.butler1, contact_leader=world.leader)
+    api.force_authenticate(world.admin)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = api.get(LIST, {"page_size": 500}).json()["results"]
+    read = next(q["sql"] for q in ctx.captured_queries if '"enterprises_enterprise"."name"' in q["sql"])
+    assert '"enterprises_enterprise"."uscc"' not in read and '"org_user"."password"' not in read
+    assert '"projects_project"."description"' in read  # the project's own columns are all read
+    assert len(rows) >= 2
+    for row in rows:
+        assert row == api.get(f"{LIST}{row['id']}/").json()
