@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import connection
 from django.http import JsonResponse
 
+from bench import layout
+
 _REQUEST = """
 SELECT r.*, e.name, b.name, b.username, n.name, i.due_at, i.warn_at, ev.id, ev.at, ev.action, ev.from_status,
        ev.to_status, ev.comment, ev.internal, ev.data, a.name, a.username, eu.name
@@ -56,6 +58,8 @@ def floor_rows(kind: str, pk: int, zone_id: int) -> list[tuple]:
 
 def floor_detail(request, kind: str, pk: int):
     rows = floor_rows(kind, pk, request.user.zone_id)
+    if layout.wants_layout(request):
+        return layout.page(request, rows)
     return JsonResponse({"rows": [[str(value) for value in row] for row in rows]})
 
 

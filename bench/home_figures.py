@@ -15,6 +15,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 
+from bench import layout
 from guanjia.projects.choices import Stage
 
 _COUNTS = """
@@ -72,6 +73,8 @@ def floor_home(request):
     total, rows = worklist_page(zone_id=user.zone_id, parties=parties.of_person(user),
                                 overdue_before=timezone.now() if parties.supervises(user) else None,
                                 page=HOME_WORKLIST_ROWS)
+    if layout.wants_layout(request):
+        return layout.page(request, [tuple(counts[name] for name in COUNTS), *counts["workstations"], (total,), *rows])
     return JsonResponse({**counts, "worklist_count": total, "worklist": rows})
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.http import JsonResponse
 
+from bench import layout
 from guanjia.requests.choices import OPEN_STATUSES
 from guanjia.search import grams
 from guanjia.search.indexes import ENTERPRISE_NAME, REQUEST_TEXT, SearchIndex
@@ -157,6 +158,8 @@ def floor_list(request, key: str, variant: str):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    if layout.wants_layout(request):
+        return layout.page(request, rows)
     return JsonResponse({"count": rows[0][-1] if rows else 0, "ids": [row[0] for row in rows],
                          "results": [[str(value) for value in row[:-1]] for row in rows]})
 

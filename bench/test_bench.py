@@ -388,6 +388,27 @@ def test_the_home_floor_reads_the_pages_counts(seeded_requests, client):
         assert case.client.get(case.url).status_code == case.client.get(case.floor_url).status_code == 200
 
 
+@pytest.mark.urls("bench.urls")
+def test_the_layout_floors_are_their_floors_rows_in_the_products_base_template(seeded_requests, client):
+    from bench import detail_figures, layout
+    from guanjia.core.choices import Role
+    from guanjia.org.models import User
+
+    zone, _as_of = seeded_requests
+    admin = User.objects.with_role(Role.ADMIN).get(zone=zone)
+    found = [*layout.list_cases(admin=admin), *layout.page_cases(zone=zone, admin=admin)]
+    assert len(found) == 9 + 2 + 2  # three lists × three ways, two detail pages, two home pages
+    for case in found:
+        page, floor = case.client.get(case.url), case.client.get(case.floor_url)
+        assert page.status_code == floor.status_code == 200, case.name
+        html = floor.content.decode()
+        assert 'class="navbar' in html and html.count("<tr>") > 0, case.name  # the product's menu, the rows
+    request_pk, _enterprise = detail_figures.subjects(zone)
+    client.force_login(admin)
+    html = client.get(f"/bench/floor/detail/request/{request_pk}/", {"layout": "1"}).content.decode()
+    assert html.count("<tr>") == len(detail_figures.floor_rows("request", request_pk, zone.pk))
+
+
 def test_growth_is_each_figures_time_at_the_large_size_over_the_small():
     from bench.growth import table
 
