@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REQUEST_GROUPS = ("worklists", "home", "lists", "detail", "layout", "search", "raise", "reminders")
+REQUEST_GROUPS = ("worklists", "home", "lists", "detail", "layout", "replay", "search", "raise", "reminders")
 
 
 def _prepare_environment(args) -> Path:
@@ -202,6 +202,10 @@ def _request_figures(args, data_dir: Path, zone, admin, engine: str) -> int:
 
         shown(rf.measure_cases(layout.list_cases(admin=admin), repeat=args.repeat, budget=2))
         shown(rf.measure_cases(layout.page_cases(zone=zone, admin=admin), repeat=args.repeat, budget=3))
+    if "replay" in groups:
+        from bench import replay
+
+        shown(rf.measure_cases(replay.cases(zone=zone, admin=admin), repeat=args.repeat, budget=3))
     if "search" in groups:
         from bench.search_figures import request_search
 

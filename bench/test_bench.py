@@ -409,6 +409,40 @@ def test_the_layout_floors_are_their_floors_rows_in_the_products_base_template(s
     assert html.count("<tr>") == len(detail_figures.floor_rows("request", request_pk, zone.pk))
 
 
+@pytest.mark.urls("bench.urls")
+def test_the_replay_floor_runs_the_pages_own_statements_and_reads_its_rows(seeded_requests, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench import replay
+    from guanjia.core.choices import Role
+    from guanjia.org.models import User
+
+    zone, _as_of = seeded_requests
+    admin = User.objects.with_role(Role.ADMIN).get(zone=zone)
+    found = replay.cases(zone=zone, admin=admin)
+    assert [case.name for case in found] == [
+        "page of a request (诉求详情) (its own SQL)", "page of an enterprise (企业详情) (its own SQL)",
+        "page 我的工作台, the center (an admin) (its own SQL)", "page 我的工作台, the busiest butler (its own SQL)"]
+    for case in found:
+        key = int(case.floor_url.rstrip("/").rsplit("/", 1)[1])
+        statements = replay._CAPTURED[key]
+        with CaptureQueriesContext(connection) as page:
+            assert case.client.get(case.url).status_code == 200
+        with CaptureQueriesContext(connection) as floor:
+            answer = case.client.get(case.floor_url)
+        assert answer.status_code == 200
+        # The floor runs what the page runs: its own statements plus what any signed-in request reads anyway.
+        assert len(floor) == len(page) and len(statements) >= len(page) - 4, case.name
+        assert [q["sql"] for q in floor][-len(statements):] == [q["sql"] for q in page][-len(statements):]
+        assert sum(len(rows) for rows in answer.json()["statements"]) > 0
+    request_page = found[0]
+    key = int(request_page.floor_url.rstrip("/").rsplit("/", 1)[1])
+    timeline = next(rows for (sql, _params), rows in zip(replay._CAPTURED[key], replay.rows_of(replay._CAPTURED[key]),
+                                                         strict=True) if "workflow_event" in sql.split("FROM")[1])
+    assert len(timeline) == len(request_page.client.get(request_page.url).context["events"])
+
+
 def test_growth_is_each_figures_time_at_the_large_size_over_the_small():
     from bench.growth import table
 

@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 from django.urls import include, path
 
-from bench import detail_figures, floors, home_figures, list_figures, planning_figures
+from bench import detail_figures, floors, home_figures, list_figures, planning_figures, replay
 
 
 def floor_json(request):
@@ -19,6 +19,7 @@ urlpatterns = [
     path("bench/floor/list/<str:key>/<str:variant>/", list_figures.floor_list),
     path("bench/floor/detail/<str:kind>/<int:pk>/", detail_figures.floor_detail),
     path("bench/floor/home/", home_figures.floor_home),
+    path("bench/floor/replay/<int:key>/", replay.floor_replay),
     path("bench/floor/handbook/<int:pk>/", planning_figures.floor_handbook),
     path("", include("guanjia.urls")),
 ]
