@@ -220,7 +220,8 @@ def seed_requests(
                 "seconds": time.monotonic() - started})
         action_items = _seed_meetings(zone, cast, seed=seed, now=now, count=max(1, count // MEETING_EVERY))
     # Plans over millions of new rows need their statistics (PostgreSQL's autovacuum would come later).
-    refresh_statistics(models=(Request, UnitTask, TrackedItem, Duty, Clock, ClockEvent, Event, RequestRating))
+    refresh_statistics(models=(Request, UnitTask, TrackedItem, Duty, Clock, ClockEvent, Event, RequestRating),
+                       vacuum=True)
     return RequestSeedResult(
         zone=zone, requests=count, events=maker.events, clocks=maker.clocks, clock_events=maker.clock_events,
         unit_tasks=maker.unit_tasks, people=cast.created, seconds=time.monotonic() - started,

@@ -85,10 +85,14 @@ class Engine:
 
     def refresh_statistics(self) -> None:
         with raw_connection(self.settings) as raw:
+            vacuum = self.vendor == "postgresql"  # VACUUM runs outside a transaction only
+            if vacuum:
+                raw.autocommit = True
             cursor = raw.cursor()
-            for sql in statistics_sql(self.vendor):
+            for sql in statistics_sql(self.vendor, vacuum=vacuum):
                 cursor.execute(sql.rstrip())
-            raw.commit()
+            if not vacuum:
+                raw.commit()
 
 
 class SQLite(Engine):

@@ -85,3 +85,22 @@ def test_a_refresh_flushes_the_search_indexes_pending_lists(world):
     load(500)
     refresh_statistics(models=(Enterprise,))
     assert flushed_pages() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's VACUUM")
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_seeds_refresh_also_vacuums(world):
+    """After a seed or a restore (no transaction open) the tables are vacuumed as well: their visibility map
+    set, PostgreSQL counts through an index alone at once, whether autovacuum comes by or not."""
+    def all_visible_pages() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relallvisible FROM pg_class WHERE oid = 'enterprises_enterprise'::regclass")
+            return cursor.fetchone()[0]
+
+    Enterprise.objects.bulk_create(Enterprise(zone=world.zone, name=f"秦川第{n}机械有限公司", uscc=f"Q{n:017d}")
+                                   for n in range(2000))
+    assert all_visible_pages() == 0
+    refresh_statistics(models=(Enterprise,))
+    assert all_visible_pages() == 0  # by default (an import): analyzed only
+    refresh_statistics(models=(Enterprise,), vacuum=True)
+    assert all_visible_pages() > 0 and analyzed(Enterprise)
