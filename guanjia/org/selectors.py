@@ -21,7 +21,7 @@ def workstation_count(model, *, current: bool = True):
     rows = model.objects.filter(workstation=OuterRef("pk"))
     if current:
         rows = rows.filter(archived_at__isnull=True)
-    return Coalesce(Subquery(rows.order_by().values("workstation").annotate(n=Count("pk")).values("n")), 0)
+    return Coalesce(Subquery(rows.order_by().values("workstation").annotate(n=Count("*")).values("n")), 0)
 
 
 def dashboard(user) -> dict:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.urls import reverse
 
 from guanjia.tests_support.factories import PASSWORD
@@ -149,3 +150,25 @@ def test_workstations_count_their_enterprises_and_projects_each_in_a_subquery(cl
     counted = str(Workstation.objects.annotate(enterprise_count=workstation_count(Enterprise),
                                                project_count=workstation_count(Project)).query)
     assert 'JOIN "enterprises_enterprise"' not in counted and 'JOIN "projects_project"' not in counted
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index-only scans")
+@pytest.mark.django_db(transaction=True)
+def test_the_workstations_counts_read_their_index_alone(world):
+    """`COUNT(*)`, not `COUNT(id)`: the id is not in the (workstation, archived_at) index, so each workstation's
+    count read every row from the table (130 ms for the center's home page at 100 000 enterprises, 22 ms
+    by index alone once the table is vacuumed)."""
+    from guanjia.core.bulk import refresh_statistics
+    from guanjia.enterprises.models import Enterprise
+    from guanjia.org.models import Workstation
+    from guanjia.org.selectors import workstation_count
+
+    Enterprise.objects.bulk_create(Enterprise(zone=world.zone, workstation=world.ws1 if n % 2 else world.ws2,
+                                              name=f"秦川第{n}机械有限公司", uscc=f"Q{n:017d}") for n in range(3000))
+    refresh_statistics(models=(Enterprise,), vacuum=True)
+    sql, params = Workstation.objects.annotate(n=workstation_count(Enterprise)).query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan" in plan and "enterprises_enterprise" in plan, plan
