@@ -170,3 +170,41 @@ def test_fields_built_in_one_language_answer_in_the_callers():
     rebuilt()
     english, chinese = read("en"), read("zh-hans")
     assert english[0] == "Project name" and chinese[0] == "项目名称" and english[2:] != chinese[2:], (english, chinese)
+
+
+def test_the_column_getters_read_what_drfs_walk_reads(world, rf):
+    """BuiltOnceModelSerializer reads a plain column (of the row or of a row it names) with one getter; every
+    other field, and whatever the getter cannot read (a project without a butler), DRF's way. Both give the
+    same answer."""
+    from guanjia.core.api import _column_getter
+    from guanjia.enterprises.api.serializers import EnterpriseSerializer
+    from guanjia.projects.api.serializers import ProjectSerializer
+    from guanjia.projects.models import Project
+    from guanjia.requests import services
+    from guanjia.requests.api.serializers import RequestSerializer
+    from guanjia.requests.models import Request
+    from guanjia.tests_support.factories import ProjectFactory
+
+    bare = ProjectFactory(enterprise=world.ent1, name="无管家项目")  # no butler, no contact leader
+    services.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="factors",
+                           title="用电增容", description="。")
+    request = rf.get("/")
+    request.user = world.admin
+    rows = [(ProjectSerializer, list(Project.objects.select_related("enterprise", "butler", "contact_leader"))),
+            (EnterpriseSerializer, [world.ent1, world.ent2]),
+            (RequestSerializer, list(Request.objects.select_related("enterprise", "butler", "lead_unit")))]
+    for serializer_class, instances in rows:
+        assert len(instances) >= 1
+        serializer = serializer_class(context={"request": request})
+        for instance in instances:
+            assert serializer.to_representation(instance) == serializers.ModelSerializer.to_representation(
+                serializer, instance), (serializer_class.__name__, instance.pk)
+    assert bare.butler is None
+    fields = ProjectSerializer().fields
+    assert _column_getter(fields["name"], Project) is not None
+    assert _column_getter(fields["enterprise_name"], Project) is not None  # enterprise.name
+    assert _column_getter(fields["butler_name"], Project) is None  # NameField: the row as shown
+    assert _column_getter(fields["enterprise"], Project) is None  # a related field reads its id its own way
+    assert _column_getter(fields["is_key"], Project) is None  # a property
+    status_display = RequestSerializer().fields["status_display"]
+    assert _column_getter(status_display, Request) is None  # a method
