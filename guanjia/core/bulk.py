@@ -127,8 +127,9 @@ def statistics_sql(vendor: str, tables: Iterable[str] = (), *, vacuum: bool = Fa
     (a seed, a large import, a restore); `tables` quoted, none for all.
 
     PostgreSQL: `ANALYZE`, what autovacuum would do a little later anyway, after flushing the pending lists of
-    the GIN indexes (the search's grams): a load leaves up to 4 MB of entries there, which every search reads one
-    by one and the planner prices in until a vacuum (a manual ANALYZE does not flush them, autoanalyze does).
+    the GIN indexes the role owns (the search's grams; only their owner may): a load leaves up to 4 MB of
+    entries there, which every search reads one by one and the planner prices in until a vacuum (a manual
+    ANALYZE does not flush them, autoanalyze does).
     With `vacuum` (outside a transaction only), `VACUUM (ANALYZE)` instead: it also flushes those lists and sets
     the tables' visibility map, without which PostgreSQL cannot count through an index alone (the 全部诉求 and
     the home page's counts) until autovacuum comes by, if it is on at all.
@@ -145,7 +146,7 @@ def statistics_sql(vendor: str, tables: Iterable[str] = (), *, vacuum: bool = Fa
         named = ", ".join(f"'{table}'" for table in tables)
         of_tables = f" AND i.indrelid = ANY(ARRAY[{named}]::regclass[])" if tables else ""
         return [("SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-                 " JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin'"
+                 " JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'gin' AND pg_has_role(c.relowner, 'USAGE')"
                  f" AND c.relnamespace = current_schema()::regnamespace{of_tables}"),
                 f"ANALYZE {', '.join(tables)}".rstrip()]
     if vendor == "sqlite":  # one table per ANALYZE statement
