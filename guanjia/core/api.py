@@ -130,16 +130,20 @@ class BuiltOnceModelSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         """DRF's, with the value of each field that shows a column (of the row, or of a row it names by a foreign
-        key) read by one getter made once per serializer, not by DRF's generic walk (a Mapping test and a
-        callable test at every step): about a quarter of a list call under cProfile. Whatever the getter cannot read (a missing
-        related row, a dict instead of a model) is read again DRF's way, with its defaults, nulls and errors."""
+        key) or a foreign key's id read by one getter made once per serializer, not by DRF's generic walk (a
+        Mapping test and a callable test at every step, a PKOnlyObject per id): about a quarter of a list call
+        under cProfile. Whatever a column's getter cannot read (a missing related row, a dict instead of a
+        model) is read again DRF's way, with its defaults, nulls and errors."""
         reads = self.__dict__.get("_reads")
         if reads is None:
             model = self.Meta.model
-            reads = self._reads = [(field.field_name, _column_getter(field, model), field)
+            reads = self._reads = [(field.field_name, _id_getter(field, model), _column_getter(field, model), field)
                                    for field in self._readable_fields]
         shown = {}
-        for name, getter, field in reads:
+        for name, id_getter, getter, field in reads:
+            if id_getter is not None:  # a related row's id, shown as it is (DRF: PKOnlyObject, then its pk)
+                shown[name] = id_getter(instance)
+                continue
             try:
                 if getter is None:
                     attribute = field.get_attribute(instance)
@@ -154,6 +158,23 @@ class BuiltOnceModelSerializer(serializers.ModelSerializer):
             empty = (attribute.pk if isinstance(attribute, PKOnlyObject) else attribute) is None
             shown[name] = None if empty else field.to_representation(attribute)
         return shown
+
+
+def _id_getter(field, model):
+    """A getter of the id a `PrimaryKeyRelatedField` shows for a foreign key of the row (its `…_id` column, as
+    DRF reads it through `serializable_value`), or None for any other field."""
+    if (not isinstance(field, serializers.PrimaryKeyRelatedField) or field.pk_field is not None
+            or type(field).to_representation is not serializers.PrimaryKeyRelatedField.to_representation
+            or type(field).get_attribute is not serializers.RelatedField.get_attribute
+            or not field.use_pk_only_optimization() or len(field.source_attrs) != 1):
+        return None
+    try:
+        relation = model._meta.get_field(field.source_attrs[0])
+    except FieldDoesNotExist:
+        return None
+    if not relation.concrete or not (relation.many_to_one or relation.one_to_one):
+        return None
+    return operator.attrgetter(relation.attname)
 
 
 def _column_getter(field, model):

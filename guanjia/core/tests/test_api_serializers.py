@@ -176,7 +176,7 @@ def test_the_column_getters_read_what_drfs_walk_reads(world, rf):
     """BuiltOnceModelSerializer reads a plain column (of the row or of a row it names) with one getter; every
     other field, and whatever the getter cannot read (a project without a butler), DRF's way. Both give the
     same answer."""
-    from guanjia.core.api import _column_getter
+    from guanjia.core.api import _column_getter, _id_getter
     from guanjia.enterprises.api.serializers import EnterpriseSerializer
     from guanjia.projects.api.serializers import ProjectSerializer
     from guanjia.projects.models import Project
@@ -204,7 +204,9 @@ def test_the_column_getters_read_what_drfs_walk_reads(world, rf):
     assert _column_getter(fields["name"], Project) is not None
     assert _column_getter(fields["enterprise_name"], Project) is not None  # enterprise.name
     assert _column_getter(fields["butler_name"], Project) is None  # NameField: the row as shown
-    assert _column_getter(fields["enterprise"], Project) is None  # a related field reads its id its own way
+    assert _column_getter(fields["enterprise"], Project) is None  # a related field: its id, below
+    assert _id_getter(fields["enterprise"], Project) is not None and _id_getter(fields["name"], Project) is None
+    assert _id_getter(fields["contact_leader"], Project)(bare) is None
     assert _column_getter(fields["is_key"], Project) is None  # a property
     status_display = RequestSerializer().fields["status_display"]
     assert _column_getter(status_display, Request) is None  # a method
