@@ -132,8 +132,9 @@ class BuiltOnceModelSerializer(serializers.ModelSerializer):
         """DRF's, with the value of each field that shows a column (of the row, or of a row it names by a foreign
         key) or a foreign key's id read by one getter made once per serializer, not by DRF's generic walk (a
         Mapping test and a callable test at every step, a PKOnlyObject per id): about a quarter of a list call
-        under cProfile. Whatever a column's getter cannot read (a missing related row, a dict instead of a
-        model) is read again DRF's way, with its defaults, nulls and errors."""
+        under cProfile. Whatever a getter cannot read (a missing related row, a dict instead of a model: the
+        validated data a serializer shows before it is saved) is read again DRF's way, with its defaults, nulls
+        and errors."""
         reads = self.__dict__.get("_reads")
         if reads is None:
             model = self.Meta.model
@@ -142,8 +143,11 @@ class BuiltOnceModelSerializer(serializers.ModelSerializer):
         shown = {}
         for name, id_getter, getter, field in reads:
             if id_getter is not None:  # a related row's id, shown as it is (DRF: PKOnlyObject, then its pk)
-                shown[name] = id_getter(instance)
-                continue
+                try:
+                    shown[name] = id_getter(instance)
+                    continue
+                except AttributeError:  # not a model row (the validated data, a dict): DRF's way below
+                    pass
             try:
                 if getter is None:
                     attribute = field.get_attribute(instance)
