@@ -10,24 +10,26 @@ answers so (bench/urls.py); the JSON floors are unchanged.
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape
 
 from django.http import HttpResponse
 from django.template import engines
 from django.utils.safestring import mark_safe
 
-_PAGE = None
+
+@cache
+def _page():
+    """Compiled once, as a template loader caches a page's."""
+    return engines["django"].from_string(
+        '{% extends "base.html" %}{% block title %}floor{% endblock %}'
+        '{% block content %}<table class="table table-sm">{{ rows }}</table>{% endblock %}')
 
 
 def page(request, rows) -> HttpResponse:
     """`rows` (tuples of values) as table rows inside the product's base template."""
-    global _PAGE
-    if _PAGE is None:  # compiled once, as a template loader caches a page's
-        _PAGE = engines["django"].from_string(
-            '{% extends "base.html" %}{% block title %}floor{% endblock %}'
-            '{% block content %}<table class="table table-sm">{{ rows }}</table>{% endblock %}')
     html = "".join("<tr>" + "".join(f"<td>{escape(str(value))}</td>" for value in row) + "</tr>\n" for row in rows)
-    return HttpResponse(_PAGE.render({"rows": mark_safe(html)}, request))  # noqa: S308 (escaped above)
+    return HttpResponse(_page().render({"rows": mark_safe(html)}, request))  # noqa: S308 (escaped above)
 
 
 def wants_layout(request) -> bool:

@@ -207,11 +207,11 @@ def test_the_column_getters_read_what_drfs_walk_reads(world, rf):
     assert _column_getter(fields["enterprise"], Project) is None  # a related field: its id, below
     assert _id_getter(fields["enterprise"], Project) is not None and _id_getter(fields["name"], Project) is None
     assert _id_getter(fields["contact_leader"], Project)(bare) is None
+    assert _column_getter(fields["is_key"], Project) is None  # a property
+    status_display = RequestSerializer().fields["status_display"]
+    assert _column_getter(status_display, Request) is None  # a method
     # Validated data (a dict, its relations as rows) is shown DRF's way: what `.data` reads before a save.
     validated = ProjectSerializer(data={"name": "秦川二期", "enterprise": world.ent1.pk, "total_investment": "100"},
                                   context={"request": request})
     assert validated.is_valid(), validated.errors
     assert validated.data["enterprise"] == world.ent1.pk and validated.data["name"] == "秦川二期"
-    assert _column_getter(fields["is_key"], Project) is None  # a property
-    status_display = RequestSerializer().fields["status_display"]
-    assert _column_getter(status_display, Request) is None  # a method
