@@ -183,8 +183,8 @@ def _id_getter(field, model):
 
 def _column_getter(field, model):
     """A getter of the column `field` shows (`name`, `enterprise.name`: forward relations, then a concrete field
-    that is no relation), or None where DRF's own `get_attribute` must do (a method, a property, a relation's
-    id, a field that reads its value its own way)."""
+    that is no relation), or None where DRF's own `get_attribute` must do (a method, a property, a related row,
+    a field that reads its value its own way; a foreign key's id is `_id_getter`'s)."""
     if type(field).get_attribute is not serializers.Field.get_attribute or not field.source_attrs:
         return None
     try:
