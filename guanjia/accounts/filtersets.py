@@ -6,13 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from guanjia.accounts.choices import Channel, Outcome
 from guanjia.accounts.models import SignInEvent
+from guanjia.core.filtersets import FilterSet
 
 
 class AddressFilter(django_filters.Filter):
     field_class = forms.GenericIPAddressField
 
 
-class SignInEventFilterSet(django_filters.FilterSet):
+class SignInEventFilterSet(FilterSet):
     username = django_filters.CharFilter(label=_("账号"), field_name="username", lookup_expr="iexact")
     outcome = django_filters.ChoiceFilter(label=_("结果"), choices=Outcome.choices)
     channel = django_filters.ChoiceFilter(label=_("渠道"), choices=Channel.choices)

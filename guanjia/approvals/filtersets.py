@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guanjia.approvals.choices import OPEN_STATUSES, ApprovalStage, ListType, Status
 from guanjia.approvals.models import Approval, ApprovalItem
-from guanjia.core.filtersets import ArchivedFilterMixin, IdFilter
+from guanjia.core.filtersets import ArchivedFilterMixin, FilterSet, IdFilter
 
 
 class ApprovalItemFilterSet(ArchivedFilterMixin):
@@ -38,7 +38,7 @@ class ApprovalItemFilterSet(ArchivedFilterMixin):
 
 
 
-class ApprovalFilterSet(django_filters.FilterSet):
+class ApprovalFilterSet(FilterSet):
     """`status`, `unit` (the authority), `project`, `stage`, and `overdue` (open and past its deadline now)."""
 
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Status.choices)

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guanjia.core.filtersets import IdFilter
+from guanjia.core.filtersets import FilterSet, IdFilter
 from guanjia.meetings.choices import ItemState, ItemStatus, Kind, Status
 from guanjia.meetings.models import ActionItem, Meeting
 
@@ -17,7 +17,7 @@ def _units(request):
     return Unit.objects.visible_to(request.user) if request else Unit.objects.none()
 
 
-class _StyledFilterSet(django_filters.FilterSet):
+class _StyledFilterSet(FilterSet):
     """Bootstrap classes on the filter bar's widgets."""
 
     @property

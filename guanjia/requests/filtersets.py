@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.choices import Role
-from guanjia.core.filtersets import BooleanFilter, IdFilter, PersonFilter, person_name_filter
+from guanjia.core.filtersets import BooleanFilter, FilterSet, IdFilter, PersonFilter, person_name_filter
 from guanjia.enterprises.models import Enterprise
 from guanjia.requests.choices import OPEN_STATUSES, Category, Source, Status, UnitTaskStatus, Urgency
 from guanjia.requests.disclosure import ENTERPRISE_STATUS, shown_status
@@ -55,7 +55,7 @@ class _ShownStatusOrdering(django_filters.OrderingFilter):
 BUTLER_SELECT_MAX = 200
 
 
-class RequestFilterSet(django_filters.FilterSet):
+class RequestFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     status = django_filters.MultipleChoiceFilter(label=_("状态"), choices=Status.choices, method="filter_status")
     open = BooleanFilter(label=_("未办结"), method="filter_open")

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from guanjia.core.filtersets import IdFilter
+from guanjia.core.filtersets import FilterSet, IdFilter
 from guanjia.targets.choices import TargetKind
 from guanjia.targets.models import InvestmentReport, Target
 
@@ -17,7 +17,7 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField  # a year is a whole number: 2026.5 is refused, not rounded
 
 
-class TargetFilterSet(django_filters.FilterSet):
+class TargetFilterSet(FilterSet):
     year = YearFilter(label=_("年度"), min_value=2000, max_value=2100, error_messages=YEAR_ERRORS)
     kind = django_filters.ChoiceFilter(label=_("指标"), choices=TargetKind.choices)
 
@@ -26,7 +26,7 @@ class TargetFilterSet(django_filters.FilterSet):
         fields = ["year", "kind"]
 
 
-class InvestmentReportFilterSet(django_filters.FilterSet):
+class InvestmentReportFilterSet(FilterSet):
     project = IdFilter(label=_("项目"), field_name="project")
     year = YearFilter(label=_("年度"), field_name="month", lookup_expr="year", min_value=2000,
                                        max_value=2100, error_messages=YEAR_ERRORS)
