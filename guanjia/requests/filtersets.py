@@ -13,7 +13,7 @@ from guanjia.requests.choices import OPEN_STATUSES, Category, Source, Status, Un
 from guanjia.requests.disclosure import ENTERPRISE_STATUS, shown_status
 from guanjia.requests.models import Request, UnitTask
 from guanjia.requests.workflow import UNIT_TASK
-from guanjia.search.indexes import ENTERPRISE_NAME, REQUEST_TEXT, holds_word
+from guanjia.search.indexes import ENTERPRISE_NAME, REQUEST_TEXT, holds_word, shares_holding
 from guanjia.workflow.choices import CLOCK_LIGHT_CHOICES, CLOCK_LIGHTS
 from guanjia.workflow.models import TrackedItem, item_state_q
 
@@ -50,6 +50,11 @@ class _ShownStatusOrdering(django_filters.OrderingFilter):
                 ordering.append(field)
         return qs.order_by(*ordering)
 
+
+# A searched word the statistics say is in more than this share of the requests (by their number and title, or their
+# enterprise's name) is looked for by reading every request, not through the grams indexes (PostgreSQL only: on
+# SQLite the index stays faster). At a million requests the two ways cross at 3-4 %.
+COMMON_WORD_SHARE = 0.05
 
 # Up to this many butlers, 全部诉求 offers them in a select; beyond, a search by name (管家姓名).
 BUTLER_SELECT_MAX = 200
@@ -153,8 +158,13 @@ class RequestFilterSet(FilterSet):
         using = queryset.db
         named = Enterprise.objects.using(using).filter(
             holds_word(ENTERPRISE_NAME, value, using=using), name__contains=value).values("pk")
-        texts = Request.objects.using(using).filter(
-            holds_word(REQUEST_TEXT, value, using=using), Q(number__icontains=value) | Q(title__contains=value))
+        holding = Q(number__icontains=value) | Q(title__contains=value)
+        shares = shares_holding((REQUEST_TEXT, ENTERPRISE_NAME), value, using=using)
+        if shares[REQUEST_TEXT.name] + shares[ENTERPRISE_NAME.name] > COMMON_WORD_SHARE:
+            # A word in more than a twentieth of the requests (科, 许可): PostgreSQL reads every request sooner than it
+            # unites two sets of ids that large (at 1 000 000 requests: 420-510 ms, against 730-880 ms).
+            return queryset.filter(holding | Q(enterprise__in=named))
+        texts = Request.objects.using(using).filter(holds_word(REQUEST_TEXT, value, using=using), holding)
         of_named = Request.objects.using(using).filter(enterprise__in=named)
         return queryset.filter(pk__in=texts.order_by().values("pk").union(of_named.order_by().values("pk")))
 

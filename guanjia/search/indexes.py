@@ -65,6 +65,28 @@ def holds_word(index: SearchIndex, word: str, *, using: str = "default") -> Q:
     return Q()
 
 
+def shares_holding(indexes: tuple[SearchIndex, ...], word: str, *, using: str = "default") -> dict[str, float]:
+    """PostgreSQL's estimate of the share of each index's rows (0 to 1) that hold every gram of `word`, by index
+    name, from the statistics ANALYZE keeps of the index (its most common grams and their shares). 0 for a word
+    with a gram rarer than those, where there are no statistics yet (or the role may not read them), and on
+    SQLite: the index is then the way to its rows."""
+    shares = dict.fromkeys((index.name for index in indexes), 0.0)
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not word:
+        return shares
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                       "WHERE schemaname = current_schema() AND tablename = ANY(%s) AND most_common_elems IS NOT NULL",
+                       [[f"search_{index.name}" for index in indexes]])
+        rows = cursor.fetchall()
+    wanted = grams.word_grams(word)
+    for index_name, elements, frequencies in rows:
+        common = dict(zip(elements, frequencies, strict=False))  # the frequencies end with three summary values
+        if all(gram in common for gram in wanted):
+            shares[index_name.removeprefix("search_")] = min(common[gram] for gram in wanted)
+    return shares
+
+
 def sqlite_triggers(index: SearchIndex) -> dict[str, str]:
     """The triggers that keep an index's FTS5 table in step with its table on SQLite, by name."""
     fts, table, new, old = index.fts_table, index.table, index.sql_text("new."), index.sql_text("old.")
