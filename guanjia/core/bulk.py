@@ -154,6 +154,16 @@ def statistics_sql(vendor: str, tables: Iterable[str] = (), *, vacuum: bool = Fa
     return []
 
 
+def models_of(*app_labels: str) -> tuple:
+    """Every table-backed model of the apps, their many-to-many tables included: what a load across those apps
+    (a seed) leaves to `refresh_statistics`, so that no table it wrote is left without statistics."""
+    from django.apps import apps
+
+    return tuple(model for label in app_labels
+                 for model in apps.get_app_config(label).get_models(include_auto_created=True)
+                 if model._meta.managed and not model._meta.proxy)
+
+
 def refresh_statistics(*, using=None, models=(), vacuum: bool = False) -> None:
     """Run `statistics_sql` for `models`' tables (all tables if none) on the connection `using`. `vacuum`: on
     PostgreSQL, a `VACUUM (ANALYZE)` when no transaction is open (a seed; inside one it analyzes only). An

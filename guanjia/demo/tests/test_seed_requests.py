@@ -214,6 +214,21 @@ def test_statistics_on_the_seeded_requests_are_sane():
 
 
 @pytest.mark.django_db
+def test_every_table_the_seeds_wrote_has_its_statistics():
+    """Not only the requests' own: the meetings' tables too (without them PostgreSQL took a zone's 5 000 meetings
+    for four and read a request's action items meeting by meeting), and the zone's workstations and units."""
+    from guanjia.core.tests.test_planner_statistics import analyzed
+    from guanjia.meetings.models import ActionItem, Meeting
+    from guanjia.org.models import Unit, Workstation
+
+    make(count=COUNT)
+    written = [model for model in (Request, UnitTask, TrackedItem, Event, Clock, Duty, Meeting, ActionItem,
+                                   Meeting.units.through, Workstation, Unit) if model.objects.exists()]
+    assert Meeting in written and ActionItem in written and Workstation in written
+    assert [model.__name__ for model in written if not analyzed(model)] == []
+
+
+@pytest.mark.django_db
 def test_command_seeds_requests_with_the_zone_or_into_an_existing_one():
     out = StringIO()
     call_command("seed", "--enterprises", "60", "--requests", "80", "--seed", "4", stdout=out)
