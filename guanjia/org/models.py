@@ -203,6 +203,11 @@ class User(AbstractUser):
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         ordering = ["username"]
+        indexes = [
+            # A zone's people by name (the pickers, 全部诉求's butler select): the first 201 butlers of 4 000 read
+            # in order, not all of them sorted (PostgreSQL 2.7 ms before).
+            models.Index(fields=["zone", "name", "id"], name="user_zone_name"),
+        ]
 
     def __str__(self) -> str:
         return self.label(self.name, self.username)
