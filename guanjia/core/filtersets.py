@@ -69,11 +69,11 @@ class FilterSet(django_filters.FilterSet):
     """django-filter's FilterSet, without rebuilding every filter and a form class on each call.
 
     django-filter deep-copies each filter (their choices with them) and makes a new form class, each field new,
-    for every FilterSet it makes: about a tenth of 全部诉求's page and of the 项目库 API. Here a filter is copied
-    shallowly, with what it keeps per call made its own (its parent, its method bound to that parent, its field
-    and the arguments the field is made from), and the form class is made once per FilterSet class. Each form
-    still copies its fields (Django's own deep copy, as every form does), and a filter whose queryset is made
-    from the request (`queryset=callable`) sets it on that copy.
+    for every FilterSet it makes: 5-6 % of 全部诉求's page and of the list APIs (A/B at 200 000 requests). Here a
+    filter is copied shallowly, with what it keeps per call made its own (its parent, its method bound to that
+    parent, its field and the arguments the field is made from), and the form class is made once per FilterSet
+    class. Each form still copies its fields (Django's own deep copy, as every form does), and a filter whose
+    queryset is made from the request (`queryset=callable`) sets it on that copy.
     """
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
