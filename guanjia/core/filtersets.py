@@ -113,6 +113,20 @@ def _own_copy(filter_):
     return copied
 
 
+class _OptionsReadAtOnce(django_filters.fields.ModelChoiceIterator):
+    """A filter's select of rows (工作站, 标签, 参会单位) read in one query. Django reads a ModelChoiceField's
+    options through `.iterator()`, which on PostgreSQL is a server-side cursor (DECLARE, FETCH, CLOSE) for the
+    dozen rows of a filter bar: 0.2-1.5 ms of a 企业库 or 项目库 page."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for row in self.queryset:
+            yield self.choice(row)
+
+
 @functools.cache
 def _form_class(filterset_class):
     """The FilterSet's form class, made once: its fields as django-filter makes them, from a FilterSet with no
@@ -123,7 +137,10 @@ def _form_class(filterset_class):
     for name, filter_ in filterset_class.base_filters.items():
         filter_ = _own_copy(filter_)
         filter_.model, filter_.parent = filterset_class._meta.model, prototype
-        fields[name] = filter_.field
+        field = fields[name] = filter_.field
+        if isinstance(field, django_filters.fields.ModelChoiceField):
+            field.iterator = _OptionsReadAtOnce
+            field.queryset = field.queryset  # its widget's options through the new iterator
     return type(f"{filterset_class.__name__}Form", (filterset_class._meta.form,), fields)
 
 

@@ -108,3 +108,23 @@ def test_it_answers_as_django_filters_own(world, data):
         assert list(mine.qs) == list(theirs.qs)
     assert str(mine.form) == str(theirs.form)
     assert issubclass(Theirs, FilterSet)
+
+
+@pytest.mark.parametrize("url", ["/enterprises/", "/projects/", "/meetings/actions/"])
+def test_a_filter_bars_selects_read_their_rows_in_one_query_each(client, world, url):
+    """Not through a server-side cursor (Django's `.iterator()`: DECLARE, FETCH and CLOSE on PostgreSQL), and
+    with the options the caller may see."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.admin)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert not [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("DECLARE", "FETCH"))]
+    html = page.content.decode()
+    if url != "/meetings/actions/":
+        assert f'<option value="{world.ws1.pk}">{world.ws1.name}</option>' in html
+        assert world.foreign_enterprise.workstation.name not in html
+    else:
+        assert f'<option value="{world.unit1.pk}">{world.unit1.name}</option>' in html
