@@ -200,7 +200,7 @@ def _request_figures(args, data_dir: Path, zone, admin, engine: str) -> int:
     if "layout" in groups:
         from bench import layout
 
-        shown(rf.measure_cases(layout.list_cases(admin=admin), repeat=args.repeat, budget=2))
+        shown(rf.measure_cases(layout.list_cases(zone=zone, admin=admin), repeat=args.repeat, budget=2))
         shown(rf.measure_cases(layout.page_cases(zone=zone, admin=admin), repeat=args.repeat, budget=3))
     if "replay" in groups:
         from bench import replay

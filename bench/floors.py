@@ -16,6 +16,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from bench import layout
 from guanjia.requests.choices import OPEN_STATUSES
 
 PAGE = 30  # WorklistView.paginate_by
@@ -130,6 +131,8 @@ def floor_worklist(request):
     user = request.user
     total, rows = worklist_page(zone_id=user.zone_id, parties=parties.of_person(user),
                                 overdue_before=timezone.now() if parties.supervises(user) else None)
+    if layout.wants_layout(request):
+        return layout.page(request, [(total,), *rows])
     return JsonResponse({"count": total, "results": rows})
 
 

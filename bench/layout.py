@@ -44,12 +44,15 @@ def _over_layout(found) -> list:
             for case in found if case.name.startswith("page")]
 
 
-def list_cases(*, admin) -> list:
-    """The list pages (budget 2×) against their floors through the layout."""
-    from bench import list_figures
-    from bench.request_figures import signed_in
+def list_cases(*, zone, admin) -> list:
+    """The list pages and every 我的待办 (budget 2×) against their floors through the layout."""
+    from django.utils import timezone
 
-    return _over_layout(list_figures.cases(signed_in(admin)))
+    from bench import list_figures
+    from bench.request_figures import signed_in, worklist_and_stats_cases
+
+    return _over_layout([*worklist_and_stats_cases(zone=zone, admin=admin, year=timezone.localdate().year),
+                         *list_figures.cases(signed_in(admin))])
 
 
 def page_cases(*, zone, admin) -> list:
