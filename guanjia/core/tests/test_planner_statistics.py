@@ -16,20 +16,7 @@ from guanjia.enterprises.importing import roster_import
 from guanjia.enterprises.models import Enterprise
 from guanjia.enterprises.tests.test_importing import ok_row, xlsx
 from guanjia.org.models import Zone
-
-
-def analyzed(model) -> bool:
-    """Whether the planner holds statistics of the model's table."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # column statistics exist once ANALYZE read rows
-            cursor.execute("SELECT count(*) FROM pg_statistic WHERE starelid = %s::regclass", [table])
-            return cursor.fetchone()[0] > 0
-        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
-        if not cursor.fetchone()[0]:
-            return False
-        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = %s", [table])
-        return cursor.fetchone()[0] > 0
+from guanjia.tests_support.statistics import analyzed
 
 
 def test_refresh_statistics_analyzes_the_tables_named(world):

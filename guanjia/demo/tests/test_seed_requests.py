@@ -217,9 +217,9 @@ def test_statistics_on_the_seeded_requests_are_sane():
 def test_every_table_the_seeds_wrote_has_its_statistics():
     """Not only the requests' own: the meetings' tables too (without them PostgreSQL took a zone's 5 000 meetings
     for four and read a request's action items meeting by meeting), and the zone's workstations and units."""
-    from guanjia.core.tests.test_planner_statistics import analyzed
     from guanjia.meetings.models import ActionItem, Meeting
     from guanjia.org.models import Unit, Workstation
+    from guanjia.tests_support.statistics import analyzed
 
     make(count=COUNT)
     written = [model for model in (Request, UnitTask, TrackedItem, Event, Clock, Duty, Meeting, ActionItem,
