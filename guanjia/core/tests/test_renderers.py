@@ -1,12 +1,17 @@
-"""The form renderer writes a select's options in Python: the markup must be what Django's templates write."""
+"""The form renderer writes selects, inputs and text areas in Python: the markup must be what Django's templates
+write."""
 
 from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.test import RequestFactory
 from django.test.html import parse_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from guanjia.core.renderers import FormRenderer
@@ -38,8 +43,57 @@ def test_a_select_reads_as_django_writes_it(widget, value):
     assert ours == "".join(line.strip() for line in django.splitlines())  # the same markup, less the layout
 
 
-def test_every_select_of_the_product_s_filter_forms(world):
-    """The 企业库's, 项目库's and 全部诉求's filter forms, as the list pages style them."""
+INPUTS = [
+    (forms.TextInput(), '甲<b>&"乙\''),
+    (forms.TextInput(), None),
+    (forms.TextInput(), mark_safe("<b>安全</b>")),
+    (forms.NumberInput(attrs={"step": "0.01", "min": 0}), Decimal("1.50")),
+    (forms.NumberInput(), 0),
+    (forms.DateInput(attrs={"type": "date"}), dt.date(2026, 1, 2)),
+    (forms.HiddenInput(), 5),
+    (forms.EmailInput(), ""),
+    (forms.PasswordInput(render_value=True), "x<y"),
+    (forms.URLInput(), "https://a.example/?a=1&b=2"),
+    (forms.CheckboxInput(), True),
+    (forms.CheckboxInput(), False),
+    (forms.Textarea(attrs={"rows": 3}), "多行\n<script>alert(1)</script>"),
+    (forms.Textarea(), ""),
+    (forms.Textarea(), None),
+    (forms.Textarea(), mark_safe("<i>safe</i>")),
+]
+
+
+@pytest.mark.parametrize("widget, value", INPUTS)
+def test_an_input_or_a_text_area_reads_as_django_writes_it(widget, value):
+    ours, django = _both(widget, "field", value, attrs={"id": "id_field", "required": True, "class": 'a"b',
+                                                        "disabled": False, "autofocus": True})
+    assert ours == django
+
+
+def _same_as_django(bound) -> bool:
+    ours = bound.as_widget()
+    django = bound.field.widget.render(bound.html_name, bound.value(), attrs=bound.build_widget_attrs(
+        {"id": bound.auto_id}), renderer=DjangoTemplates())
+    return parse_html(ours) == parse_html(django)
+
+
+def test_every_widget_of_a_request_s_action_forms(client, world):
+    """The forms a request's page shows (办理: 受理, 转办, 答复, 延期, …) render as Django's templates would."""
+    from guanjia.requests import services
+
+    request = services.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="factors",
+                                     title="用电增容", description="。")
+    client.force_login(world.admin)
+    actions = client.get(f"/requests/{request.pk}/").context["actions"]
+    widgets = [bound for _name, _label, form in actions for bound in form]
+    assert len(actions) >= 2 and len(widgets) >= 20
+    assert [bound.name for bound in widgets if not _same_as_django(bound)] == []
+    kinds = {type(bound.field.widget).__name__ for bound in widgets}
+    assert {"Textarea", "Select"} <= kinds, kinds
+
+
+def test_every_widget_of_the_product_s_filter_forms(world):
+    """The 企业库's, 项目库's and 全部诉求's filter forms, as the list pages style them: selects and inputs."""
     from guanjia.core.views import style_filter_form
     from guanjia.enterprises.filtersets import EnterpriseFilterSet
     from guanjia.projects.filtersets import ProjectFilterSet
@@ -52,13 +106,9 @@ def test_every_select_of_the_product_s_filter_forms(world):
         form = filterset_class(request.GET, request=request, queryset=filterset_class._meta.model.objects.none()).form
         style_filter_form(form)
         for bound in form:
-            if isinstance(bound.field.widget, forms.Select):
-                ours = bound.as_widget()
-                django = bound.field.widget.render(bound.html_name, bound.value(), attrs=bound.build_widget_attrs(
-                    {"id": bound.auto_id}), renderer=DjangoTemplates())
-                assert parse_html(ours) == parse_html(django), bound.name
-                seen += 1
-    assert seen >= 10
+            assert _same_as_django(bound), bound.name
+            seen += 1
+    assert seen >= 25
 
 
 def test_a_select_with_an_option_template_of_its_own_goes_through_its_template():
