@@ -138,30 +138,34 @@ class BuiltOnceModelSerializer(serializers.ModelSerializer):
         reads = self.__dict__.get("_reads")
         if reads is None:
             model = self.Meta.model
-            reads = self._reads = [(field.field_name, _id_getter(field, model), _column_getter(field, model), field)
-                                   for field in self._readable_fields]
+            reads = self._reads = [(field.field_name, *_getter(field, model), field) for field in self._readable_fields]
         shown = {}
-        for name, id_getter, getter, field in reads:
-            if id_getter is not None:  # a related row's id, shown as it is (DRF: PKOnlyObject, then its pk)
-                try:
-                    shown[name] = id_getter(instance)
-                    continue
-                except AttributeError:  # not a model row (the validated data, a dict): DRF's way below
-                    pass
+        for name, getter, shows_id, field in reads:
             try:
-                if getter is None:
+                attribute = getter(instance) if getter is not None else _UNREAD
+            except (AttributeError, ObjectDoesNotExist):  # not a model row (validated data), no related row
+                attribute = _UNREAD
+            if shows_id and attribute is not _UNREAD:  # a related row's id, shown as it is (DRF: PKOnlyObject)
+                shown[name] = attribute
+                continue
+            try:
+                if attribute is _UNREAD:
                     attribute = field.get_attribute(instance)
-                else:
-                    try:
-                        attribute = getter(instance)
-                    except (AttributeError, ObjectDoesNotExist):
-                        attribute = field.get_attribute(instance)
             except SkipField:
                 continue
             # As DRF: a related row's id stands in for the row (PKOnlyObject), and None is shown as null.
             empty = (attribute.pk if isinstance(attribute, PKOnlyObject) else attribute) is None
             shown[name] = None if empty else field.to_representation(attribute)
         return shown
+
+
+_UNREAD = object()  # what a getter could not read: DRF's own walk reads it
+
+
+def _getter(field, model) -> tuple:
+    """(getter, whether it reads a foreign key's id) for `field`, or (None, False) where DRF's walk must read it."""
+    id_getter = _id_getter(field, model)
+    return (id_getter, True) if id_getter is not None else (_column_getter(field, model), False)
 
 
 def _id_getter(field, model):
