@@ -16,7 +16,7 @@ from guanjia.enterprises.importing import roster_import
 from guanjia.enterprises.models import Enterprise
 from guanjia.enterprises.tests.test_importing import ok_row, xlsx
 from guanjia.org.models import Zone
-from guanjia.tests_support.statistics import analyzed
+from guanjia.tests_support.planner import analyzed
 
 
 def test_refresh_statistics_analyzes_the_tables_named(world):

@@ -219,7 +219,7 @@ def test_every_table_the_seeds_wrote_has_its_statistics():
     for four and read a request's action items meeting by meeting), and the zone's workstations and units."""
     from guanjia.meetings.models import ActionItem, Meeting
     from guanjia.org.models import Unit, Workstation
-    from guanjia.tests_support.statistics import analyzed
+    from guanjia.tests_support.planner import analyzed
 
     make(count=COUNT)
     written = [model for model in (Request, UnitTask, TrackedItem, Event, Clock, Duty, Meeting, ActionItem,

@@ -18,6 +18,7 @@ from guanjia.requests.models import Request
 from guanjia.search import grams
 from guanjia.search.indexes import ENTERPRISE_NAME, REQUEST_TEXT, holds_word, shares_holding
 from guanjia.tests_support.factories import EnterpriseFactory
+from guanjia.tests_support.planner import plan
 
 NAMES = ["咸阳融资租赁有限公司", "陕西秦川用地规划设计院", "ABC Tech 西安分公司", "融创新材料（咸阳）有限公司",
          "用友网络科技", "abc化工", "华为技术 Xi'an 研究所", "一"]
@@ -94,17 +95,6 @@ def test_the_index_follows_inserts_renames_and_deletes(world):
     assert ids(REQUEST_TEXT, request.number.lower(), Request) == {request.pk}
     Request.objects.filter(pk=request.pk).delete()
     assert ids(REQUEST_TEXT, "维修", Request) == set()
-
-
-def plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL enable_seqscan = off")  # a test database's rows: show the index can serve it
-            cursor.execute(f"EXPLAIN {sql}", params)
-            return "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        return "\n".join(row[-1] for row in cursor.fetchall())
 
 
 def test_a_search_reads_the_index(named):

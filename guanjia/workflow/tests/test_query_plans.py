@@ -13,16 +13,10 @@ from django.db.models import Count
 
 from guanjia.core.choices import Role
 from guanjia.tests_support.factories import UserFactory
+from guanjia.tests_support.planner import plan
 from guanjia.workflow import selectors
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner; PostgreSQL keeps statistics")
-
-
-def plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        return "\n".join(row[-1] for row in cursor.fetchall())
 
 
 @pytest.mark.parametrize("who", ["butler1", "unit_user1", "admin"])
