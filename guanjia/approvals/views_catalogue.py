@@ -28,7 +28,6 @@ from guanjia.core.views import (
     ScopedDetailView,
     ScopedMixin,
     ServiceFormView,
-    style_filter_form,
     xlsx_response,
 )
 from guanjia.projects.choices import ProjectType
@@ -135,7 +134,6 @@ class CatalogueExportView(ScopedMixin, View):
     def get(self, request):
         filterset = ApprovalItemFilterSet(request.GET, queryset=ApprovalItem.objects.visible_to(request.user),
                                           request=request)
-        style_filter_form(filterset.form)
         queryset = filterset.qs if filterset.is_valid() else ApprovalItem.objects.none()
         name = _("审批事项清单") + timezone.localdate().strftime("-%Y%m%d") + ".xlsx"
         return xlsx_response(catalogue_export(queryset=queryset), name)

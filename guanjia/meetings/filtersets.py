@@ -17,20 +17,7 @@ def _units(request):
     return Unit.objects.visible_to(request.user) if request else Unit.objects.none()
 
 
-class _StyledFilterSet(FilterSet):
-    """Bootstrap classes on the filter bar's widgets."""
-
-    @property
-    def form(self):
-        form = super().form
-        for field in form.fields.values():
-            widget = field.widget
-            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
-            widget.attrs.setdefault("class", css)
-        return form
-
-
-class MeetingFilterSet(_StyledFilterSet):
+class MeetingFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
     kind = django_filters.ChoiceFilter(label=_("会议类型"), choices=Kind.choices)
@@ -79,7 +66,7 @@ class MeetingFilterSet(_StyledFilterSet):
         return queryset if value is None else queryset.filter(about_enterprise(value))
 
 
-class ActionItemFilterSet(_StyledFilterSet):
+class ActionItemFilterSet(FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=ItemState.choices, method="filter_state")
     owner_unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=_units)

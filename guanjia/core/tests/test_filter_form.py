@@ -26,6 +26,10 @@ def test_the_filter_bar_shows_every_filter(client, world, name):
     hidden = set(getattr(filterset, "hidden_in_page", ()))
     shown = {name for name in filterset.base_filters if name not in hidden and name != "ordering"}
     assert shown and shown <= set(re.findall(r'name="([a-z_]+)"', bar)), (shown, bar[:500])
+    # Bootstrap's small controls on every one (style_filter_form, for every list page)
+    controls = re.findall(r"<(select|input)\b([^>]*)>", bar)
+    assert controls and all(("form-select form-select-sm" if tag == "select" else "form-control form-control-sm")
+                            in attrs for tag, attrs in controls if 'type="hidden"' not in attrs), controls
 
 
 @pytest.mark.parametrize("name", LISTS)
