@@ -7,7 +7,6 @@ import pytest
 from django.http import QueryDict
 from django.test import RequestFactory
 
-from guanjia.core.filtersets import FilterSet
 from guanjia.enterprises.filtersets import EnterpriseFilterSet
 from guanjia.enterprises.models import Enterprise
 from guanjia.meetings.filtersets import ActionItemFilterSet
@@ -107,7 +106,9 @@ def test_it_answers_as_django_filters_own(world, data):
     if mine.is_valid():
         assert list(mine.qs) == list(theirs.qs)
     assert str(mine.form) == str(theirs.form)
-    assert issubclass(Theirs, FilterSet)
+    # and `Theirs` is django-filter's path indeed: a new form class each time, ours made once
+    assert type(theirs.form) is not type(_filterset(Theirs, world.admin, **data).form)
+    assert type(mine.form) is type(_filterset(EnterpriseFilterSet, world.admin, **data).form)
 
 
 @pytest.mark.parametrize("url", ["/enterprises/", "/projects/", "/meetings/actions/"])
