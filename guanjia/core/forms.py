@@ -35,12 +35,34 @@ class IdsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class OptionsReadAtOnce(forms.models.ModelChoiceIterator):
+    """A select's rows read in one query. Django reads a ModelChoiceField's options through `.iterator()`, which
+    on PostgreSQL is a server-side cursor (DECLARE, FETCH, CLOSE: three round trips) for the dozen rows of a
+    select: 0.2-1.5 ms of a 企业库 or 项目库 page."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.queryset:
+            yield self.choice(row)
+
+
+def read_options_at_once(fields, iterator=OptionsReadAtOnce) -> None:
+    """Every ModelChoiceField of `fields` reads its options with `iterator`, its widget's too."""
+    for field in fields:
+        if isinstance(field, forms.ModelChoiceField):
+            field.iterator = iterator
+            field.widget.choices = field.choices
+
+
 class RequestFormMixin:
-    """Forms get the request so that every choice list is limited to what the user may see."""
+    """Forms get the request so that every choice list is limited to what the user may see, and read its
+    options at once (`OptionsReadAtOnce`)."""
 
     def __init__(self, *args, request=None, **kwargs):
         self.request = request
         super().__init__(*args, **kwargs)
+        read_options_at_once(self.fields.values())
         for field in self.fields.values():
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control"

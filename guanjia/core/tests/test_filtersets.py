@@ -129,3 +129,22 @@ def test_a_filter_bars_selects_read_their_rows_in_one_query_each(client, world, 
         assert world.foreign_enterprise.workstation.name not in html
     else:
         assert f'<option value="{world.unit1.pk}">{world.unit1.name}</option>' in html
+
+
+def test_the_forms_selects_of_rows_read_them_in_one_query_each(client, world):
+    """So do the product's forms (RequestFormMixin): a request's action forms (牵头单位, 并入诉求, …) on its page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guanjia.requests import services
+
+    request = services.request_raise(actor=world.butler1, enterprise=world.ent1, source="visit", category="factors",
+                                     title="用电增容", description="。")
+    services.request_accept(actor=world.butler1, request=request)  # now 转办 offers its 牵头单位
+    client.force_login(world.butler1)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(f"/requests/{request.pk}/")
+    assert page.status_code == 200
+    assert not [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(("DECLARE", "FETCH"))]
+    html = page.content.decode()
+    assert f'<option value="{world.unit1.pk}">{world.unit1.name}</option>' in html  # 牵头单位's options
